@@ -1,0 +1,63 @@
+"""claimscope: extract evidence claims from health articles as span-pinned JSON records.
+
+>>> from claimscope import extract_text
+>>> [r.type for r in extract_text("Over 40% of adults have sciatica.")]  # doctest: +SKIP
+['statistic', 'condition']
+
+Heavy modules (spaCy) load on first use, so importing claimscope stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .documents import Document, LoadError, iter_documents
+from .models import (
+    CitationClaim,
+    Claim,
+    ConditionClaim,
+    EffectClaim,
+    StatisticClaim,
+    claim_json_schema,
+    parse_claim,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CitationClaim",
+    "Claim",
+    "ConditionClaim",
+    "Document",
+    "EffectClaim",
+    "LoadError",
+    "StatisticClaim",
+    "__version__",
+    "build_nlp",
+    "claim_json_schema",
+    "extract",
+    "extract_text",
+    "iter_documents",
+    "parse_claim",
+]
+
+
+def extract(paths: list[str], types: list[str] | None = None) -> Any:
+    """Yield the claim records of files, folders or '-' (stdin); unreadable inputs are skipped."""
+    from .extraction import extract_paths
+
+    return extract_paths(paths, types=types)
+
+
+def extract_text(text: str, path: str = "<text>", types: list[str] | None = None) -> list[Any]:
+    """The claim records of one text."""
+    from .extraction import extract_text as _extract_text
+
+    return _extract_text(text, path=path, types=types)
+
+
+def build_nlp() -> Any:
+    """The claimscope spaCy pipeline (blank English + rule components)."""
+    from .pipeline import build_nlp as _build_nlp
+
+    return _build_nlp()

@@ -1,0 +1,6 @@
+"""python -m claimscope."""
+
+from claimscope.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,192 @@
+"""The claimscope command line: thin typer commands over the library.
+
+stdout carries data only; messages, warnings and progress go to stderr. Exit codes: 0 ok,
+1 claims differ (diff only), 2 usage or input errors. spaCy is imported only by commands
+that run the pipeline, so ``--help`` and ``schema`` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from .documents import DEFAULT_MAX_BYTES
+from .models import CLAIM_TYPES, claim_json_schema
+from .output import open_output
+
+app = typer.Typer(
+    name="claimscope",
+    help="Extract evidence claims (effects, conditions, citations, statistics) from health "
+    "articles as span-pinned JSON records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class UserError(Exception):
+    """A problem with the user's input or options: reported in one line, exit 2."""
+
+
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+
+
+OutputOption = Annotated[
+    str | None,
+    typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout."),
+]
+TypesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--types",
+        "-t",
+        help="Claim types to keep, comma-separated or repeated: " + ", ".join(CLAIM_TYPES) + ".",
+    ),
+]
+
+
+@app.command()
+def extract(
+    paths: Annotated[
+        list[str],
+        typer.Argument(help="Files or folders (.txt, .md, .html, .jsonl); '-' reads stdin."),
+    ],
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.jsonl,
+    types: TypesOption = None,
+    output: OutputOption = None,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = all cores).")
+    ] = 1,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", min=1, help="Skip (and report) files larger than this.")
+    ] = DEFAULT_MAX_BYTES,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress or summary on stderr.")
+    ] = False,
+) -> None:
+    """Extract claims from articles and write one record per claim.
+
+    Example: claimscope extract seeds/ --types effect,statistic | jq .text
+    """
+    from .extraction import RunStats, extract_paths
+    from .render import make_writer
+
+    wanted = parse_types(types)
+    stats = RunStats()
+
+    def report(error: object) -> None:
+        stderr.print(f"claimscope: {error}", markup=False)
+
+    with open_output(output) as stream, _progress(quiet) as progress:
+        writer = make_writer(fmt.value, stream)
+
+        def on_document(document, records) -> None:  # type: ignore[no-untyped-def]
+            for note in document.notes:
+                stderr.print(f"claimscope: {document.id}: {note}", markup=False)
+            writer.add(document, records)
+            progress(stats)
+
+        for _ in extract_paths(
+            paths,
+            types=wanted,
+            stats=stats,
+            on_error=report,
+            on_document=on_document,
+            max_bytes=max_bytes,
+        ):
+            pass
+        writer.close()
+    if not quiet:
+        stderr.print(
+            f"{stats.documents} documents, {stats.claims} claims, {len(stats.skipped)} skipped",
+            markup=False,
+        )
+    if stats.failed:
+        raise typer.Exit(2)
+
+
+@app.command()
+def schema(output: OutputOption = None) -> None:
+    """Print the JSON Schema of a claim record (the contract in claims_schema.json).
+
+    Example: claimscope schema > claims_schema.json
+    """
+    with open_output(output) as stream:
+        stream.write(json.dumps(claim_json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+def parse_types(values: list[str] | None) -> list[str] | None:
+    """Claim types from ``--types`` (comma-separated or repeated); None keeps all."""
+    if not values:
+        return None
+    wanted = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    unknown = [name for name in wanted if name not in CLAIM_TYPES]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown claim type {', '.join(unknown)} (choose from {', '.join(CLAIM_TYPES)})",
+            param_hint="--types",
+        )
+    return wanted
+
+
+class _progress:
+    """A transient progress line on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and stderr.is_terminal
+        self._progress = None
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        if self.enabled:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=stderr,
+                transient=True,
+            )
+            self._progress.start()
+            self._task = self._progress.add_task("extracting", total=None)
+        return self
+
+    def __call__(self, stats) -> None:  # type: ignore[no-untyped-def]
+        if self._progress is not None:
+            self._progress.update(
+                self._task,
+                description=f"{stats.documents} documents, {stats.claims} claims",
+            )
+
+    def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def main() -> None:
+    """Console-script entry point: no tracebacks for user errors or closed pipes."""
+    try:
+        app()
+    except UserError as error:
+        stderr.print(f"claimscope: {error}", markup=False)
+        sys.exit(2)
+    except BrokenPipeError:
+        # The reader (e.g. `head`) went away: stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(0)
+    except KeyboardInterrupt:
+        stderr.print("claimscope: interrupted", markup=False)
+        sys.exit(130)

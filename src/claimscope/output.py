@@ -1,0 +1,47 @@
+"""Where records go: stdout, or a file written atomically (temp file + rename)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+
+@contextlib.contextmanager
+def open_output(path: str | None) -> Iterator[TextIO]:
+    """A UTF-8 text stream for ``path``, or stdout when path is None or '-'.
+
+    A file is written to a temporary sibling and renamed over ``path`` only when the block
+    finishes without error, so an interrupted run leaves any previous file untouched and
+    no temporary file behind.
+    """
+    if path is None or path == "-":
+        stream = sys.stdout
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
+        yield stream
+        stream.flush()
+        return
+    with atomic_write(Path(path)) as stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def atomic_write(target: Path) -> Iterator[TextIO]:
+    """Write ``target`` via a temporary file in the same folder and an atomic rename."""
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+        raise

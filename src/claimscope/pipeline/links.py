@@ -1,0 +1,11 @@
+"""Placeholder for the links component (being written)."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+
+@Language.component("claimscope_links")
+def placeholder(doc: Doc) -> Doc:
+    return doc

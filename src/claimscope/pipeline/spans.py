@@ -1,0 +1,103 @@
+"""Claim spans on a Doc: how components add claims and how the records module reads them back.
+
+Claims live in ``doc.spans["claims"]``, labelled with their type. A claim's exact character
+range may fall inside a token (``37`` of ``37%`` is fine, but ``GB`` of ``GB30`` is not), so
+the span covers the enclosing tokens and the exact range is kept in ``span._.claim_range``.
+The span id is derived from the exact range, which keeps the ``Span._`` values of two claims
+over the same tokens apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+CLAIMS_KEY = "claims"
+
+_EXTENSIONS = ("claim_range", "claim_attrs", "claim_links", "claim_flags")
+
+
+def register_extensions() -> None:
+    """Register the Span._ extensions claimscope components write, once per process."""
+    for name in _EXTENSIONS:
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+
+
+def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any]) -> Span | None:
+    """Add a claim of type ``label`` over the characters ``[start, end)`` of ``doc``.
+
+    Returns the new span, or None when the range is empty or already holds a claim of
+    this type (components may then leave it alone).
+    """
+    if not 0 <= start < end <= len(doc.text):
+        return None
+    token_span = doc.char_span(start, end, alignment_mode="expand")
+    if token_span is None:
+        return None
+    if CLAIMS_KEY not in doc.spans:
+        doc.spans[CLAIMS_KEY] = []
+    group = doc.spans[CLAIMS_KEY]
+    taken = doc.user_data.setdefault("claimscope_taken", set())
+    if (label, start, end) in taken:
+        return None
+    taken.add((label, start, end))
+    span = Span(
+        doc,
+        token_span.start,
+        token_span.end,
+        label=label,
+        span_id=f"{start}:{end}",
+    )
+    span._.claim_range = (start, end)
+    span._.claim_attrs = attrs
+    group.append(span)
+    return group[-1]
+
+
+def claim_range(span: Span) -> tuple[int, int]:
+    """The exact character range of a claim span."""
+    return span._.claim_range or (span.start_char, span.end_char)
+
+
+def claim_key(span: Span) -> str:
+    """A document-local key for a claim: '<type>@<start>-<end>'. Record ids extend it."""
+    start, end = claim_range(span)
+    return f"{span.label_}@{start}-{end}"
+
+
+def claims_of(doc: Doc, label: str | None = None) -> list[Span]:
+    """The claims of a doc (of one type, if given), in document order."""
+    spans = list(doc.spans.get(CLAIMS_KEY, []))
+    if label is not None:
+        spans = [s for s in spans if s.label_ == label]
+    return sorted(spans, key=claim_range)
+
+
+def overlaps(span: Span, start: int, end: int) -> bool:
+    """True when the claim's exact range overlaps ``[start, end)``."""
+    s, e = claim_range(span)
+    return s < end and start < e
+
+
+def text_span(doc: Doc, start: int, end: int) -> dict[str, Any]:
+    """A {text, start, end} part of a claim (e.g. an effect's intervention) for attributes."""
+    return {"text": doc.text[start:end], "start": start, "end": end}
+
+
+def add_link(span: Span, other: Span) -> None:
+    """Record that ``span`` links to ``other`` (by local key)."""
+    links = list(span._.claim_links or [])
+    key = claim_key(other)
+    if key not in links:
+        links.append(key)
+    span._.claim_links = links
+
+
+def add_flag(span: Span, flag: str) -> None:
+    """Add an evidence-triage flag to a claim."""
+    flags = list(span._.claim_flags or [])
+    if flag not in flags:
+        flags.append(flag)
+    span._.claim_flags = flags

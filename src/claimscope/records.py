@@ -1,0 +1,110 @@
+"""Doc → claim records: offsets, line/column, quote selectors, fingerprints, ids.
+
+This is the only place where spaCy spans become JSON-ready pydantic records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+from .documents import Document
+from .models import CLAIM_TYPES, Source, parse_claim
+from .pipeline.spans import claim_key, claim_range, claims_of
+
+QUOTE_CONTEXT = 32
+_TYPE_ORDER = {name: i for i, name in enumerate(CLAIM_TYPES)}
+_WHITESPACE = re.compile(r"\s+")
+
+
+def fingerprint(claim_type: str, text: str) -> str:
+    """Stable id of a claim across versions: hash of type and normalised text.
+
+    Normalising folds case and runs of whitespace, so a reflowed or re-cased line keeps
+    its fingerprint.
+    """
+    normal = _WHITESPACE.sub(" ", text).strip().casefold()
+    return hashlib.sha256(f"{claim_type}\x1f{normal}".encode()).hexdigest()[:16]
+
+
+class TextIndex:
+    """Position lookups on one text: line/column and UTF-16 offsets, each in O(log n)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        # Code points above U+FFFF take two UTF-16 code units.
+        self._astral = [m.start() for m in re.finditer("[\U00010000-\U0010ffff]", text)]
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        line = bisect_right(self._line_starts, offset)
+        return line, offset - self._line_starts[line - 1] + 1
+
+    def utf16(self, offset: int) -> int:
+        return offset + bisect_right(self._astral, offset - 1) if self._astral else offset
+
+
+def doc_to_records(doc: Doc, document: Document, types: Iterable[str] | None = None) -> list[Any]:
+    """The claim records of one processed document, in document order.
+
+    ``types`` keeps only those claim types (links to dropped records are dropped too).
+    """
+    wanted = set(types) if types else set(CLAIM_TYPES)
+    spans = [s for s in claims_of(doc) if s.label_ in wanted]
+    spans.sort(key=lambda s: (*claim_range(s), _TYPE_ORDER.get(s.label_, 99)))
+    ids = {claim_key(s): f"{document.id}#{claim_key(s)}" for s in spans}
+    index = TextIndex(doc.text)
+    source = Source(
+        path=document.path,
+        document=document.id,
+        sha256=document.sha256,
+        media_type=document.media_type,
+    )
+    return [parse_claim(_record_dict(span, index, source, ids)) for span in spans]
+
+
+def _record_dict(span: Span, index: TextIndex, source: Source, ids: dict[str, str]) -> dict:
+    text = index.text
+    start, end = claim_range(span)
+    line, column = index.line_column(start)
+    attributes = dict(span._.claim_attrs or {})
+    if attributes.get("resolved_to"):
+        attributes["resolved_to"] = ids.get(attributes["resolved_to"])
+    return {
+        "id": ids[claim_key(span)],
+        "fingerprint": fingerprint(span.label_, text[start:end]),
+        "type": span.label_,
+        "text": text[start:end],
+        "start": start,
+        "end": end,
+        "start_utf16": index.utf16(start),
+        "end_utf16": index.utf16(end),
+        "line": line,
+        "column": column,
+        "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
+        "suffix": text[end : end + QUOTE_CONTEXT],
+        "sentence": _sentence_range(span),
+        "source": source,
+        "links": [ids[key] for key in (span._.claim_links or []) if key in ids],
+        "flags": list(span._.claim_flags or []),
+        "attributes": attributes,
+    }
+
+
+def _sentence_range(span: Span) -> dict[str, int]:
+    """The claim's sentence without surrounding whitespace; spans across sentences get both."""
+    doc = span.doc
+    if doc.has_annotation("SENT_START"):
+        first, last = span[0].sent, span[-1].sent
+        start, end = first.start_char, last.end_char
+    else:
+        start, end = 0, len(doc.text)
+    chunk = doc.text[start:end]
+    start += len(chunk) - len(chunk.lstrip())
+    end -= len(chunk) - len(chunk.rstrip())
+    return {"start": start, "end": max(start, end)}
