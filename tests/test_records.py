@@ -1,0 +1,87 @@
+"""Doc → records: offsets, line/column, UTF-16, quote selectors, fingerprints, ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimscope.documents import Document
+from claimscope.records import TextIndex, doc_to_records, fingerprint
+
+
+@pytest.mark.parametrize(
+    "text, offset, expected",
+    [
+        ("abc", 0, (1, 1)),
+        ("abc\ndef", 4, (2, 1)),
+        ("abc\r\ndef", 6, (2, 2)),
+        ("a\n\n\nb", 4, (4, 1)),
+        ("é\u0301x\ny", 4, (2, 1)),
+    ],
+)
+def test_records_line_column(text, offset, expected):
+    assert TextIndex(text).line_column(offset) == expected
+
+
+def test_records_utf16_offsets_count_astral_code_points_twice():
+    text = "a😀b😀c"
+    index = TextIndex(text)
+    assert [index.utf16(i) for i in range(len(text) + 1)] == [0, 1, 3, 4, 6, 7]
+    for i in range(len(text) + 1):
+        assert index.utf16(i) == len(text[:i].encode("utf-16-le")) // 2
+
+
+def test_records_fingerprint_ignores_case_and_whitespace_but_not_type():
+    assert fingerprint("effect", "Acupuncture  reduces\npain") == fingerprint(
+        "effect", "acupuncture reduces pain"
+    )
+    assert fingerprint("effect", "x") != fingerprint("condition", "x")
+    assert fingerprint("effect", "reduces pain") != fingerprint("effect", "may reduce pain")
+
+
+def test_records_built_from_claim_spans(nlp):
+    from claimscope.pipeline.spans import add_claim, add_flag, add_link
+
+    text = "Intro line\r\nOver 40% of adults 😀 have sciatica."
+    doc = nlp.make_doc(text)
+    for _, proc in nlp.pipeline[:1]:  # the segmenter only
+        doc = proc(doc)
+    stat = add_claim(doc, "statistic", 12, 30, {"kind": "percent", "value": 40, "unit": "%"})
+    cond = add_claim(
+        doc,
+        "condition",
+        38,
+        46,
+        {"normalized": "sciatica", "ontology_id": None, "category": "disease"},
+    )
+    add_link(stat, cond)
+    add_flag(stat, "uncited")
+    document = Document(id="doc1", path="doc1.txt", text=text)
+    records = doc_to_records(doc, document)
+    assert [(r.type, r.text) for r in records] == [
+        ("statistic", "Over 40% of adults"),
+        ("condition", "sciatica"),
+    ]
+    statistic, condition = records
+    assert statistic.id == "doc1#statistic@12-30"
+    assert (statistic.line, statistic.column) == (2, 1)
+    assert statistic.prefix == "Intro line\r\n"
+    assert statistic.suffix == " 😀 have sciatica."
+    assert statistic.links == [condition.id]
+    assert statistic.flags == ["uncited"]
+    assert (condition.start_utf16, condition.end_utf16) == (39, 47)
+    assert text[statistic.sentence.start : statistic.sentence.end] == (
+        "Over 40% of adults 😀 have sciatica."
+    )
+    assert statistic.source.sha256 == document.sha256
+
+
+def test_records_types_filter_drops_links_to_filtered_records(nlp):
+    from claimscope.pipeline.spans import add_claim, add_link
+
+    doc = nlp.make_doc("40% have sciatica")
+    stat = add_claim(doc, "statistic", 0, 3, {"kind": "percent", "value": 40})
+    cond = add_claim(doc, "condition", 9, 17, {"normalized": "sciatica", "category": "disease"})
+    add_link(stat, cond)
+    document = Document(id="d", path="d", text=doc.text)
+    (only,) = doc_to_records(doc, document, types=["statistic"])
+    assert only.links == []

@@ -1,0 +1,60 @@
+"""Sentence and block segmentation of web text."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def _sentences(nlp, text: str) -> list[str]:
+    doc = nlp.get_pipe("claimscope_sentences")(nlp.make_doc(text))
+    return [s.text.strip() for s in doc.sents if s.text.strip()]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Heading Without Stop\n\nFirst sentence here. Second one follows.",
+            ["Heading Without Stop", "First sentence here.", "Second one follows."],
+        ),
+        (
+            "Application before the development of painful symptoms did\nnot prevent it.",
+            ["Application before the development of painful symptoms did\nnot prevent it."],
+        ),
+        (
+            "Qin et al. (2015) compared trials. In it they found relief.",
+            ["Qin et al. (2015) compared trials.", "In it they found relief."],
+        ),
+        (
+            "These include:\n\nstimulating nerves.\nreducing inflammation.",
+            ["These include:", "stimulating nerves.", "reducing inflammation."],
+        ),
+        (
+            "Therapy Avg. Pain Reduction\nAcupuncture (10 sessions) 4.2 points ↓ 22%\n"
+            "NSAIDs + PT 2.6 points ↓ 49%",
+            [
+                "Therapy Avg. Pain Reduction",
+                "Acupuncture (10 sessions) 4.2 points ↓ 22%",
+                "NSAIDs + PT 2.6 points ↓ 49%",
+            ],
+        ),
+        ("• 时间:\n• 来源:TCM1st", ["• 时间:", "• 来源:TCM1st"]),
+        (
+            "Ev-Based Comp and Alt Med. 2015, p13",
+            ["Ev-Based Comp and Alt Med. 2015, p13"],
+        ),
+        (
+            "He said “it works.” Then he left! Did it? Yes.",
+            ["He said “it works.”", "Then he left!", "Did it?", "Yes."],
+        ),
+        ("It is covered in 32 U.S. states today.", ["It is covered in 32 U.S. states today."]),
+        ("Line one\r\n\r\nLine two.", ["Line one", "Line two."]),
+    ],
+)
+def test_sentences_web_text(nlp, text, expected):
+    assert _sentences(nlp, text) == expected
+
+
+def test_sentences_every_token_is_annotated(nlp):
+    doc = nlp.get_pipe("claimscope_sentences")(nlp.make_doc("a b. C d\n\ne"))
+    assert all(token.is_sent_start is not None for token in doc)
