@@ -1,22 +1,40 @@
 """Streaming extraction: documents in, claim records out, one document at a time.
 
 Loading, the spaCy pipeline and record building are chained as generators, so memory
-holds one batch of documents, never the corpus.
+holds a few documents, never the corpus. Long texts are cut into chunks at paragraph (else
+sentence, line or word) boundaries, so ``nlp.max_length`` never fails a document; records
+of every chunk are built against the whole text, so offsets, ids, line/column and quote
+selectors are those of the full document. ``jobs > 1`` spreads documents over worker
+processes and yields results in input order, identical to a single-process run.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-from spacy.language import Language
+from typing import TYPE_CHECKING, Any
 
 from .documents import DEFAULT_MAX_BYTES, Document, LoadError, iter_documents
-from .records import doc_to_records
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 BATCH_SIZE = 16
+# Chunks of 100k code points keep a Doc at a few MB while a cut is rare on web pages;
+# processing speed per character does not depend on chunk size (measured 20k-1M).
+CHUNK_CHARS = 100_000
+CHUNK_ENV = "CLAIMSCOPE_CHUNK_CHARS"
+# Work sent to one worker at a time: up to this many documents or characters.
+TASK_DOCUMENTS = 32
+TASK_CHARS = 400_000
+
+_SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*\s+|\n")
+_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -40,18 +58,134 @@ def shared_nlp() -> Language:
     return build_nlp()
 
 
+def chunk_limit() -> int:
+    """The chunk size in code points: ``CLAIMSCOPE_CHUNK_CHARS`` if set, else CHUNK_CHARS."""
+    value = os.environ.get(CHUNK_ENV, "")
+    return int(value) if value.strip().isdigit() and int(value) > 0 else CHUNK_CHARS
+
+
+def resolve_jobs(jobs: int) -> int:
+    """Worker processes for ``--jobs``: 0 means one per available core."""
+    if jobs > 0:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# --- long documents ------------------------------------------------------------------------
+
+
+def split_text(text: str, limit: int) -> list[tuple[int, int]]:
+    """Cut ``text`` into contiguous ``(start, end)`` ranges of at most ``limit`` code points.
+
+    Each cut falls after a blank line if the second half of the window has one, else after a
+    sentence end or line break, else after whitespace, else (one unbroken token) at the limit.
+    """
+    ranges: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        end = _cut_point(text, start, start + limit)
+        ranges.append((start, end))
+        start = end
+    ranges.append((start, len(text)))
+    return ranges
+
+
+def _cut_point(text: str, start: int, stop: int) -> int:
+    low = start + max(1, (stop - start) // 2)
+    blank = text.rfind("\n\n", low, stop)
+    if blank >= 0:
+        return blank + 2
+    for pattern in (_SENTENCE_END, _WHITESPACE):
+        last = None
+        for last in pattern.finditer(text, low, stop):  # noqa: B007  (we want the last one)
+            pass
+        if last is not None:
+            return last.end()
+    return stop
+
+
+def _pieces(
+    documents: Iterable[Document], limit: int
+) -> Iterator[tuple[str, tuple[Document, int, bool, Any]]]:
+    """(text, context) per chunk for ``nlp.pipe(as_tuples=True)``; most documents are one."""
+    from .records import TextIndex
+
+    for document in documents:
+        text = document.text
+        if len(text) <= limit:
+            yield text, (document, 0, True, None)
+            continue
+        index = TextIndex(text)  # built once for the whole text, shared by its chunks
+        ranges = split_text(text, limit)
+        for number, (start, end) in enumerate(ranges):
+            yield text[start:end], (document, start, number == len(ranges) - 1, index)
+
+
+# --- in-process extraction -----------------------------------------------------------------
+
+
 def extract_documents(
     documents: Iterable[Document],
     types: Iterable[str] | None = None,
     nlp: Language | None = None,
     batch_size: int = BATCH_SIZE,
+    chunk_chars: int | None = None,
 ) -> Iterator[tuple[Document, list[Any]]]:
-    """Run the pipeline over documents, yielding each with its claim records, in order."""
+    """Run the pipeline over documents, yielding each with its claim records, in order.
+
+    Texts longer than ``chunk_chars`` (default: ``chunk_limit()``) are processed in chunks;
+    a citation and its reference entry in different chunks are then not resolved.
+    """
+    from .records import doc_to_records
+
     nlp = nlp or shared_nlp()
     types = list(types) if types else None
-    pairs = ((doc.text, doc) for doc in documents)
-    for spacy_doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield document, doc_to_records(spacy_doc, document, types)
+    limit = min(chunk_chars or chunk_limit(), nlp.max_length)
+    records: list[Any] = []
+    for spacy_doc, (document, offset, last, index) in nlp.pipe(
+        _pieces(documents, limit), as_tuples=True, batch_size=batch_size
+    ):
+        records.extend(doc_to_records(spacy_doc, document, types, offset=offset, index=index))
+        spacy_doc.user_data.clear()  # drop per-doc extension values and bookkeeping early
+        if last:
+            yield document, records
+            records = []
+
+
+def extract_items(
+    items: Iterable[Document | LoadError],
+    types: Iterable[str] | None = None,
+    jobs: int = 1,
+    chunk_chars: int | None = None,
+) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
+    """Documents with their records and load errors with None, in input order.
+
+    ``jobs`` > 1 runs the pipeline in that many worker processes.
+    """
+    types = list(types) if types else None
+    jobs = resolve_jobs(jobs)
+    if jobs > 1:
+        yield from _extract_parallel(items, types, jobs, chunk_chars)
+        return
+    pending: deque[LoadError] = deque()
+
+    def documents() -> Iterator[Document]:
+        for item in items:
+            if isinstance(item, LoadError):
+                pending.append(item)
+            else:
+                yield item
+
+    # Errors are yielded as soon as the loader passes them, ahead of the next document.
+    for document, records in extract_documents(documents(), types, chunk_chars=chunk_chars):
+        while pending:
+            yield pending.popleft(), None
+        yield document, records
+    while pending:
+        yield pending.popleft(), None
 
 
 def extract_paths(
@@ -61,28 +195,101 @@ def extract_paths(
     on_error: Callable[[LoadError], None] | None = None,
     on_document: Callable[[Document, list[Any]], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int = 1,
 ) -> Iterator[Any]:
     """Yield the claim records of every readable input; report the others to ``on_error``."""
     stats = stats if stats is not None else RunStats()
-
-    def readable() -> Iterator[Document]:
-        for item in iter_documents(paths, max_bytes=max_bytes):
-            if isinstance(item, LoadError):
-                stats.skipped.append(item)
-                if on_error:
-                    on_error(item)
-            else:
-                yield item
-
-    for document, records in extract_documents(readable(), types):
+    items = iter_documents(paths, max_bytes=max_bytes)
+    for item, records in extract_items(items, types, jobs=jobs):
+        if isinstance(item, LoadError):
+            stats.skipped.append(item)
+            if on_error:
+                on_error(item)
+            continue
         stats.documents += 1
-        stats.claims += len(records)
+        stats.claims += len(records or [])
         if on_document:
-            on_document(document, records)
-        yield from records
+            on_document(item, records or [])
+        yield from records or []
 
 
 def extract_text(text: str, path: str = "<text>", types: Iterable[str] | None = None) -> list[Any]:
     """The claim records of one text, e.g. ``extract_text("Acupuncture reduces pain.")``."""
     document = Document(id=path, path=path, text=text)
     return next(extract_documents([document], types))[1]
+
+
+# --- worker processes ----------------------------------------------------------------------
+
+_worker_options: dict[str, Any] = {}
+
+
+def _init_worker(types: list[str] | None, chunk_chars: int | None) -> None:
+    """Pool initializer: build the pipeline once per worker; Ctrl-C is the parent's job."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker_options.update(types=types, chunk_chars=chunk_chars)
+    shared_nlp()
+
+
+def _work(batch: list[Document | LoadError]) -> list[list[Any] | None]:
+    """Records of each document of a batch (None for load errors), in order."""
+    documents = [item for item in batch if isinstance(item, Document)]
+    results = iter(
+        extract_documents(
+            documents,
+            _worker_options.get("types"),
+            chunk_chars=_worker_options.get("chunk_chars"),
+        )
+    )
+    return [None if isinstance(item, LoadError) else next(results)[1] for item in batch]
+
+
+def _batches(items: Iterable[Document | LoadError]) -> Iterator[list[Document | LoadError]]:
+    batch: list[Document | LoadError] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += len(item.text) if isinstance(item, Document) else 0
+        if len(batch) >= TASK_DOCUMENTS or size >= TASK_CHARS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _extract_parallel(
+    items: Iterable[Document | LoadError],
+    types: list[str] | None,
+    jobs: int,
+    chunk_chars: int | None,
+) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
+    """Like the single-process path, over ``jobs`` spawned workers, in input order.
+
+    At most a few batches per worker are in flight (Pool.imap would read the whole input
+    ahead), so memory stays bounded; any exception or Ctrl-C terminates the pool.
+    """
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    pool = context.Pool(jobs, initializer=_init_worker, initargs=(types, chunk_chars))
+    in_flight: deque[tuple[list[Document | LoadError], Any]] = deque()
+    try:
+        for batch in _batches(items):
+            in_flight.append((batch, pool.apply_async(_work, (batch,))))
+            if len(in_flight) >= 2 * jobs:
+                yield from _finish(in_flight.popleft())
+        while in_flight:
+            yield from _finish(in_flight.popleft())
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def _finish(
+    entry: tuple[list[Document | LoadError], Any],
+) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
+    batch, result = entry
+    yield from zip(batch, result.get(), strict=True)

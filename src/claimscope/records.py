@@ -49,32 +49,56 @@ class TextIndex:
         return offset + bisect_right(self._astral, offset - 1) if self._astral else offset
 
 
-def doc_to_records(doc: Doc, document: Document, types: Iterable[str] | None = None) -> list[Any]:
+def doc_to_records(
+    doc: Doc,
+    document: Document,
+    types: Iterable[str] | None = None,
+    offset: int = 0,
+    index: TextIndex | None = None,
+) -> list[Any]:
     """The claim records of one processed document, in document order.
 
     ``types`` keeps only those claim types (links to dropped records are dropped too).
+    When ``doc`` is a chunk of a long document, ``offset`` is where the chunk starts in the
+    whole text and ``index`` indexes that whole text (default: ``document.text``), so every
+    offset, id, line/column and quote selector refers to the whole document.
     """
     wanted = set(types) if types else set(CLAIM_TYPES)
     spans = [s for s in claims_of(doc) if s.label_ in wanted]
     spans.sort(key=lambda s: (*claim_range(s), _TYPE_ORDER.get(s.label_, 99)))
-    ids = {claim_key(s): f"{document.id}#{claim_key(s)}" for s in spans}
-    index = TextIndex(doc.text)
+    ids = {claim_key(s): f"{document.id}#{_shifted_key(s, offset)}" for s in spans}
+    if index is None:
+        index = TextIndex(document.text if offset else doc.text)
     source = Source(
         path=document.path,
         document=document.id,
         sha256=document.sha256,
         media_type=document.media_type,
     )
-    return [parse_claim(_record_dict(span, index, source, ids)) for span in spans]
+    return [parse_claim(_record_dict(span, index, source, ids, offset)) for span in spans]
 
 
-def _record_dict(span: Span, index: TextIndex, source: Source, ids: dict[str, str]) -> dict:
+def _shifted_key(span: Span, offset: int) -> str:
+    """The claim's key in the whole document: claim_key with offsets moved by ``offset``."""
+    if not offset:
+        return claim_key(span)
+    start, end = claim_range(span)
+    return f"{span.label_}@{start + offset}-{end + offset}"
+
+
+def _record_dict(
+    span: Span, index: TextIndex, source: Source, ids: dict[str, str], offset: int = 0
+) -> dict:
     text = index.text
     start, end = claim_range(span)
+    start, end = start + offset, end + offset
     line, column = index.line_column(start)
     attributes = dict(span._.claim_attrs or {})
     if attributes.get("resolved_to"):
         attributes["resolved_to"] = ids.get(attributes["resolved_to"])
+    if offset:
+        attributes = {name: _shift_text_spans(value, offset) for name, value in attributes.items()}
+    sentence = _sentence_range(span)
     return {
         "id": ids[claim_key(span)],
         "fingerprint": fingerprint(span.label_, text[start:end]),
@@ -88,12 +112,25 @@ def _record_dict(span: Span, index: TextIndex, source: Source, ids: dict[str, st
         "column": column,
         "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
         "suffix": text[end : end + QUOTE_CONTEXT],
-        "sentence": _sentence_range(span),
+        "sentence": {"start": sentence["start"] + offset, "end": sentence["end"] + offset},
         "source": source,
         "links": [ids[key] for key in (span._.claim_links or []) if key in ids],
         "flags": list(span._.claim_flags or []),
         "attributes": attributes,
     }
+
+
+def _shift_text_spans(value: Any, offset: int) -> Any:
+    """Move the offsets of TextSpan-shaped parts ({text, start, end}) of an attribute."""
+    if hasattr(value, "model_dump"):  # a pydantic TextSpan given instead of a dict
+        value = value.model_dump()
+    if isinstance(value, dict):
+        if {"text", "start", "end"} <= value.keys() and isinstance(value["start"], int):
+            return {**value, "start": value["start"] + offset, "end": value["end"] + offset}
+        return {name: _shift_text_spans(item, offset) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_shift_text_spans(item, offset) for item in value]
+    return value
 
 
 def _sentence_range(span: Span) -> dict[str, int]:

@@ -1,0 +1,248 @@
+"""Tests for streaming extraction: chunking of long texts, --jobs workers, lazy imports."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from typer.testing import CliRunner
+
+from claimscope.cli import app
+from claimscope.documents import Document, LoadError
+from claimscope.extraction import extract_documents, extract_items, split_text
+from claimscope.pipeline.spans import add_claim, add_link, claims_of, register_extensions, text_span
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def _load_make_corpus():
+    spec = importlib.util.spec_from_file_location("make_corpus", ROOT / "benchmarks/make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_corpus = _load_make_corpus()
+
+
+# --- split_text ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "pieces"),
+    [
+        ("Short text.", 100, ["Short text."]),
+        # A blank line in the second half of the window wins over a sentence end.
+        ("One. Two.\n\nThree four. Five.", 18, ["One. Two.\n\n", "Three four. Five."]),
+        # No blank line: cut after the last sentence end in the window.
+        (
+            "Alpha beta. Gamma delta. Epsilon zeta.",
+            28,
+            ["Alpha beta. Gamma delta. ", "Epsilon zeta."],
+        ),
+        # No sentence end: a line break.
+        ("alpha beta\ngamma delta epsilon", 20, ["alpha beta\n", "gamma delta epsilon"]),
+        # Neither: the last whitespace.
+        ("alpha beta gamma delta", 14, ["alpha beta ", "gamma delta"]),
+        # One unbroken token: a hard cut at the limit.
+        ("abcdefghij", 4, ["abcd", "efgh", "ij"]),
+    ],
+)
+def test_split_text_cuts_at_the_best_boundary(text, limit, pieces):
+    ranges = split_text(text, limit)
+    assert [text[start:end] for start, end in ranges] == pieces
+    assert all(end - start <= limit for start, end in ranges)
+
+
+# --- chunked documents: offsets mapped back to the whole text ------------------------------
+
+_PERCENT = re.compile(r"\d+%")
+_EFFECT = re.compile(r"(\w+) reduces (\w+)(?: more than (\w+))?")
+_CITE = re.compile(r"\[(\d+)\]")
+_ENTRY = re.compile(r"^(\d+)\. .+$", re.MULTILINE)
+
+
+@Language.component("test_probe_claims")
+def probe_claims(doc):
+    """Claims with every offset-bearing feature: TextSpans, links, resolved_to keys."""
+    text = doc.text
+    entries = {}
+    for match in _ENTRY.finditer(text):
+        attrs = {"kind": "reference_entry", "numbers": [int(match.group(1))], "traceable": True}
+        entries[match.group(1)] = add_claim(doc, "citation", *match.span(), attrs)
+    for match in _CITE.finditer(text):
+        entry = entries.get(match.group(1))
+        attrs = {"kind": "numeric", "numbers": [int(match.group(1))], "traceable": bool(entry)}
+        if entry is not None:
+            attrs["resolved_to"] = f"citation@{entry._.claim_range[0]}-{entry._.claim_range[1]}"
+        add_claim(doc, "citation", *match.span(), attrs)
+    for match in _PERCENT.finditer(text):
+        add_claim(doc, "statistic", *match.span(), {"kind": "percent", "unit": "%"})
+    for match in _EFFECT.finditer(text):
+        attrs = {
+            "intervention": text_span(doc, *match.span(1)),
+            "outcome": text_span(doc, *match.span(2)),
+            "comparator": text_span(doc, *match.span(3)) if match.group(3) else None,
+            "direction": "decrease",
+            "strength": "causal",
+        }
+        effect = add_claim(doc, "effect", *match.span(), attrs)
+        for other in claims_of(doc):
+            if other.label_ != "effect" and other.sent == effect.sent:
+                add_link(effect, other)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def probe_nlp():
+    register_extensions()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("claimscope_sentences")
+    nlp.add_pipe("test_probe_claims")
+    return nlp
+
+
+def _long_text(paragraphs: int) -> str:
+    blocks = []
+    for i in range(paragraphs):
+        blocks.append(
+            f"Section {i}\n\nIn trial {i}, yoga reduces pain more than rest in {i % 90 + 5}% "
+            f"of adults [{i % 3 + 1}]. Massage reduces stiffness. Héllo 😀 wörld."
+        )
+    blocks.append("References\n\n1. Smith 2020.\n2. Jones 2021.\n3. Lee 2022.")
+    return "\n\n".join(blocks) + "\n"
+
+
+def _records(nlp, text: str, chunk_chars: int) -> list[dict]:
+    document = Document(id="long.txt", path="long.txt", text=text)
+    ((_, records),) = extract_documents([document], nlp=nlp, chunk_chars=chunk_chars)
+    return [record.model_dump() for record in records]
+
+
+def test_chunked_records_equal_unchunked_records(probe_nlp):
+    text = _long_text(60)
+    whole = _records(probe_nlp, text, chunk_chars=len(text))
+    chunked = _records(probe_nlp, text, chunk_chars=1_000)
+    assert len(split_text(text, 1_000)) > 5
+    assert len(whole) == 60 * 4 + 3
+    for record in chunked:
+        assert text[record["start"] : record["end"]] == record["text"]
+        for part in ("intervention", "outcome", "comparator"):
+            span = record["attributes"].get(part)
+            if span:
+                assert text[span["start"] : span["end"]] == span["text"]
+
+    # Citations resolve only to entries in their own chunk: the one cross-chunk effect.
+    def without_resolution(records):
+        return [
+            {**r, "attributes": {**r["attributes"], "resolved_to": None, "traceable": None}}
+            if r["type"] == "citation"
+            else r
+            for r in records
+        ]
+
+    assert without_resolution(chunked) == without_resolution(whole)
+    # Resolution keys are remapped to whole-text ids wherever the entry is in the same chunk.
+    last_chunk_start = split_text(text, 1_000)[-1][0]
+    resolved = [r for r in chunked if r["attributes"].get("resolved_to")]
+    assert resolved
+    assert all(r["start"] >= last_chunk_start for r in resolved)
+    ids = {r["id"] for r in whole}
+    assert all(r["attributes"]["resolved_to"] in ids for r in resolved)
+
+
+def test_claim_right_after_a_boundary_keeps_its_offsets(probe_nlp):
+    text = _long_text(20)
+    start, _ = split_text(text, 700)[1]
+    whole = _records(probe_nlp, text, chunk_chars=len(text))
+    chunked = _records(probe_nlp, text, chunk_chars=700)
+    first_after = min((r for r in chunked if r["start"] >= start), key=lambda r: r["start"])
+    assert first_after["start"] - start < 60  # right after the cut
+    (same,) = [r for r in whole if r["id"] == first_after["id"]]
+    assert first_after == same
+    assert (first_after["line"], first_after["column"]) == (
+        text.count("\n", 0, first_after["start"]) + 1,
+        first_after["start"] - text.rfind("\n", 0, first_after["start"]),
+    )
+
+
+def test_long_document_through_the_real_pipeline(nlp, seed_texts):
+    """Seeds repeated past the chunk limit: exact spans, and the same claims as unchunked."""
+    text = "\n\n".join(seed_texts.values()) * 3
+    document = Document(id="seeds.txt", path="seeds.txt", text=text)
+    ((_, whole),) = extract_documents([document], nlp=nlp, chunk_chars=len(text))
+    ((_, chunked),) = extract_documents([document], nlp=nlp, chunk_chars=4_000)
+    assert len(split_text(text, 4_000)) >= 6
+    assert whole, "no claims: the claim components have not landed yet"
+    for record in chunked:
+        assert text[record.start : record.end] == record.text
+        assert text[record.sentence.start : record.sentence.end].strip()
+
+    def located(records):  # citations may resolve differently across chunks
+        return [(r.id, r.line, r.column, r.prefix, r.suffix, r.sentence) for r in records]
+
+    assert located(chunked) == located(whole)
+
+
+# --- --jobs --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("corpus")
+    make_corpus.make_corpus(out, documents=120, seed=3)
+    return out
+
+
+def test_jobs_2_yields_the_same_items_in_order_as_jobs_1(small_corpus):
+    files = sorted(small_corpus.rglob("*.txt"))
+    items: list[Document | LoadError] = []
+    for number, path in enumerate([*sorted(SEEDS.glob("*.txt")), *files]):
+        text = path.read_text(encoding="utf-8")
+        items.append(Document(id=path.name, path=str(path), text=text))
+        if number % 40 == 1:
+            items.append(LoadError(f"missing{number}.txt", "no such file or directory"))
+    serial = list(extract_items(items, jobs=1))
+    parallel = list(extract_items(items, jobs=2))
+    assert [item for item, _ in parallel] == items
+    assert parallel == serial
+
+
+def test_cli_jobs_2_output_equals_jobs_1(small_corpus):
+    runner = CliRunner()
+    paths = [str(SEEDS), str(small_corpus / "d00"), "no/such/file.txt"]
+    one = runner.invoke(app, ["extract", *paths, "--jobs", "1", "--quiet"])
+    two = runner.invoke(app, ["extract", *paths, "--jobs", "2", "--quiet"])
+    assert one.exit_code == two.exit_code == 2  # the missing file is reported, not fatal
+    assert two.stdout == one.stdout
+    assert "no/such/file.txt: no such file or directory" in two.stderr
+    for line in one.stdout.splitlines():
+        json.loads(line)
+
+
+# --- start-up ------------------------------------------------------------------------------
+
+
+def test_help_and_schema_do_not_import_spacy():
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from claimscope.cli import app\n"
+        "runner = CliRunner()\n"
+        "assert 'Usage' in runner.invoke(app, ['--help']).stdout\n"
+        "assert 'Usage' in runner.invoke(app, ['extract', '--help']).stdout\n"
+        "assert '\"$schema\"' in runner.invoke(app, ['schema']).stdout\n"
+        "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith('spacy.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]"
