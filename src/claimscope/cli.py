@@ -105,6 +105,7 @@ def extract(
             on_error=report,
             on_document=on_document,
             max_bytes=max_bytes,
+            jobs=jobs,
         ):
             pass
         writer.close()
