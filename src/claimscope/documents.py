@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from html.parser import HTMLParser
 from pathlib import Path
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -33,7 +35,17 @@ MEDIA_TYPES = {
     ".ndjson": "application/jsonl",
 }
 
-# Magic numbers of common binary formats, so the reason names what the file is.
+# lxml (libxml2) silently drops elements nested deeper than this, so trafilatura then sees an
+# empty page; such pages fall back to a plain parse of all visible text (VisibleText).
+LXML_MAX_DEPTH = 255
+
+# The legacy encoding web text most often is when it is not UTF-8 (WHATWG's default for
+# Western locales, and a superset of latin-1's printable range); charset_normalizer often
+# ties it with cp1250 or cp1257 on short texts, and this breaks the tie.
+PREFERRED_LEGACY_ENCODING = "cp1252"
+
+# Magic numbers of common binary formats, so the reason names what the file is. ASCII-only
+# magic numbers that could start a text file ("MZ", "BZh") are checked further in binary_kind.
 MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "PDF document"),
     (b"\x89PNG", "PNG image"),
@@ -97,33 +109,56 @@ def iter_documents(
 
 
 def _load_path(path: Path, max_bytes: int) -> Iterator[Document | LoadError]:
-    if path.is_symlink() and not path.exists():
-        yield LoadError(str(path), "broken symbolic link")
-    elif not path.exists():
-        yield LoadError(str(path), "no such file or directory")
+    reason = _missing_reason(path)
+    if reason:
+        yield LoadError(display_path(path), reason)
     elif path.is_dir():
         yield from _walk_folder(path, max_bytes, seen=set())
     else:
         yield from _load_file(path, max_bytes)
 
 
+def _missing_reason(path: Path) -> str | None:
+    """Why ``path`` cannot be opened at all (missing, broken or looping link), or None."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return "broken symbolic link" if path.is_symlink() else "no such file or directory"
+    except OSError as error:  # ELOOP, EACCES on a parent folder, ENAMETOOLONG, ...
+        return f"cannot open ({error.strerror or error})"
+    except ValueError:  # an embedded NUL in the name
+        return "invalid file name"
+    return None
+
+
+def display_path(path: Path | str) -> str:
+    """``path`` as printable text: bytes of a non-UTF-8 file name become U+FFFD.
+
+    Records are UTF-8 JSON, which cannot carry the lone surrogates Python uses for such
+    bytes; the file itself is still opened by its real name.
+    """
+    name = os.fspath(path)
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _walk_folder(folder: Path, max_bytes: int, seen: set[str]) -> Iterator[Document | LoadError]:
     real = os.path.realpath(folder)
     if real in seen:
-        yield LoadError(str(folder), "directory symlink loop, not followed")
+        yield LoadError(display_path(folder), "directory symlink loop, not followed")
         return
     seen = seen | {real}
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError as error:
-        yield LoadError(str(folder), f"cannot list folder ({error.strerror or error})")
+        yield LoadError(display_path(folder), f"cannot list folder ({error.strerror or error})")
         return
     for entry in entries:
         if entry.name.startswith("."):
             continue
         child = Path(entry.path)
-        if child.is_symlink() and not child.exists():
-            yield LoadError(str(child), "broken symbolic link")
+        reason = _missing_reason(child)
+        if reason:
+            yield LoadError(display_path(child), reason)
         elif child.is_dir():
             yield from _walk_folder(child, max_bytes, seen)
         else:
@@ -131,17 +166,14 @@ def _walk_folder(folder: Path, max_bytes: int, seen: set[str]) -> Iterator[Docum
 
 
 def _load_file(path: Path, max_bytes: int) -> Iterator[Document | LoadError]:
-    name = str(path)
+    name = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"file is {_megabytes(size)}, over the size limit of {_megabytes(max_bytes)} "
-                "(raise it with --max-bytes)"
-            )
         if not path.is_file():
             raise InputError("not a regular file")
-        data = path.read_bytes()
+        _check_size(path.stat().st_size, max_bytes)
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)  # the file may have grown since stat
+        _check_size(len(data), max_bytes)
     except InputError as error:
         yield LoadError(name, str(error))
         return
@@ -151,10 +183,18 @@ def _load_file(path: Path, max_bytes: int) -> Iterator[Document | LoadError]:
     yield from documents_from_bytes(data, name, media_type_of(path))
 
 
+def _check_size(size: int, max_bytes: int) -> None:
+    if size > max_bytes:
+        raise InputError(
+            f"file is {_size(size)}, over the size limit of {_size(max_bytes)} "
+            "(raise it with --max-bytes)"
+        )
+
+
 def _load_stdin(max_bytes: int) -> Iterator[Document | LoadError]:
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        yield LoadError(STDIN, f"input is over the size limit of {_megabytes(max_bytes)}")
+        yield LoadError(STDIN, f"input is over the size limit of {_size(max_bytes)}")
         return
     media_type = "text/html" if data.lstrip()[:1] == b"<" else "text/plain"
     yield from documents_from_bytes(data, STDIN, media_type)
@@ -177,10 +217,11 @@ def documents_from_bytes(data: bytes, path: str, media_type: str) -> Iterator[Do
         return
     if media_type == "text/html":
         try:
-            text = html_to_text(text)
+            text, html_notes = html_to_text(text)
         except InputError as error:
             yield LoadError(path, str(error))
             return
+        notes = (*notes, *html_notes)
     if not text.strip():
         notes = (*notes, "empty document, no claims")
     yield Document(id=path, path=path, text=text, media_type=media_type, notes=notes)
@@ -216,10 +257,20 @@ def decode_bytes(data: bytes) -> tuple[str, tuple[str, ...]]:
 def _decode_detected(data: bytes) -> tuple[str, tuple[str, ...]]:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise InputError("not valid UTF-8 and no text encoding could be detected")
-    return str(best), (f"not valid UTF-8; decoded as {best.encoding}",)
+    best = matches[0]
+    # Among equally plausible guesses, prefer the common Western web encoding.
+    tied = [
+        m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.01
+    ]
+    if any(PREFERRED_LEGACY_ENCODING in m.could_be_from_charset for m in tied):
+        encoding = PREFERRED_LEGACY_ENCODING
+        text = data.decode(encoding)
+    else:
+        encoding, text = best.encoding, str(best)
+    return text, (f"not valid UTF-8; decoded as {encoding}",)
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -229,7 +280,7 @@ def binary_kind(data: bytes) -> str | None:
     processed, offsets exact); a known magic number or a high share of control bytes does.
     """
     for magic, kind in MAGIC_NUMBERS:
-        if data.startswith(magic):
+        if data.startswith(magic) and _magic_confirmed(data, magic):
             return kind
     head = data[:8192]
     if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -240,10 +291,26 @@ def binary_kind(data: bytes) -> str | None:
     return None
 
 
-def html_to_text(html: str) -> str:
-    """The main article text of an HTML page (trafilatura), never fetching anything."""
+def _magic_confirmed(data: bytes, magic: bytes) -> bool:
+    """Rule out text files that merely start like a binary format ("MZ..." or "BZh...")."""
+    if magic == b"MZ":
+        return b"\x00" in data[:64]  # a DOS header is full of NULs
+    if magic == b"BZh":
+        return data[3:4].isdigit() and data[4:10] == b"1AY&SY"
+    return True
+
+
+def html_to_text(html: str) -> tuple[str, tuple[str, ...]]:
+    """The main article text of an HTML page (trafilatura), and notes; nothing is fetched.
+
+    The HTML is parsed as a string only: no URL in it is requested, no script is run.
+    When trafilatura finds no main text (a fragment, or a page nested deeper than lxml
+    can parse), all visible text is used instead, with a note.
+    """
     import trafilatura
 
+    # lxml refuses strings with NUL or other C0 controls; they carry no article text.
+    html = _XML_INCOMPATIBLE.sub("", html)
     try:
         text = trafilatura.extract(
             html,
@@ -254,13 +321,77 @@ def html_to_text(html: str) -> str:
         )
     except (ValueError, RecursionError, MemoryError) as error:
         raise InputError(f"HTML could not be parsed ({type(error).__name__})") from error
-    if not text or not text.strip():
-        raise InputError("no article text found in the HTML")
-    return text
+    if text and text.strip():
+        return text, ()
+    fallback = VisibleText.of(html)
+    if not fallback.text.strip():
+        raise InputError("no text found in the HTML")
+    if fallback.max_depth > LXML_MAX_DEPTH:
+        reason = (
+            f"HTML nested {fallback.max_depth} levels deep, over the parser's limit of "
+            f"{LXML_MAX_DEPTH}"
+        )
+    else:
+        reason = "no main article text found (e.g. an HTML fragment)"
+    return fallback.text, (f"{reason}; used all visible text",)
+
+
+class VisibleText(HTMLParser):
+    """All visible text of an HTML page, one block per line, at any nesting depth.
+
+    The standard-library parser is event based (no tree, no recursion), so depth costs
+    nothing; it also never loads external resources.
+    """
+
+    HIDDEN = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
+    BLOCKS = frozenset(
+        {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+         "article", "blockquote", "table", "ul", "ol", "pre", "header", "footer"}
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.depth = 0
+        self.max_depth = 0
+        self.hidden = 0
+
+    @classmethod
+    def of(cls, html: str) -> VisibleText:
+        parser = cls()
+        parser.feed(html)
+        parser.close()
+        return parser
+
+    @property
+    def text(self) -> str:
+        lines = (" ".join(line.split()) for line in "".join(self.parts).split("\n"))
+        return "\n".join(line for line in lines if line)
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+        self.depth += 1
+        self.max_depth = max(self.max_depth, self.depth)
+        if tag in self.HIDDEN:
+            self.hidden += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth = max(0, self.depth - 1)
+        if tag in self.HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
 
 
 def _jsonl_documents(text: str, path: str) -> Iterator[Document | LoadError]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split on LF only: str.splitlines would also cut at U+2028, U+0085 and other
+    # characters that may stand unescaped inside a JSON string.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"
@@ -281,9 +412,27 @@ def _jsonl_document(line: str, path: str, where: str) -> Document:
     if not isinstance(text, str):
         raise InputError("missing or non-string 'text' field")
     doc_id = item.get("id")
-    doc_id = where if doc_id is None else str(doc_id)
-    return Document(id=doc_id, path=path, text=text, media_type="text/plain")
+    doc_id = where if doc_id is None else _without_surrogates(str(doc_id))
+    notes: tuple[str, ...] = ()
+    clean = _without_surrogates(text)
+    if clean != text:
+        # JSON may escape lone surrogates ("\\ud800"), which UTF-8 output cannot carry;
+        # U+FFFD keeps every offset (one code point, one UTF-16 unit) unchanged.
+        notes = ("lone surrogate code points replaced with U+FFFD",)
+    return Document(id=doc_id, path=path, text=clean, media_type="text/plain", notes=notes)
 
 
-def _megabytes(size: int) -> str:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_XML_INCOMPATIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _without_surrogates(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
     return f"{size / 1024 / 1024:.1f} MB"

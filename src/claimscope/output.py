@@ -23,11 +23,29 @@ def open_output(path: str | None) -> Iterator[TextIO]:
         stream = sys.stdout
         with contextlib.suppress(AttributeError, ValueError):
             stream.reconfigure(encoding="utf-8")  # type: ignore[attr-defined]
-        yield stream
-        stream.flush()
+        try:
+            yield stream
+            stream.flush()
+        except BrokenPipeError:
+            # The reader (e.g. `head`) went away: stop quietly with status 0, as Unix
+            # filters do. Pointing stdout at /dev/null first keeps Python's flush at exit
+            # from printing "Exception ignored ... BrokenPipeError".
+            silence_stdout()
+            raise SystemExit(0) from None
         return
     with atomic_write(Path(path)) as stream:
         yield stream
+
+
+def silence_stdout() -> None:
+    """Send whatever is still buffered for stdout, and all later writes, to /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, ValueError, OSError):
+        pass  # stdout is not a real file (e.g. captured by a test runner)
+    finally:
+        os.close(devnull)
 
 
 @contextlib.contextmanager
