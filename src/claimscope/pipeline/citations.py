@@ -1,11 +1,830 @@
-"""Placeholder for the citations component (being written)."""
+"""Citation claims: in-text markers, reference-list entries, their resolution, vague appeals.
+
+Matching runs compiled regular expressions over ``doc.text`` (no tokens needed) in this order:
+
+1. **Reference list.** A heading (``References``, ``Bibliography``, ``Sources`` …) opens a
+   block whose lines with a year, identifier or list number are entries; without a heading,
+   the last run of at least two lines shaped like ``Authors, year, title`` / ``Authors (year).
+   Title`` / ``1. Surname AB, …`` in the second half of the text is the block. Each entry is
+   one ``reference_entry`` claim with parsed authors (family names, organisations whole),
+   year, title, venue and identifiers. In-text matches inside an entry are not emitted.
+2. **In-text citations** (``author_year``, ``source_year``, ``numeric``, ``venue``,
+   ``identifier``); a later matcher skips ranges an earlier one took.
+3. **Resolution**: an in-text citation resolves to the entry with the same first-author family
+   name and year (numeric markers: the entry with that number); ``traceable`` follows CLAIMS.md.
+4. **Vague appeals** (``Multiple RCTs confirm``): [determiner] [adjectives] evidence noun
+   [auxiliaries] evidence verb, from ``data/citation_vague.json``. Span: the noun phrase and
+   verb; an indefinite noun phrase with an adjective but no verb next to it
+   (``A groundbreaking new study published in …``) is flagged alone. An appeal is not flagged
+   when its sentence names a work (author-year, numeric or identifier citation), nor, for a
+   definite noun phrase (``The authors concluded``), when such a citation precedes it in the
+   same paragraph: it refers back to that work. A journal name alone (venue / source_year)
+   does not identify a study, so ``A groundbreaking new study published in the Journal of …``
+   gets both a ``venue`` and a ``vague`` claim.
+"""
 
 from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .spans import add_claim, register_extensions
 
-@Language.component("claimscope_citations")
-def placeholder(doc: Doc) -> Doc:
-    return doc
+LABEL = "citation"
+
+# --- shared pieces ---------------------------------------------------------------------------
+
+YEAR = r"(?:19|20)\d{2}"
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+_PARTICLE = r"(?:(?:van|von|de|der|den|da|del|della|di|du|le|la|dos|das|ter|ten|al|el|bin)\s+)"
+# A family name: capitalised, at least one lower-case letter (so initials are not names).
+SURNAME = (
+    rf"{_PARTICLE}*(?:[{_UPPER}]['’]?)(?:[{_UPPER}{_LOWER}'’\-])*[{_LOWER}]"
+    rf"(?:[{_UPPER}{_LOWER}'’\-])*"
+)
+ACRONYM = rf"[{_UPPER}][{_UPPER}0-9&\-]+"
+ET_AL = r"et\s+al(?:\.|\b)"
+DASHES = "-‐‑‒–—"
+_NUM_ITEM = rf"\d{{1,3}}(?:\s*[{DASHES}]\s*\d{{1,3}})?"
+NUMBER_LIST = rf"{_NUM_ITEM}(?:\s*,\s*{_NUM_ITEM})*"
+
+DOI_RE = re.compile(
+    r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:\s*|\bDOI:?\s*)?\b10\.\d{4,9}/[^\s\"<>\]]+",
+    re.IGNORECASE,
+)
+PMID_RE = re.compile(r"\bPMID:?\s*(\d{1,9})\b")
+PMCID_RE = re.compile(r"\b(?:PMCID:?\s*)?(PMC\d{4,9})\b")
+URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'\]|]+", re.IGNORECASE)
+_TRAILING = ".,;:!?'\"”’*"
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPER_DIGIT = str.maketrans(SUPERSCRIPTS, "0123456789")
+SUPERSCRIPT_RE = re.compile(
+    rf"(?<=[{_LOWER}{_UPPER}.,;:)\]”’\"'])([{SUPERSCRIPTS}]+(?:[⁻,˒‐–-][{SUPERSCRIPTS}]+)*)"
+    rf"(?![{SUPERSCRIPTS}])"
+)
+# Squares and cubes of units are not citations: m², cm³, kg/m².
+_UNIT_BEFORE_RE = re.compile(r"(?:^|[^\w])(?:[a-zA-Zµμ]{1,2}|[a-z]+/[a-zA-Z]{1,2})$")
+
+
+@dataclass
+class Found:
+    """A citation found in the text, before it becomes a claim."""
+
+    start: int
+    end: int
+    kind: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    number: int | None = None  # reference-list number, for entries
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The compiled patterns of one component instance, built from the data files."""
+
+    headings_re: re.Pattern[str]
+    not_names: frozenset[str]
+    venue_re: re.Pattern[str]
+    entry_lead_ins: tuple[str, ...]
+    vague_re: re.Pattern[str]
+    phrase_re: re.Pattern[str]
+    definite: frozenset[str]
+
+
+def load_lexicon() -> Lexicon:
+    """Read the citation data files and compile their patterns (once per component)."""
+    data = resources.files("claimscope") / "data"
+    lexicon = json.loads((data / "citation_lexicon.json").read_text(encoding="utf-8"))
+    vague = json.loads((data / "citation_vague.json").read_text(encoding="utf-8"))
+    return Lexicon(
+        headings_re=_headings_pattern(lexicon["reference_headings"]),
+        not_names=frozenset(lexicon["not_names"]),
+        venue_re=_venue_pattern(lexicon["venue_triggers"], lexicon["venue_heads"]),
+        entry_lead_ins=tuple(lexicon["entry_lead_ins"]),
+        vague_re=_vague_pattern(vague),
+        phrase_re=_alternation(vague["phrases"], flags=re.IGNORECASE),
+        definite=frozenset(vague["definite_determiners"]),
+    )
+
+
+def _words(items: Iterable[str]) -> str:
+    """An alternation of phrases, longest first, each phrase's spaces matching any whitespace."""
+    parts = sorted({item.strip() for item in items if item.strip()}, key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in parts)
+
+
+def _alternation(items: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{_words(items)})(?![\w-])", flags)
+
+
+def _headings_pattern(headings: list[str]) -> re.Pattern[str]:
+    return re.compile(
+        rf"^[ \t]*(?:#{{1,6}}[ \t]*)?(?:\*\*|__|\*)?(?:{_words(headings)})(?:\*\*|__|\*)?"
+        r"[ \t]*:?[ \t]*$",
+        re.IGNORECASE | re.MULTILINE,
+    )
+
+
+# A venue name: capitalised words joined by lower-case connectors, ending on a capitalised word.
+_VENUE_WORD = rf"(?:[{_UPPER}][\w'’&\-]*|&)"
+_VENUE_NAME = (
+    rf"{_VENUE_WORD}(?:(?:\s+(?:of|and|for|in|on|the|de|&|in\s+the|of\s+the))*\s+{_VENUE_WORD})*"
+)
+
+
+def _venue_pattern(triggers: list[str], heads: list[str]) -> re.Pattern[str]:
+    triggered = (
+        rf"\b(?:{_words(triggers)})\s+(?:online\s+|recently\s+|today\s+)?"
+        rf"(?:in|by)\s+(?:the\s+(?:journal\s+)?|journal\s+)?(?P<v1>[*_]?{_VENUE_NAME}[*_]?)"
+    )
+    headed = rf"\b(?:in|from|by)\s+(?:the\s+)?(?P<v2>[*_]?(?:{_words(heads)})(?:\s+{_VENUE_NAME})?)"
+    return re.compile(f"{triggered}|{headed}")
+
+
+def _vague_pattern(vague: dict[str, Any]) -> re.Pattern[str]:
+    determiners = _words(vague["definite_determiners"] + vague["indefinite_determiners"])
+    adjectives = _words(vague["adjectives"])
+    nouns = _words(vague["nouns"])
+    adverbs = _words(vague["adverbs"])
+    verbs = _words(vague["verbs"])
+    interruption = r"(?:\s*,\s*(?:however|though|too|also|in\s+fact|moreover|therefore)\s*,)"
+    return re.compile(
+        rf"(?<![\w-])(?P<np>(?:(?P<det>{determiners})\s+)?(?P<adj>(?:(?:{adjectives}),?\s+)*)"
+        rf"(?P<noun>{nouns}))(?![\w-])"
+        rf"(?P<vp>{interruption}?(?:\s+(?:{adverbs}))*\s+(?P<verb>{verbs})(?![\w-]))?",
+        re.IGNORECASE,
+    )
+
+
+# --- identifiers -----------------------------------------------------------------------------
+
+
+def _trim_identifier(text: str) -> str:
+    """Drop sentence punctuation and an unbalanced closing bracket from a matched id or URL."""
+    while text:
+        if text[-1] in _TRAILING:
+            text = text[:-1]
+        elif text[-1] == ")" and text.count("(") < text.count(")"):
+            text = text[:-1]
+        else:
+            break
+    return text
+
+
+def find_identifiers(text: str) -> list[Found]:
+    """DOIs (bare, ``doi:``, doi.org URLs), PMIDs, PMCIDs and other URLs in running text."""
+    found: list[Found] = []
+    for match in DOI_RE.finditer(text):
+        raw = _trim_identifier(match.group())
+        doi = re.search(r"10\.\d{4,9}/\S+", raw)
+        if doi is None:
+            continue
+        ids = {"doi": doi.group()}
+        if raw.lower().startswith("http"):
+            ids["url"] = raw
+        found.append(_identifier(match.start(), match.start() + len(raw), ids))
+    for match in PMID_RE.finditer(text):
+        found.append(_identifier(match.start(), match.end(), {"pmid": match.group(1)}))
+    for match in PMCID_RE.finditer(text):
+        found.append(_identifier(match.start(), match.end(), {"pmcid": match.group(1)}))
+    for match in URL_RE.finditer(text):
+        raw = _trim_identifier(match.group())
+        end = match.start() + len(raw)
+        if len(raw) > 8 and not any(f.overlaps(match.start(), end) for f in found):
+            found.append(_identifier(match.start(), end, {"url": raw}))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _identifier(start: int, end: int, ids: dict[str, str]) -> Found:
+    return Found(start, end, "identifier", {"identifiers": ids, "traceable": True})
+
+
+def identifiers_in(text: str) -> dict[str, str]:
+    """All identifiers in a piece of text (e.g. one reference entry), first of each scheme."""
+    ids: dict[str, str] = {}
+    for found in find_identifiers(text):
+        for scheme, value in found.attrs["identifiers"].items():
+            ids.setdefault(scheme, value)
+    return ids
+
+
+# --- reference entries -----------------------------------------------------------------------
+
+_MARKER_RE = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+")
+_INITIALS = rf"[{_UPPER}](?:\.|(?![{_LOWER}]))(?:\s?-?[{_UPPER}](?:\.|(?![{_LOWER}])))*"
+# A family name followed by initials: 'Qin Z.', 'Smith, J. A.', 'Smith JA', 'van der Berg K'.
+_NAME_INITIALS_RE = re.compile(rf"(?<![\w'’])({SURNAME}),?\s+{_INITIALS}")
+_YEAR_RE = re.compile(rf"(?<![\w/.])({YEAR})([a-z])?(?![\w/])")
+# The author part of an author-date entry ends at its year: ', 2015,' '(2019).' ' 2019.'
+_AUTHOR_DATE_RE = re.compile(
+    rf"^(?P<authors>[^\n]{{2,300}}?)[,.]?\s*(?P<open>\()?(?P<year>{YEAR})(?P<suffix>[a-z])?"
+    rf"(?(open)(?:,[^)]{{0,30}})?\))[.,:]?(?=\s|$)"
+)
+_VANCOUVER_AUTHORS_RE = re.compile(
+    rf"^(?P<authors>{SURNAME}\s+[{_UPPER}]{{1,3}}(?:,\s*{SURNAME}\s+[{_UPPER}]{{1,3}})*"
+    rf"(?:,?\s+{ET_AL})?)\.\s+"
+)
+_CONNECTORS = frozenset(
+    "of for and the in on at de du des der van von la le et al & to with from by".split()
+)
+_SENTENCE_END_RE = re.compile(rf"(?<![\s{_UPPER}][{_UPPER}])(?<!\bal)[.?!](?=\s|$)")
+
+
+def parse_reference_entry(text: str, lead_ins: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Authors, year, title, venue and identifiers of one reference entry, by style.
+
+    Author-date styles (APA, Harvard, the comma style ``Qin Z., Liu X., 2015, Title, Venue``)
+    have the year right after the authors; Vancouver (``Smith JA, Lee K. Title. Venue.
+    2019;12:3``) has authors up to the first full stop and the year after the venue.
+    """
+    marker = _MARKER_RE.match(text)
+    body = text[marker.end() :] if marker else text
+    ids = identifiers_in(body)
+    head = _author_date_head(body)
+    if head is not None:
+        authors_text, year, suffix, rest = head
+    else:
+        vancouver = _VANCOUVER_AUTHORS_RE.match(body)
+        authors_text = vancouver.group("authors") if vancouver else ""
+        rest = body[vancouver.end() :] if vancouver else body
+        year_match = _YEAR_RE.search(_without_identifiers(rest))
+        year, suffix = (year_match.group(1), year_match.group(2)) if year_match else (None, None)
+    title, venue = _title_and_venue(rest, lead_ins, vancouver=head is None)
+    attrs: dict[str, Any] = {
+        "kind": "reference_entry",
+        "authors": parse_author_names(authors_text),
+        "year": int(year) if year else None,
+        "title": title,
+        "venue": venue,
+        "identifiers": ids,
+        "traceable": True,
+    }
+    if suffix:
+        attrs["year_suffix"] = suffix
+    return attrs
+
+
+def _without_identifiers(text: str) -> str:
+    for found in find_identifiers(text):
+        text = text[: found.start] + " " * (found.end - found.start) + text[found.end :]
+    return text
+
+
+def _author_date_head(body: str) -> tuple[str, str, str | None, str] | None:
+    """Split an author-date entry into (authors, year, suffix, rest), or None if not one."""
+    match = _AUTHOR_DATE_RE.match(body)
+    if match is None or not _looks_like_authors(match.group("authors")):
+        return None
+    return (
+        match.group("authors"),
+        match.group("year"),
+        match.group("suffix"),
+        body[match.end() :],
+    )
+
+
+def _looks_like_authors(text: str) -> bool:
+    """An author list or organisation: capitalised, at most one lower-case content word."""
+    text = text.strip(" ,.")
+    if not text or not (text[0].isupper() or text[0] in "*_"):
+        return False
+    if re.search(r"[|:;!?()]|https?:", text):
+        return False
+    words = re.findall(r"[^\W\d_][\w'’\-]*", text)
+    lower = [w for w in words if w[0].islower() and w not in _CONNECTORS]
+    return len(lower) <= 1 and len(words) <= 40
+
+
+def parse_author_names(text: str) -> list[str]:
+    """Family names of an author list; an organisation (no initials) is one name, whole."""
+    text = re.sub(ET_AL, "", text).strip(" ,.;&")
+    if not text:
+        return []
+    names = [m.group(1) for m in _NAME_INITIALS_RE.finditer(text)]
+    if names:
+        return names
+    org = re.sub(r"\s*\[[^\]]*\]", "", text).strip(" ,.*_")
+    parts = [p.strip(" ,.") for p in re.split(r"\s*(?:,|&|\band\b)\s*", org) if p.strip(" ,.")]
+    if len(parts) > 1 and all(re.fullmatch(SURNAME, p) for p in parts):
+        return parts  # 'Smith, Jones and Lee' without initials
+    return [org]
+
+
+def _title_and_venue(
+    rest: str, lead_ins: tuple[str, ...], vancouver: bool
+) -> tuple[str | None, str | None]:
+    """Title: the first sentence after the authors/year; venue: the piece after it."""
+    rest = _without_identifiers(rest).strip(" .,:;)")
+    if not rest:
+        return None, None
+    end = _SENTENCE_END_RE.search(rest)
+    title = rest[: end.start()] if end else rest
+    after = rest[end.end() :].strip() if end else ""
+    venue: str | None = None
+    if not vancouver and "," in title and (not after or after[0].isdigit()):
+        # 'Title, Venue. 2015, p13' (the seeds' comma style): the venue is the last piece.
+        title, venue = (part.strip() for part in title.rsplit(",", 1))
+    elif after:
+        venue_match = re.match(rf"[^.,;(\n]+?(?=\s*(?:[.,;(]|\s{YEAR}|\s\d|$))", after)
+        venue = venue_match.group().strip() if venue_match else None
+    title = _clean(title)
+    venue = _clean(venue)
+    if venue and (venue.startswith(lead_ins) or not venue[0].isupper()):
+        venue = None
+    return title, venue
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = text.strip(' .,;:*_"“”')
+    return text or None
+
+
+_LINE_RE = re.compile(r"[^\n]*\n?")
+
+
+def _lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line from ``start``, without the line break."""
+    for match in _LINE_RE.finditer(text, start):
+        if match.start() == match.end():
+            break
+        yield match.start(), match.start() + len(match.group().rstrip("\r\n"))
+
+
+def _is_entry_shaped(line: str) -> bool:
+    """Strict shape of a reference line, for lists without a heading."""
+    if "|" in line or len(line) < 25 or len(line) > 2000:
+        return False
+    marker = _MARKER_RE.match(line)
+    body = line[marker.end() :] if marker else line
+    if marker and _VANCOUVER_AUTHORS_RE.match(body) and _YEAR_RE.search(body):
+        return True
+    head = _author_date_head(body)
+    if head is None:
+        return False
+    authors, _, _, rest = head
+    rest = rest.strip()
+    if not rest or not (rest[0].isupper() or rest[0] in "\"“*_'‘[0123456789"):
+        return False
+    first_word = re.match(r"[\w'’\-]+", authors)
+    return first_word is not None and first_word.group() not in _HEADLESS_STOP
+
+
+_HEADLESS_STOP = frozenset({"In", "On", "By", "Since", "From", "Copyright", "Updated", "Posted"})
+
+
+def _is_loose_entry(line: str) -> bool:
+    """Loose shape of a reference line, under a references heading."""
+    stripped = line.strip()
+    if not stripped or "|" in stripped or stripped.startswith(("©", "Copyright")):
+        return False
+    return bool(
+        _YEAR_RE.search(stripped) or _MARKER_RE.match(stripped) or find_identifiers(stripped)
+    )
+
+
+def _entry_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim whitespace and trailing sentence punctuation off an entry's range."""
+    chunk = text[start:end]
+    stripped = chunk.rstrip(" \t\r\n.,;:")
+    lead = len(chunk) - len(chunk.lstrip())
+    return start + lead, start + len(stripped)
+
+
+def find_reference_entries(text: str, lexicon: Lexicon) -> list[Found]:
+    """The entries of the document's reference list (see the module docstring)."""
+    blocks = [_headed_block(text, m.end()) for m in lexicon.headings_re.finditer(text)]
+    ranges = [r for block in blocks for r in block]
+    if not ranges:
+        ranges = _headless_block(text)
+    entries = []
+    for start, end in ranges:
+        start, end = _entry_span(text, start, end)
+        if end > start:
+            attrs = parse_reference_entry(text[start:end], lexicon.entry_lead_ins)
+            marker = _MARKER_RE.match(text[start:end])
+            number = int(marker.group(1) or marker.group(2)) if marker else None
+            entries.append(Found(start, end, "reference_entry", attrs, number))
+    if entries and all(e.number is None for e in entries):
+        for position, entry in enumerate(entries, 1):
+            entry.number = position  # an ordered list whose numbers were lost in extraction
+    return entries
+
+
+def _headed_block(text: str, start: int) -> list[tuple[int, int]]:
+    """Entry ranges after a heading: loose entry lines, hanging continuations joined."""
+    entries: list[list[int]] = []
+    previous_blank = True
+    for line_start, line_end in _lines(text, start):
+        line = text[line_start:line_end]
+        if not line.strip():
+            previous_blank = True
+            continue
+        continuation = entries and not previous_blank and _is_continuation(line)
+        if continuation:
+            entries[-1][1] = line_end
+        elif _is_loose_entry(line):
+            entries.append([line_start, line_end])
+        elif entries or not previous_blank:
+            break
+        previous_blank = False
+    return [(s, e) for s, e in entries]
+
+
+def _is_continuation(line: str) -> bool:
+    stripped = line.lstrip()
+    return bool(
+        line[:1] in " \t"
+        and not _MARKER_RE.match(line)
+        or stripped[:1].islower()
+        or stripped.lower().startswith(("doi", "http", "pmid", "pmcid", "available"))
+    )
+
+
+def _headless_block(text: str) -> list[tuple[int, int]]:
+    """The last run of >= 2 entry-shaped lines (blank lines between allowed) in the second half."""
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    half = len(text) // 2
+    for line_start, line_end in _lines(text):
+        line = text[line_start:line_end]
+        if not line.strip():
+            continue
+        if line_start >= half and _is_entry_shaped(line):
+            current.append((line_start, line_end))
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    runs = [run for run in runs if len(run) >= 2]
+    return runs[-1] if runs else []
+
+
+# --- in-text citations -----------------------------------------------------------------------
+
+_AUTHORS = (
+    rf"(?P<authors>{SURNAME}(?:\s+{ET_AL}|(?:\s*,\s*{SURNAME})*\s*,?\s+(?:and|&)\s+{SURNAME}"
+    rf"(?:\s+{ET_AL})?)?)"
+)
+_LOCATOR = r"(?:,\s*(?:pp?\.|pages?|para\.|chap\.|ch\.)\s*\d+(?:\s*[-–]\s*\d+)?)"
+_NARRATIVE_RE = re.compile(
+    rf"(?<![\w'’])(?<!\w\s){_AUTHORS}(?:['’]s)?\s*\((?P<year>{YEAR})(?P<suffix>[a-z])?"
+    rf"(?:,\s*{YEAR}[a-z]?)*{_LOCATOR}?\)"
+)
+# A narrative name may follow lower-case prose but not another capitalised word ('Sciatic
+# Nerve Study (2019)'): the lookbehind above rejects any word+space; allow prose words here.
+_NARRATIVE_AFTER_PROSE_RE = re.compile(
+    rf"(?<=[{_LOWER},;:]\s){_AUTHORS}(?:['’]s)?\s*\((?P<year>{YEAR})(?P<suffix>[a-z])?"
+    rf"(?:,\s*{YEAR}[a-z]?)*{_LOCATOR}?\)"
+)
+_BARE_ET_AL_RE = re.compile(
+    rf"(?<![\w'’])(?P<authors>{SURNAME}\s+{ET_AL}),?\s+(?P<year>{YEAR})(?P<suffix>[a-z])?(?!\w)"
+)
+_NAMED_NUMERIC_RE = re.compile(
+    rf"(?<![\w'’])(?P<authors>{SURNAME}(?:\s+{ET_AL}|\s+(?:and|&)\s+{SURNAME})?)"
+    rf"\s*\[(?P<numbers>{NUMBER_LIST})\]"
+)
+_NUMERIC_RE = re.compile(rf"\[(?P<numbers>{NUMBER_LIST})\]")
+_PAREN_RE = re.compile(r"\(([^()\n]{4,400})\)")
+_PAREN_ITEM_RE = re.compile(
+    rf"^(?P<who>.+?),?\s+(?P<year>{YEAR})(?P<suffix>[a-z])?(?:,\s*{YEAR}[a-z]?)*{_LOCATOR}?$"
+)
+_ITEM_PREFIX_RE = re.compile(
+    r"^(?:see\s+also|see|e\.g\.,?|cf\.|i\.e\.,?|as\s+reviewed\s+in|reviewed\s+in|as\s+cited\s+in"
+    r"|cited\s+in|for\s+example,?|for\s+a\s+review,?\s+see)\s+",
+    re.IGNORECASE,
+)
+_ORG_ABBR_RE = re.compile(rf"^(?P<org>[{_UPPER}][^\[\],;]+?)\s*\[(?P<abbr>{ACRONYM})\]$")
+_TITLE_PART_RE = re.compile(
+    rf"^[*_]?(?:[{_UPPER}0-9][\w'’&.\-]*|&)(?:\s+(?:(?:[{_UPPER}0-9][\w'’&.\-]*|&)"
+    r"|of|and|for|in|on|the|de))*[*_]?$"
+)
+
+
+def find_author_year(text: str, not_names: frozenset[str]) -> list[Found]:
+    """Narrative (``Qin et al. (2015)``), bare (``Stafford et al., 2007``) and parenthetical
+    (``(Smith 2019; Lee et al., 2020a)``, one claim per item) author-date citations, and
+    source-date ones (``(JAMA Internal Medicine, 2022)``)."""
+    found: list[Found] = []
+    for pattern in (_NARRATIVE_RE, _NARRATIVE_AFTER_PROSE_RE):
+        for match in pattern.finditer(text):
+            if _first_word(match.group("authors")) in not_names:
+                continue
+            found.append(_author_found(match, "author_year"))
+    for match in _PAREN_RE.finditer(text):
+        found.extend(_parenthetical(match, not_names))
+    for match in _BARE_ET_AL_RE.finditer(text):
+        if _first_word(match.group("authors")) not in not_names:
+            found.append(_author_found(match, "author_year"))
+    return _first_wins(found)
+
+
+def _first_word(text: str) -> str:
+    match = re.match(r"[\w'’\-]+", text)
+    return match.group() if match else ""
+
+
+def _author_found(match: re.Match[str], kind: str) -> Found:
+    authors = match.group("authors")
+    attrs: dict[str, Any] = {
+        "kind": kind,
+        "authors": parse_author_names(authors),
+        "year": int(match.group("year")),
+    }
+    if match.group("suffix"):
+        attrs["year_suffix"] = match.group("suffix")
+    if re.fullmatch(ACRONYM, authors):
+        attrs.update(kind="source_year", authors=[], venue=authors)
+    return Found(match.start(), match.end(), attrs["kind"], attrs)
+
+
+def _parenthetical(match: re.Match[str], not_names: frozenset[str]) -> list[Found]:
+    inner_start = match.start(1)
+    pieces = list(re.finditer(r"[^;]+", match.group(1)))
+    found = []
+    for piece in pieces:
+        raw = piece.group()
+        lead = len(raw) - len(raw.lstrip())
+        item = raw.strip()
+        prefix = _ITEM_PREFIX_RE.match(item)
+        if prefix:
+            lead += prefix.end()
+            item = item[prefix.end() :]
+        attrs = _parse_item(item, not_names)
+        if attrs is None:
+            continue
+        start = inner_start + piece.start() + lead
+        end = start + len(item)
+        if len(pieces) == 1 and not prefix:
+            start, end = match.start(), match.end()  # a lone item keeps its brackets
+        found.append(Found(start, end, attrs["kind"], attrs))
+    return found
+
+
+def _parse_item(item: str, not_names: frozenset[str]) -> dict[str, Any] | None:
+    """One ``who, year`` item of a parenthetical citation, or None when it is not one."""
+    match = _PAREN_ITEM_RE.match(item)
+    if match is None:
+        return None
+    who = match.group("who").strip(" ,")
+    if _first_word(who.lstrip("*_")) in not_names or not who[:1].isupper() and who[:1] not in "*_":
+        return None
+    attrs: dict[str, Any] = {"year": int(match.group("year"))}
+    if match.group("suffix"):
+        attrs["year_suffix"] = match.group("suffix")
+    if re.fullmatch(_AUTHORS, who) and not re.fullmatch(ACRONYM, who):
+        return {"kind": "author_year", "authors": parse_author_names(who), **attrs}
+    org = _ORG_ABBR_RE.match(who)
+    if org:
+        return {"kind": "author_year", "authors": [org.group("org").strip()], **attrs}
+    venues = [p.strip() for p in who.split(",") if _TITLE_PART_RE.match(p.strip())]
+    if not venues:
+        return None
+    return {"kind": "source_year", "venue": venues[-1].strip("*_"), **attrs}
+
+
+def find_numeric(text: str) -> list[Found]:
+    """Bracketed reference numbers (``[3]``, ``[1, 4–6]``, ``Smith et al. [12]``) and unicode
+    superscript markers after a word or punctuation (not after units: ``m²``)."""
+    found: list[Found] = []
+    for match in _NAMED_NUMERIC_RE.finditer(text):
+        numbers = expand_numbers(match.group("numbers"))
+        if numbers:
+            attrs = {"authors": parse_author_names(match.group("authors")), "numbers": numbers}
+            found.append(Found(match.start(), match.end(), "numeric", attrs))
+    for match in _NUMERIC_RE.finditer(text):
+        numbers = expand_numbers(match.group("numbers"))
+        if numbers:
+            found.append(Found(match.start(), match.end(), "numeric", {"numbers": numbers}))
+    for match in SUPERSCRIPT_RE.finditer(text):
+        if _UNIT_BEFORE_RE.search(text[max(0, match.start() - 12) : match.start()]):
+            continue
+        digits = match.group(1).translate(_SUPER_DIGIT).replace("⁻", "-").replace("˒", ",")
+        numbers = expand_numbers(digits)
+        if numbers:
+            found.append(Found(match.start(), match.end(), "numeric", {"numbers": numbers}))
+    return _first_wins(found)
+
+
+def expand_numbers(text: str, max_range: int = 50) -> list[int]:
+    """'1, 4–6' -> [1, 4, 5, 6]; empty for reversed, zero or implausibly long ranges."""
+    numbers: list[int] = []
+    for part in text.split(","):
+        bounds = re.split(rf"\s*[{DASHES}]\s*", part.strip())
+        low, high = int(bounds[0]), int(bounds[-1])
+        if low < 1 or high < low or high - low > max_range:
+            return []
+        numbers.extend(range(low, high + 1))
+    return numbers
+
+
+def find_venues(text: str, lexicon: Lexicon) -> list[Found]:
+    """Journal names introduced as a source: ``published in the Journal of …``, ``in The
+    Lancet``. The span is the venue name alone."""
+    found = []
+    for match in lexicon.venue_re.finditer(text):
+        group = "v1" if match.group("v1") else "v2"
+        start, end = match.span(group)
+        name = text[start:end]
+        if name.strip("*_") in lexicon.not_names or len(name.strip("*_")) < 3:
+            continue
+        found.append(Found(start, end, "venue", {"venue": name.strip("*_")}))
+    return found
+
+
+def _first_wins(found: list[Found]) -> list[Found]:
+    """Drop every match that overlaps an earlier one in the list."""
+    kept: list[Found] = []
+    for item in found:
+        if not any(k.overlaps(item.start, item.end) for k in kept):
+            kept.append(item)
+    return kept
+
+
+# --- resolution ------------------------------------------------------------------------------
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[^\w]", "", name).casefold()
+
+
+def resolve(citations: list[Found], entries: list[Found]) -> dict[int, Found]:
+    """Map each in-text citation (by list index) to its reference entry.
+
+    Author-date and source-date citations match on first-author family name (an organisation's
+    whole name, or the venue of a source citation) and year, the year's letter picking among
+    several; numeric ones on the entry number (the first number of the marker).
+    """
+    by_author: dict[tuple[str, int], list[Found]] = {}
+    for entry in entries:
+        authors = entry.attrs.get("authors") or []
+        year = entry.attrs.get("year")
+        if authors and year:
+            by_author.setdefault((_name_key(authors[0]), year), []).append(entry)
+    by_number = {e.number: e for e in entries if e.number is not None}
+    resolved: dict[int, Found] = {}
+    for index, citation in enumerate(citations):
+        attrs = citation.attrs
+        if citation.kind == "numeric":
+            entry = by_number.get(attrs["numbers"][0])
+        else:
+            name = (attrs.get("authors") or [attrs.get("venue") or ""])[0]
+            candidates = by_author.get((_name_key(name), attrs.get("year") or 0), [])
+            entry = _pick(candidates, attrs.get("year_suffix"))
+        if entry is not None:
+            resolved[index] = entry
+    return resolved
+
+
+def _pick(candidates: list[Found], suffix: str | None) -> Found | None:
+    if not candidates:
+        return None
+    if suffix:
+        for candidate in candidates:
+            if candidate.attrs.get("year_suffix") == suffix:
+                return candidate
+        position = ord(suffix) - ord("a")
+        return candidates[position] if position < len(candidates) else None
+    return candidates[0]
+
+
+# --- vague appeals ---------------------------------------------------------------------------
+
+
+def find_vague(text: str, lexicon: Lexicon) -> list[Found]:
+    """Appeals to evidence with no source: the noun phrase and its verb, or a fixed phrase."""
+    found = []
+    for match in lexicon.phrase_re.finditer(text):
+        found.append(_vague(match.start(), match.end(), definite=False))
+    for match in lexicon.vague_re.finditer(text):
+        det = (match.group("det") or "").casefold()
+        if match.group("verb"):
+            end = match.end()
+        elif det in {"a", "an", "one"} and match.group("adj").strip():
+            end = match.end("np")  # 'a groundbreaking new study', its verb out of reach
+        else:
+            continue
+        definite = " ".join(det.split()) in lexicon.definite
+        found.append(_vague(match.start(), end, definite))
+    return _first_wins(found)
+
+
+def _vague(start: int, end: int, definite: bool) -> Found:
+    return Found(start, end, "vague", {"traceable": False, "definite": definite})
+
+
+# --- the component ---------------------------------------------------------------------------
+
+
+class CitationTagger:
+    """Tag citation claims on a Doc (see the module docstring for the method)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        register_extensions()
+        self.name = name
+        self.lexicon = load_lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        entries, citations, vague = self.match(doc)
+        self.set_annotations(doc, entries, citations, vague)
+        return doc
+
+    def match(self, doc: Doc) -> tuple[list[Found], list[Found], list[Found]]:
+        """Reference entries, in-text citations and (unsuppressed) vague appeals of a doc."""
+        return match_citations(doc.text, self.lexicon, _sentence_starts(doc))
+
+    def set_annotations(
+        self, doc: Doc, entries: list[Found], citations: list[Found], vague: list[Found]
+    ) -> None:
+        entry_spans = {}
+        for entry in entries:
+            span = add_claim(doc, LABEL, entry.start, entry.end, entry.attrs)
+            if span is not None:
+                entry_spans[id(entry)] = span
+        resolved = resolve(citations, entries)
+        for index, citation in enumerate(citations):
+            entry = resolved.get(index)
+            key = f"{LABEL}@{entry.start}-{entry.end}" if entry is not None else None
+            attrs = {"kind": citation.kind, **citation.attrs}
+            if citation.kind != "identifier":
+                attrs["resolved_to"] = key
+                attrs["traceable"] = key is not None
+            add_claim(doc, LABEL, citation.start, citation.end, attrs)
+        for appeal in vague:
+            add_claim(doc, LABEL, appeal.start, appeal.end, {"kind": "vague", "traceable": False})
+
+
+def match_citations(
+    text: str, lexicon: Lexicon, sentence_starts: list[int] | None = None
+) -> tuple[list[Found], list[Found], list[Found]]:
+    """All citation matches of a text: (reference entries, in-text citations, vague appeals)."""
+    entries = find_reference_entries(text, lexicon)
+    taken: list[Found] = list(entries)
+    citations: list[Found] = []
+    for batch in (
+        find_identifiers(text),
+        find_numeric(text),
+        find_author_year(text, lexicon.not_names),
+        find_venues(text, lexicon),
+    ):
+        for item in batch:
+            if not any(t.overlaps(item.start, item.end) for t in taken):
+                taken.append(item)
+                citations.append(item)
+    citations.sort(key=lambda f: f.start)
+    vague = [
+        v
+        for v in find_vague(text, lexicon)
+        if not any(t.overlaps(v.start, v.end) for t in taken)
+        and not _names_a_work(text, v, citations, sentence_starts or [0])
+    ]
+    for appeal in vague:
+        appeal.attrs.pop("definite", None)
+    return entries, citations, vague
+
+
+_NAMING_KINDS = frozenset({"author_year", "numeric", "identifier"})
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
+
+
+def _names_a_work(text: str, appeal: Found, citations: list[Found], starts: list[int]) -> bool:
+    """True when a citation naming a work supports the appeal (see the module docstring)."""
+    index = bisect_right(starts, appeal.start) - 1
+    sentence_start = starts[index] if index >= 0 else 0
+    sentence_end = starts[index + 1] if index + 1 < len(starts) else len(text)
+    breaks = [m.end() for m in _PARAGRAPH_BREAK_RE.finditer(text, 0, appeal.start)]
+    paragraph_start = breaks[-1] if breaks else 0
+    for citation in citations:
+        if citation.kind not in _NAMING_KINDS:
+            continue
+        if sentence_start <= citation.start < sentence_end:
+            return True
+        if appeal.attrs["definite"] and paragraph_start <= citation.start < appeal.start:
+            return True
+    return False
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    if not doc.has_annotation("SENT_START"):
+        return [0]
+    return [sent.start_char for sent in doc.sents]
+
+
+@Language.factory("claimscope_citations", assigns=["doc.spans"])
+def make_citation_tagger(nlp: Language, name: str) -> CitationTagger:
+    """The citation component: reference entries, in-text citations, vague appeals."""
+    return CitationTagger(nlp, name)
