@@ -8,7 +8,7 @@ that run the pipeline, so ``--help`` and ``schema`` start fast.
 from __future__ import annotations
 
 import json
-import os
+import signal
 import sys
 from enum import Enum
 from typing import Annotated
@@ -18,7 +18,7 @@ from rich.console import Console
 
 from .documents import DEFAULT_MAX_BYTES
 from .models import CLAIM_TYPES, claim_json_schema
-from .output import open_output
+from .output import open_output, silence_stdout
 
 app = typer.Typer(
     name="claimscope",
@@ -176,8 +176,24 @@ class _progress:
             self._progress.stop()
 
 
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT) or SIGTERM. Not a KeyboardInterrupt, which click would turn into
+    "Aborted!" and exit 1; as a BaseException it still unwinds every ``with`` block, so an
+    ``-o`` temp file is removed and any previous output file stays untouched."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
 def main() -> None:
-    """Console-script entry point: no tracebacks for user errors or closed pipes."""
+    """Console-script entry point: no tracebacks for user errors, signals or closed pipes."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
     try:
         app()
     except UserError as error:
@@ -185,9 +201,9 @@ def main() -> None:
         sys.exit(2)
     except BrokenPipeError:
         # The reader (e.g. `head`) went away: stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        silence_stdout()
         sys.exit(0)
-    except KeyboardInterrupt:
+    except (Interrupted, KeyboardInterrupt) as stop:
+        signum = stop.signum if isinstance(stop, Interrupted) else signal.SIGINT
         stderr.print("claimscope: interrupted", markup=False)
-        sys.exit(130)
+        sys.exit(128 + signum)  # the shell's convention: 130 for Ctrl-C, 143 for SIGTERM
