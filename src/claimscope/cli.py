@@ -39,6 +39,9 @@ class UserError(Exception):
 class OutputFormat(str, Enum):
     jsonl = "jsonl"
     json = "json"
+    csv = "csv"
+    table = "table"
+    html = "html"
 
 
 OutputOption = Annotated[
@@ -126,6 +129,33 @@ def schema(output: OutputOption = None) -> None:
     """
     with open_output(output) as stream:
         stream.write(json.dumps(claim_json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def show(
+    path: Annotated[str, typer.Argument(help="An article file or folder; '-' reads stdin.")],
+    types: TypesOption = None,
+) -> None:
+    """Show an article with its claims highlighted by type, a legend and a table of claims.
+
+    Colours on a terminal; plain text (no escape codes) when piped.
+
+    Example: claimscope show seeds/000_3ef94f7409f58d51.txt --types effect,condition
+    """
+    from .extraction import RunStats, extract_paths
+    from .render import show_document, stdout_console
+
+    console, stats = stdout_console(), RunStats()
+    for _ in extract_paths(
+        [path],
+        types=parse_types(types),
+        stats=stats,
+        on_error=lambda error: stderr.print(f"claimscope: {error}", markup=False),
+        on_document=lambda document, records: show_document(console, document, records),
+    ):
+        pass
+    if stats.failed:
+        raise typer.Exit(2)
 
 
 def parse_types(values: list[str] | None) -> list[str] | None:
