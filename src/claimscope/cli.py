@@ -158,6 +158,48 @@ def show(
         raise typer.Exit(2)
 
 
+class DiffFormat(str, Enum):
+    human = "human"
+    json = "json"
+    jsonl = "jsonl"
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="Old version: file, folder or extract JSONL.")],
+    new: Annotated[str, typer.Argument(help="New version: file, folder or extract JSONL.")],
+    fmt: Annotated[
+        DiffFormat, typer.Option("--format", "-f", help="human (default), json or jsonl.")
+    ] = DiffFormat.human,
+    show_all: Annotated[bool, typer.Option("--all", help="Also list unchanged claims.")] = False,
+    types: TypesOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Compare the claims of two versions of an article (or two folders of them).
+
+    Exit status like diff(1): 0 no claim changed, 1 claims differ, 2 trouble.
+
+    Example: claimscope diff old.html new.html --format json | jq .summary
+    """
+    from . import diff as claimdiff
+
+    try:
+        result, skipped = claimdiff.diff_paths(old, new, show_all, parse_types(types))
+    except claimdiff.DiffInputError as error:
+        stderr.print(f"claimscope: {error}", markup=False)
+        raise typer.Exit(2) from None
+    with open_output(output) as stream:
+        if fmt is DiffFormat.human:
+            claimdiff.render_human(result, Console(file=stream, highlight=False, soft_wrap=True))
+        else:
+            (claimdiff.write_json if fmt is DiffFormat.json else claimdiff.write_jsonl)(
+                result, stream
+            )
+    for error in skipped:
+        stderr.print(f"claimscope: {error}", markup=False)
+    raise typer.Exit(2 if skipped else int(result.differs))
+
+
 def parse_types(values: list[str] | None) -> list[str] | None:
     """Claim types from ``--types`` (comma-separated or repeated); None keeps all."""
     if not values:

@@ -1,0 +1,706 @@
+"""Claim-level diff of two versions of an article: align claims, classify them, list field changes.
+
+Alignment runs in three passes, each over the claims the earlier passes left unpaired:
+
+1. **Fingerprint**: claims with the same fingerprint (type + whitespace/case-normalised text).
+   Repeated texts (``sciatica`` twenty times) are paired first where their quote contexts
+   agree, then in document order.
+2. **Re-anchoring** (W3C Web Annotation ``TextQuoteSelector`` style): a claim whose text
+   changed but whose ``prefix`` and ``suffix`` still agree (compared with all whitespace
+   removed and case folded) is the same claim edited in place.
+3. **Fuzzy**: claims of the same type whose normalised texts score at least
+   ``FUZZY_THRESHOLD`` (the larger of rapidfuzz ``ratio`` and ``token_sort_ratio``, 0-100);
+   the best score wins, ties go to the closest position.
+
+Each pair then gets a status. ``changed``: a compared field differs (see ``field_changes``;
+offsets, ids, line/column, prefix/suffix, sentence, source and links are never compared,
+so whitespace reflow changes nothing). ``moved``: no field differs but the claim left the
+longest run of pairs that kept their relative order (a longest increasing subsequence), so
+a paragraph swap moves the smaller paragraph's claims and changes nothing else.
+``unchanged``: neither. Unpaired claims are ``added`` or ``removed``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TextIO
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .documents import DEFAULT_MAX_BYTES, Document, LoadError, iter_documents
+from .models import CLAIM_TYPES, Claim, parse_claim
+
+FUZZY_THRESHOLD = 80.0
+"""Minimum rapidfuzz score (0-100) for pairing two same-type claims by text similarity."""
+
+ANCHOR_CONTEXT = 16
+"""Characters of prefix/suffix (whitespace removed) that must agree to re-anchor a claim."""
+
+ANCHOR_MIN_SIMILARITY = 50.0
+"""Text similarity needed to re-anchor when only one side of the context agrees."""
+
+STRENGTH_ORDER = {"none": 0, "correlational": 1, "conditional": 2, "causal": 3}
+
+# Compared as sets: the order cues or flags were found in is not a change.
+SET_FIELDS = frozenset({"flags", "hedges", "boosters"})
+# Record ids embed offsets, so a resolved citation's target id moves with any edit.
+IGNORED_ATTRIBUTES = frozenset({"resolved_to"})
+
+Status = Literal["unchanged", "moved", "changed", "added", "removed"]
+STATUSES: tuple[str, ...] = ("changed", "added", "removed", "moved", "unchanged")
+
+_WHITESPACE = re.compile(r"\s+")
+_TYPE_ORDER = {name: i for i, name in enumerate(CLAIM_TYPES)}
+
+
+# --- models --------------------------------------------------------------------------------
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldChange(_Frozen):
+    """One field's value before and after."""
+
+    old: Any = Field(description="Value in the old version.")
+    new: Any = Field(description="Value in the new version.")
+
+
+class ChangeRecord(_Frozen):
+    """One aligned pair of claims (or an unpaired claim) and what changed."""
+
+    status: Status = Field(description="unchanged, moved, changed, added or removed.")
+    type: str = Field(description="Claim type.")
+    old: Claim | None = Field(default=None, description="The old record (null when added).")
+    new: Claim | None = Field(default=None, description="The new record (null when removed).")
+    fields: dict[str, FieldChange] = Field(
+        default_factory=dict, description="Changed fields by name (only for 'changed')."
+    )
+
+
+class DiffSummary(_Frozen):
+    """How many claims got each status."""
+
+    added: int = Field(default=0, description="Claims only in the new version.")
+    removed: int = Field(default=0, description="Claims only in the old version.")
+    changed: int = Field(default=0, description="Paired claims with a changed field.")
+    moved: int = Field(default=0, description="Unchanged claims whose order changed.")
+    unchanged: int = Field(default=0, description="Paired claims with nothing changed.")
+
+
+class EvidenceShift(_Frozen):
+    """Did the evidence get stronger or weaker?"""
+
+    strength_increased: int = Field(default=0, description="Effects whose strength went up.")
+    strength_decreased: int = Field(default=0, description="Effects whose strength went down.")
+    hedges_added: int = Field(default=0, description="Hedge cues added to paired effects.")
+    hedges_removed: int = Field(default=0, description="Hedge cues removed from paired effects.")
+    citations_added: int = Field(default=0, description="Citation claims added.")
+    citations_removed: int = Field(default=0, description="Citation claims removed.")
+    verdict: Literal["stronger", "weaker", "mixed", "unchanged"] = Field(
+        default="unchanged", description="Which way the signals above point, taken together."
+    )
+
+
+class ClaimDiff(_Frozen):
+    """The claim diff of one pair of documents."""
+
+    old: str | None = Field(description="Old source (null for a document only in the new).")
+    new: str | None = Field(description="New source (null for a document only in the old).")
+    summary: DiffSummary = Field(description="Counts by status (unchanged always counted).")
+    evidence: EvidenceShift = Field(description="Strength, hedge and citation shifts.")
+    changes: list[ChangeRecord] = Field(
+        description="Changes in old-document order, added claims at their new position; "
+        "unchanged pairs only when asked for (--all)."
+    )
+
+    @property
+    def differs(self) -> bool:
+        s = self.summary
+        return bool(s.added or s.removed or s.changed)
+
+
+class FolderDiff(_Frozen):
+    """The claim diff of two folders (or multi-document inputs), one ClaimDiff a document."""
+
+    old: str = Field(description="Old folder or file.")
+    new: str = Field(description="New folder or file.")
+    summary: DiffSummary = Field(description="Counts by status over all documents.")
+    evidence: EvidenceShift = Field(description="Shifts over all documents.")
+    added_documents: list[str] = Field(description="Documents only in the new input.")
+    removed_documents: list[str] = Field(description="Documents only in the old input.")
+    documents: list[ClaimDiff] = Field(description="One diff per document, by relative path.")
+
+    @property
+    def differs(self) -> bool:
+        return any(document.differs for document in self.documents)
+
+    @property
+    def changes(self) -> list[ChangeRecord]:
+        return [change for document in self.documents for change in document.changes]
+
+
+# --- alignment -----------------------------------------------------------------------------
+
+
+def normal_text(text: str) -> str:
+    """Text as the fingerprint sees it: whitespace runs folded to one space, case folded."""
+    return _WHITESPACE.sub(" ", text).strip().casefold()
+
+
+def squash(text: str) -> str:
+    """Text with all whitespace removed and case folded, for comparing quote contexts."""
+    return _WHITESPACE.sub("", text).casefold()
+
+
+def prefix_agrees(old: str, new: str, length: int = ANCHOR_CONTEXT) -> bool:
+    """True when the ends of two prefixes agree (whitespace ignored), over up to ``length``."""
+    a, b = squash(old), squash(new)
+    n = min(len(a), len(b), length)
+    if n == 0:
+        return not a and not b
+    return a[-n:] == b[-n:]
+
+
+def suffix_agrees(old: str, new: str, length: int = ANCHOR_CONTEXT) -> bool:
+    """True when the starts of two suffixes agree (whitespace ignored), over up to ``length``."""
+    a, b = squash(old), squash(new)
+    n = min(len(a), len(b), length)
+    if n == 0:
+        return not a and not b
+    return a[:n] == b[:n]
+
+
+def text_similarity(old: str, new: str) -> float:
+    """Similarity of two claim texts, 0-100: max of rapidfuzz ratio and token_sort_ratio."""
+    from rapidfuzz import fuzz
+
+    a, b = normal_text(old), normal_text(new)
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+
+
+Pair = tuple[Any | None, Any | None]
+
+
+def align(old: Sequence[Any], new: Sequence[Any]) -> list[Pair]:
+    """Pair old and new claim records; unpaired ones come back as (old, None) / (None, new).
+
+    Pairs are returned in old-document order, with added claims inserted by position.
+    """
+    old_left, new_left = set(range(len(old))), set(range(len(new)))
+    matches: dict[int, int] = {}
+    for step in (_pair_fingerprints, _pair_anchors, _pair_fuzzy):
+        for i, j in step(old, new, sorted(old_left), sorted(new_left)):
+            matches[i] = j
+            old_left.discard(i)
+            new_left.discard(j)
+    pairs: list[tuple[tuple, Pair]] = [
+        ((*_position(old[i]), 1), (old[i], new[matches[i]] if i in matches else None))
+        for i in range(len(old))
+    ]
+    pairs += [(_added_position(new[j], old, new, matches), (None, new[j])) for j in new_left]
+    pairs.sort(key=lambda item: item[0])
+    return [pair for _, pair in pairs]
+
+
+def _position(record: Any) -> tuple:
+    return (record.start, record.end, _TYPE_ORDER.get(record.type, 99))
+
+
+def _added_position(record: Any, old: Sequence[Any], new: Sequence[Any], matches: dict) -> tuple:
+    """Sort key placing an added claim just after the old claim paired with its nearest new
+    predecessor (or just before the first paired claim; after everything when none is)."""
+    here = _position(record)
+    before = [(_position(new[j]), i) for i, j in matches.items() if _position(new[j]) < here]
+    if before:
+        return (*_position(old[max(before)[1]]), 2, record.start)
+    if matches:
+        return (*_position(old[min(matches)]), 0, record.start)
+    return (float("inf"), 0, 0, 0, record.start)
+
+
+def _pair_fingerprints(old, new, old_left, new_left) -> Iterable[tuple[int, int]]:
+    """Pass 1: equal fingerprints; repeats pair by agreeing context first, then in order."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for j in new_left:
+        groups[new[j].fingerprint].append(j)
+    by_print: dict[str, list[int]] = defaultdict(list)
+    for i in old_left:
+        by_print[old[i].fingerprint].append(i)
+    for key, olds in by_print.items():
+        news = groups.get(key, [])
+        if not news:
+            continue
+        taken: set[int] = set()
+        rest = []
+        for i in olds:
+            j = next(
+                (j for j in news if j not in taken and _context_agrees(old[i], new[j]) == 2), None
+            )
+            if j is None:
+                rest.append(i)
+            else:
+                taken.add(j)
+                yield i, j
+        yield from zip(rest, [j for j in news if j not in taken], strict=False)
+
+
+def _context_agrees(a: Any, b: Any) -> int:
+    """How many sides of the quote context (prefix, suffix) of two records agree: 0-2."""
+    return int(prefix_agrees(a.prefix, b.prefix)) + int(suffix_agrees(a.suffix, b.suffix))
+
+
+def _pair_anchors(old, new, old_left, new_left) -> Iterable[tuple[int, int]]:
+    """Pass 2: re-anchor by quote context: same type, prefix and suffix agree (or one does
+    and the texts are still fairly similar)."""
+    free = list(new_left)
+    for i in old_left:
+        best: tuple | None = None
+        for j in free:
+            if new[j].type != old[i].type:
+                continue
+            sides = _context_agrees(old[i], new[j])
+            if sides == 0:
+                continue
+            similarity = text_similarity(old[i].text, new[j].text)
+            if sides == 1 and similarity < ANCHOR_MIN_SIMILARITY:
+                continue
+            key = (sides, similarity, -abs(old[i].start - new[j].start))
+            if best is None or key > best[0]:
+                best = (key, j)
+        if best is not None:
+            free.remove(best[1])
+            yield i, best[1]
+
+
+def _pair_fuzzy(old, new, old_left, new_left) -> Iterable[tuple[int, int]]:
+    """Pass 3: same-type texts scoring at least FUZZY_THRESHOLD; best score, then nearest."""
+    candidates = []
+    for i in old_left:
+        for j in new_left:
+            if old[i].type != new[j].type:
+                continue
+            score = text_similarity(old[i].text, new[j].text)
+            if score >= FUZZY_THRESHOLD:
+                candidates.append((-score, abs(old[i].start - new[j].start), i, j))
+    candidates.sort()
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    for _, _, i, j in candidates:
+        if i not in used_old and j not in used_new:
+            used_old.add(i)
+            used_new.add(j)
+            yield i, j
+
+
+def in_order(sequence: Sequence[Any]) -> set[int]:
+    """Indices of one longest strictly increasing subsequence (patience sorting, O(n log n))."""
+    tails: list[Any] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(sequence)
+    for index, item in enumerate(sequence):
+        slot = bisect_left(tails, item)
+        if slot == len(tails):
+            tails.append(item)
+            tail_index.append(index)
+        else:
+            tails[slot] = item
+            tail_index[slot] = index
+        previous[index] = tail_index[slot - 1] if slot else -1
+    kept: set[int] = set()
+    index = tail_index[-1] if tail_index else -1
+    while index >= 0:
+        kept.add(index)
+        index = previous[index]
+    return kept
+
+
+# --- field changes -------------------------------------------------------------------------
+
+
+def field_changes(old: Any, new: Any) -> dict[str, FieldChange]:
+    """Changed fields of two paired records: text, flags and every attribute.
+
+    Not compared: id, fingerprint, offsets, line/column, prefix/suffix, sentence, source and
+    links (they move with any edit), nor a citation's resolved_to (an id). Text is compared
+    as the fingerprint normalises it; an effect's intervention/outcome/comparator by text.
+    """
+    changes: dict[str, FieldChange] = {}
+    if normal_text(old.text) != normal_text(new.text):
+        changes["text"] = FieldChange(old=old.text, new=new.text)
+    if sorted(old.flags) != sorted(new.flags):
+        changes["flags"] = FieldChange(old=list(old.flags), new=list(new.flags))
+    old_attrs, new_attrs = old.attributes.model_dump(), new.attributes.model_dump()
+    for name in old_attrs.keys() | new_attrs.keys():
+        if name in IGNORED_ATTRIBUTES:
+            continue
+        a, b = old_attrs.get(name), new_attrs.get(name)
+        if _comparable(name, a) != _comparable(name, b):
+            changes[name] = FieldChange(old=_shown(a), new=_shown(b))
+    order = {name: i for i, name in enumerate(["text", "flags", *old_attrs])}
+    return dict(sorted(changes.items(), key=lambda item: order.get(item[0], 99)))
+
+
+def _comparable(name: str, value: Any) -> Any:
+    if isinstance(value, dict) and "text" in value and "start" in value:
+        return normal_text(value["text"])
+    if name in SET_FIELDS and isinstance(value, list):
+        return sorted(value)
+    return value
+
+
+def _shown(value: Any) -> Any:
+    """A TextSpan is shown by its text; everything else as is."""
+    if isinstance(value, dict) and "text" in value and "start" in value:
+        return value["text"]
+    return value
+
+
+# --- diffing -------------------------------------------------------------------------------
+
+
+def classify(pairs: Sequence[Pair]) -> list[ChangeRecord]:
+    """A ChangeRecord per pair, in the order given."""
+    matched = [k for k, (a, b) in enumerate(pairs) if a is not None and b is not None]
+    steady = in_order([_position(pairs[k][1]) for k in matched])
+    kept = {matched[k] for k in steady}
+    records = []
+    for k, (a, b) in enumerate(pairs):
+        if a is None:
+            records.append(ChangeRecord(status="added", type=b.type, new=b))
+        elif b is None:
+            records.append(ChangeRecord(status="removed", type=a.type, old=a))
+        else:
+            fields = field_changes(a, b)
+            status = "changed" if fields else ("unchanged" if k in kept else "moved")
+            records.append(ChangeRecord(status=status, type=a.type, old=a, new=b, fields=fields))
+    return records
+
+
+def evidence_shift(changes: Iterable[ChangeRecord]) -> EvidenceShift:
+    """Count strength moves and hedge changes of paired effects, and citations added/removed."""
+    counts: Counter[str] = Counter()
+    for change in changes:
+        if change.type == "citation" and change.status in ("added", "removed"):
+            counts[f"citations_{change.status}"] += 1
+        if change.type != "effect" or change.status != "changed":
+            continue
+        strength = change.fields.get("strength")
+        if strength is not None:
+            step = STRENGTH_ORDER[strength.new] - STRENGTH_ORDER[strength.old]
+            if step:
+                counts["strength_increased" if step > 0 else "strength_decreased"] += 1
+        hedges = change.fields.get("hedges")
+        if hedges is not None:
+            old, new = Counter(hedges.old), Counter(hedges.new)
+            counts["hedges_added"] += sum((new - old).values())
+            counts["hedges_removed"] += sum((old - new).values())
+    return _with_verdict(counts)
+
+
+def _with_verdict(counts: Counter[str]) -> EvidenceShift:
+    up = counts["strength_increased"] + counts["hedges_removed"] + counts["citations_added"]
+    down = counts["strength_decreased"] + counts["hedges_added"] + counts["citations_removed"]
+    if up and down:
+        verdict = "mixed"
+    elif up or down:
+        verdict = "stronger" if up else "weaker"
+    else:
+        verdict = "unchanged"
+    return EvidenceShift(**counts, verdict=verdict)
+
+
+def diff_records(
+    old: Sequence[Any],
+    new: Sequence[Any],
+    old_source: str | None = None,
+    new_source: str | None = None,
+    include_unchanged: bool = False,
+) -> ClaimDiff:
+    """Diff the claim records of two versions of one document."""
+    records = classify(align(old, new))
+    summary = DiffSummary(**Counter(record.status for record in records))
+    shown = [r for r in records if include_unchanged or r.status != "unchanged"]
+    return ClaimDiff(
+        old=old_source,
+        new=new_source,
+        summary=summary,
+        evidence=evidence_shift(records),
+        changes=shown,
+    )
+
+
+# --- inputs --------------------------------------------------------------------------------
+
+
+class DiffInputError(Exception):
+    """An input that cannot be diffed at all (missing, unreadable, malformed records)."""
+
+
+@dataclass
+class Side:
+    """One side of a diff: its documents' records keyed for pairing."""
+
+    path: str
+    documents: dict[str, tuple[str, list[Any]]] = field(default_factory=dict)  # key → (src, recs)
+    single: bool = True
+    errors: list[LoadError] = field(default_factory=list)
+
+
+def load_side(
+    path: str,
+    types: Iterable[str] | None = None,
+    nlp: Any = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Side:
+    """Claim records of a file, a folder, '-' or a JSONL written by ``claimscope extract``."""
+    wanted = set(types) if types else None
+    target = Path(path)
+    if path != "-" and not target.exists():
+        raise DiffInputError(f"{path}: no such file or directory")
+    if target.is_file() and target.suffix.lower() in (".jsonl", ".ndjson"):
+        records = read_claim_records(target)
+        if records is not None:
+            return _records_side(path, records, wanted)
+    side = Side(path=path, single=not target.is_dir())
+    documents = []
+    for item in iter_documents([path], max_bytes=max_bytes):
+        if isinstance(item, LoadError):
+            side.errors.append(item)
+        else:
+            documents.append(item)
+    if side.single and not documents:
+        raise DiffInputError(str(side.errors[0]) if side.errors else f"{path}: no document")
+    side.single = side.single and len(documents) == 1
+    for document, records in _extract(documents, wanted, nlp):
+        side.documents[_document_key(path, document)] = (document.path, records)
+    return side
+
+
+def read_claim_records(path: Path) -> list[Any] | None:
+    """The records of a claim-record JSONL, or None when its first line is not a record
+    (then it is a JSONL of input documents). A later line that is not a record is an error."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise DiffInputError(f"{path}: cannot read ({error})") from error
+    numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
+    if not numbered:
+        return []
+    if not _is_claim(numbered[0][1]):
+        return None
+    records = []
+    for number, line in numbered:
+        try:
+            records.append(parse_claim(line))
+        except ValueError as error:
+            reason = str(error).splitlines()[0]
+            raise DiffInputError(f"{path}:{number}: not a claim record ({reason})") from error
+    return records
+
+
+def _is_claim(line: str) -> bool:
+    try:
+        parse_claim(line)
+    except ValueError:
+        return False
+    return True
+
+
+def _records_side(path: str, records: list[Any], wanted: set[str] | None) -> Side:
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for record in records:
+        if wanted is None or record.type in wanted:
+            grouped[record.source.document].append(record)
+    keys = _relative_keys(list(grouped))
+    side = Side(path=path, single=len(grouped) <= 1)
+    for document, key in zip(grouped, keys, strict=True):
+        side.documents[key] = (document, grouped[document])
+    if not grouped:
+        side.documents[Path(path).name] = (path, [])
+    return side
+
+
+def _relative_keys(documents: list[str]) -> list[str]:
+    """Document ids relative to their common folder, so two extract runs pair by path."""
+    if len(documents) < 2:
+        return [posixpath.basename(d) or d for d in documents]
+    folders = [posixpath.dirname(d.replace(os.sep, "/")) for d in documents]
+    try:
+        common = posixpath.commonpath(folders)
+    except ValueError:
+        return documents
+    return [posixpath.relpath(d.replace(os.sep, "/"), common or ".") for d in documents]
+
+
+def _document_key(root: str, document: Document) -> str:
+    """A document's pairing key: its path relative to the input folder (basename for files)."""
+    base = Path(root)
+    relative = (
+        Path(document.path).relative_to(base).as_posix()
+        if base.is_dir()
+        else Path(document.path).name
+    )
+    return relative if document.id == document.path else f"{relative}#{document.id}"
+
+
+def _extract(documents: list[Document], wanted: set[str] | None, nlp: Any):
+    from .extraction import extract_documents
+
+    return extract_documents(documents, types=sorted(wanted) if wanted else None, nlp=nlp)
+
+
+def diff_sides(old: Side, new: Side, include_unchanged: bool = False) -> ClaimDiff | FolderDiff:
+    """Pair the documents of two sides and diff each pair.
+
+    Two single documents pair with each other whatever their names; otherwise documents
+    pair by key (relative path), and the rest are added or removed documents.
+    """
+    if old.single and new.single:
+        (old_src, old_recs), (new_src, new_recs) = _only(old), _only(new)
+        return diff_records(old_recs, new_recs, old_src, new_src, include_unchanged)
+    documents = []
+    for key in sorted(old.documents.keys() | new.documents.keys()):
+        old_src, old_recs = old.documents.get(key, (None, []))
+        new_src, new_recs = new.documents.get(key, (None, []))
+        documents.append(diff_records(old_recs, new_recs, old_src, new_src, include_unchanged))
+    return FolderDiff(
+        old=old.path,
+        new=new.path,
+        summary=DiffSummary(**{s: sum(getattr(d.summary, s) for d in documents) for s in STATUSES}),
+        evidence=_total_evidence([d.evidence for d in documents]),
+        added_documents=sorted(new.documents.keys() - old.documents.keys()),
+        removed_documents=sorted(old.documents.keys() - new.documents.keys()),
+        documents=documents,
+    )
+
+
+def _only(side: Side) -> tuple[str, list[Any]]:
+    return next(iter(side.documents.values()), (side.path, []))
+
+
+def _total_evidence(shifts: list[EvidenceShift]) -> EvidenceShift:
+    names = [name for name in EvidenceShift.model_fields if name != "verdict"]
+    return _with_verdict(Counter({name: sum(getattr(s, name) for s in shifts) for name in names}))
+
+
+def diff_paths(
+    old: str,
+    new: str,
+    include_unchanged: bool = False,
+    types: Iterable[str] | None = None,
+    nlp: Any = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[ClaimDiff | FolderDiff, list[LoadError]]:
+    """Diff two inputs (files, folders, '-' or extract JSONL); also return skipped inputs.
+
+    Raises DiffInputError when a side cannot be read at all.
+    """
+    old_side = load_side(old, types, nlp, max_bytes)
+    new_side = load_side(new, types, nlp, max_bytes)
+    result = diff_sides(old_side, new_side, include_unchanged)
+    return result, old_side.errors + new_side.errors
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+def write_json(result: ClaimDiff | FolderDiff, stream: TextIO) -> None:
+    """The whole diff as one JSON object."""
+    stream.write(result.model_dump_json() + "\n")
+
+
+def write_jsonl(result: ClaimDiff | FolderDiff, stream: TextIO) -> None:
+    """One change record a line."""
+    for change in result.changes:
+        stream.write(change.model_dump_json() + "\n")
+
+
+_MARKS = {
+    "changed": ("~", "yellow"),
+    "added": ("+", "green"),
+    "removed": ("-", "red"),
+    "moved": ("↕", "cyan"),
+    "unchanged": ("=", "dim"),
+}
+
+
+def render_human(result: ClaimDiff | FolderDiff, console: Any) -> None:
+    """A readable diff grouped by claim type: colour on a terminal, plain text when piped."""
+    from rich.text import Text
+
+    if isinstance(result, FolderDiff):
+        for name in result.removed_documents:
+            console.print(Text(f"removed document: {name}", style="red"))
+        for name in result.added_documents:
+            console.print(Text(f"added document: {name}", style="green"))
+        for document in result.documents:
+            if document.changes:
+                _render_document(document, console)
+    else:
+        _render_document(result, console)
+    console.print(summary_line(result.summary))
+    console.print(evidence_line(result.evidence))
+
+
+def _render_document(result: ClaimDiff, console: Any) -> None:
+    from rich.text import Text
+
+    console.print(Text(f"--- {result.old or '/dev/null'}", style="bold red"))
+    console.print(Text(f"+++ {result.new or '/dev/null'}", style="bold green"))
+    by_type: dict[str, list[ChangeRecord]] = defaultdict(list)
+    for change in result.changes:
+        by_type[change.type].append(change)
+    for claim_type in sorted(by_type, key=lambda t: _TYPE_ORDER.get(t, 99)):
+        console.print(Text(claim_type, style="bold"))
+        for change in by_type[claim_type]:
+            _render_change(change, console)
+
+
+def _render_change(change: ChangeRecord, console: Any) -> None:
+    from rich.text import Text
+
+    mark, style = _MARKS[change.status]
+    record = change.new if change.new is not None else change.old
+    where = f"line {record.line}"
+    if change.status == "moved":
+        where = f"line {change.old.line} → {change.new.line}"
+    line = Text(f"  {mark} {change.status:<9} ", style=style)
+    line.append(json.dumps(record.text, ensure_ascii=False))
+    line.append(f"  ({where})", style="dim")
+    console.print(line)
+    for name, value in change.fields.items():
+        detail = Text(f"      {name}: ")
+        detail.append(_value(value.old), style="red")
+        detail.append(" → ")
+        detail.append(_value(value.new), style="green")
+        console.print(detail)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def summary_line(summary: DiffSummary) -> str:
+    """'1 changed, 0 added, 0 removed, 0 moved, 41 unchanged'."""
+    return ", ".join(f"{getattr(summary, status)} {status}" for status in STATUSES)
+
+
+def evidence_line(shift: EvidenceShift) -> str:
+    """'evidence weaker: strength ↑0 ↓1, hedges +1 −0, citations +0 −1'."""
+    return (
+        f"evidence {shift.verdict}: strength ↑{shift.strength_increased} "
+        f"↓{shift.strength_decreased}, hedges +{shift.hedges_added} −{shift.hedges_removed}, "
+        f"citations +{shift.citations_added} −{shift.citations_removed}"
+    )
