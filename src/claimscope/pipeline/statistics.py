@@ -1,11 +1,589 @@
-"""Placeholder for the statistics component (being written)."""
+"""Tag statistics: numbers with their unit, qualifier and counted noun (CLAIMS.md, statistic).
+
+Method: a scanner of compiled regular expressions over the whole text, no per-token work.
+Cue-led forms are matched first by their own patterns: p-values (``p < 0.05``), confidence
+intervals (``95% CI 1.2–3.4``), ratios (``OR 2.1``, ``HR 0.74``), sample sizes (``n = 40``) and
+multipliers (``twice as likely``). Then one regex finds every remaining number (digits with
+thousands commas and decimals, ``-`` or U+2212 minus, scale words, number words such as
+``twenty-five``) and anchored regexes read what follows it (a range, a proportion, ``+``, a
+unit, an arrow, a change word, a frequency, a counted noun) and what precedes it (a
+qualifier). Every word list is data: ``data/statistics_lexicon.json``.
+
+Span rule: ``[qualifier] number [range | proportion] [unit] [arrow | change] [subject]``.
+
+- A qualifier directly before the number starts the span (``over 40% of adults``,
+  ``nearly 1 in 3``, ``up to 37%``, ``>30 mins``); so do ``between`` of ``between 40 and 60
+  years``, an age cue (``aged 40-60``, ``age 54.3 years``) and a currency sign.
+- The subject is in the span when adjacent: after a percentage or proportion, ``of`` + noun
+  phrase (``over 40% of adults``, ``up to 40% of the population``: the determiner is in the
+  span, not in ``subject``); after a number without unit, the counted noun phrase up to its
+  plural head (``962 patients``, ``11 randomized controlled trials``, ``1 in 3 adults``).
+- A number with neither unit nor counted noun (``week 6``, a bare ``8–12``) is no statistic.
+- Ages take ``old``/``olds``/``of age`` (``seven week old``, ``40-60 year olds``); a hyphenated
+  duration takes its period noun (``two-week period``); a dose takes its frequency
+  (``500 mg twice daily``); percentages, scores and multipliers take a change word
+  (``25% reduction``, ``three times more likely``); an arrow sets ``direction``.
+- An emphasis asterisk is included only to keep the span's asterisks balanced
+  (``*at least two* therapies``).
+
+Values: ``value`` for one number; ``low``/``high`` for a range, with ``value`` None; a
+proportion's value is the fraction rounded to three places. A confidence interval has
+``value`` None, ``low``/``high`` its bounds and ``unit`` its level as written (``95% CI``). A
+ratio's ``unit`` is its label (``HR``), and a confidence interval right behind it fills its
+``low``/``high`` too (the interval also gets its own record). A p-value has ``comparator``.
+
+Not statistics: years (a bare four-digit 1800–2099 never becomes a count or a bare number),
+dates, times of day, phone and version numbers, identifiers glued to letters (``BL40``,
+``IL-6``, ``NRS-11``, ``p13``, ``COVID-19``, ordinals, ``1990s``), numbers after a code prefix
+(``GB 30``, ``Step 2``, ``Type 2``, ``p. 13``), list numbering and numbers inside a citation.
+"""
 
 from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .spans import add_claim, claim_range, claims_of
 
-@Language.component("claimscope_statistics")
-def placeholder(doc: Doc) -> Doc:
-    return doc
+DEFAULT_LEXICON = "statistics_lexicon.json"
+H = r"[ \t\u00a0]"  # horizontal space only: a statistic never runs over a line break
+DIGITS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+"
+DECIMAL = r"[−-]?(?:[0-9]+(?:[.·][0-9]+)?|[.·][0-9]+)"
+MARKUP = "*"
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """One statistic found in a text: its character range and its attributes."""
+
+    start: int
+    end: int
+    attrs: dict[str, Any]
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first so no prefix shadows a word."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+class StatisticPatterns:
+    """The compiled patterns and word sets of one lexicon (built once per component)."""
+
+    def __init__(self, lexicon: dict[str, Any]) -> None:
+        self.number_words: dict[str, int] = lexicon["number_words"]
+        self.scale_words: dict[str, int] = lexicon["scale_words"]
+        self.multipliers: dict[str, int] = lexicon["multiplier_words"]
+        self.unit_kinds = {
+            unit.lower(): kind for kind, units in lexicon["units"].items() for unit in units
+        }
+        self.qualifier_of = {
+            cue.lower(): name for name, cues in lexicon["qualifiers"].items() for cue in cues
+        }
+        self.change_direction = {
+            word: (None if direction == "none" else direction)
+            for direction, words in lexicon["change_words"].items()
+            for word in words
+        }
+        self.comparatives_for_times = frozenset(lexicon["comparatives_for_times"])
+        self.arrows: dict[str, str] = lexicon["arrows"]
+        self.stopwords = frozenset(lexicon["stopwords"])
+        self.not_nouns = frozenset(lexicon["not_nouns"])
+        self.irregular_plurals = frozenset(lexicon["irregular_plurals"])
+        self.determiners = frozenset(lexicon["determiners"])
+        self.idioms = frozenset(lexicon["idioms"])
+        self._compile(lexicon)
+
+    def _compile(self, lex: dict[str, Any]) -> None:
+        numbers = list(self.number_words)
+        ones = [w for w, v in self.number_words.items() if 1 <= v <= 9]
+        tens = [w for w, v in self.number_words.items() if v >= 20]
+        scales = _alternation(list(self.scale_words))
+        word_number = (
+            rf"(?:(?:{_alternation(tens)})(?:-|{H})(?:{_alternation(ones)})"
+            rf"|{_alternation(numbers)})(?:{H}+(?:{scales}))*"
+        )
+        digit_number = rf"[−-]?(?:{DIGITS})(?![0-9])(?:{H}+(?:{scales})(?![\w]))?"
+        bare = rf"(?:{digit_number}|(?i:{word_number})(?![\w]))"
+        self.number = re.compile(
+            rf"(?<![\w.,/:−+\-–—])(?:{digit_number})|(?<![\w\-])(?i:{word_number})(?![\w])"
+        )
+        self.range_tail = re.compile(
+            rf"(?P<pct>{H}*%)?(?P<sep>{H}*[-–—]{H}*|{H}+(?i:to|and){H}+)(?P<num>{bare})"
+        )
+        self.proportion_tail = re.compile(rf"{H}+(?i:in|out{H}+of){H}+(?P<num>{bare})(?![\w%])")
+        units = _alternation([u for group in lex["units"].values() for u in group])
+        self.unit_tail = re.compile(
+            rf"(?P<gap>{H}*|-)(?:(?P<mod>(?i:{_alternation(lex['unit_modifiers'])})){H}+)?"
+            rf"(?P<unit>(?i:{units}))(?![\w])"
+        )
+        self.age_suffix = re.compile(
+            rf"(?:{H}+|-)(?i:{_alternation(lex['age_units_suffix'])})(?![\w])"
+        )
+        self.period_noun = re.compile(
+            rf"{H}+(?P<noun>(?i:{_alternation(lex['period_nouns'])}))(?![\w])"
+        )
+        self.arrow = re.compile(rf"{H}*(?P<arrow>[{''.join(self.arrows)}])")
+        self.change = re.compile(
+            rf"(?:{H}+|-)(?P<change>(?i:{_alternation(list(self.change_direction))}))"
+            rf"(?:{H}+(?i:{_alternation(lex['comparative_tails'])}))?(?![\w])"
+        )
+        self.frequency = re.compile(rf"{H}+(?i:{_alternation(lex['dose_frequencies'])})(?![\w])")
+        self.of_phrase = re.compile(
+            rf"{H}+(?i:of)(?:{H}+(?i:{_alternation(lex['determiners'])})(?![\w]))?"
+        )
+        self.word = re.compile(
+            rf"(?:[{MARKUP}_]{{0,2}}{H}+)(?P<word>(?:[A-Za-z]\.){{2,}}|[A-Za-z][A-Za-z0-9'’\-]*)"
+        )
+        qualifiers = _alternation(list(self.qualifier_of))
+        self.qualifier_before = re.compile(rf"(?<![\w])(?P<q>(?i:{qualifiers})){H}*\Z")
+        self.age_cue_before = re.compile(
+            rf"(?<![\w])(?i:{_alternation(lex['age_cues'])})"
+            rf"(?:{H}+(?i:of|between|from))?{H}*[:=]?{H}*\Z"
+        )
+        self.between_before = re.compile(rf"(?<![\w])(?i:between){H}+\Z")
+        self._compile_cues(lex)
+        self._compile_blockers(lex)
+
+    def _compile_cues(self, lex: dict[str, Any]) -> None:
+        self.p_value = re.compile(
+            rf"(?<![\w])(?P<label>[pP](?:{H}*-?{H}*(?i:values?))?){H}*"
+            rf"(?P<cmp><=|>=|=<|=>|[<>=≤≥]){H}*(?P<num>{DECIMAL}(?:[eE][−-]?[0-9]+)?)(?![0-9])"
+        )
+        ci = (
+            rf"(?:(?P<level>[0-9]{{2}}(?:\.[0-9]+)?){H}*%{H}*)?"
+            rf"(?P<label>CI|C\.I\.|(?i:confidence{H}+intervals?))"
+            rf"(?:{H}*[:=,]|{H}+(?i:of|was|from))?{H}*(?P<open>[\[(])?{H}*"
+            rf"(?P<low>{DECIMAL}){H}*(?:[-–—]|to|,|;){H}*(?P<high>{DECIMAL})(?![0-9])"
+            rf"(?P<close>{H}*[\])])?"
+        )
+        self.interval = re.compile(rf"(?<![\w.]){ci}")
+        self.interval_after = re.compile(rf"{H}*[(\[,;]?{H}*{ci}")
+        labels = _alternation(lex["ratio_abbreviations"])
+        phrases = _alternation(lex["ratio_phrases"])
+        self.ratio = re.compile(
+            rf"(?<![\w])(?P<label>(?:{labels})|(?i:{phrases}))"
+            rf"(?:{H}*[:=,]|{H}+(?i:of|was|is|=))?{H}*(?P<num>{DECIMAL})(?![0-9])"
+        )
+        self.sample_size = re.compile(
+            rf"(?<![\w])(?P<label>[nN]){H}*={H}*(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)"
+            rf"(?![0-9.])"
+        )
+        self.multiplier = re.compile(
+            rf"(?<![\w])(?P<num>(?i:{_alternation(list(self.multipliers))})){H}+"
+            rf"(?P<change>(?i:as|more|less|higher|lower|greater))"
+            rf"(?:{H}+(?i:{_alternation(lex['comparative_tails'])}))?(?![\w])"
+        )
+
+    def _compile_blockers(self, lex: dict[str, Any]) -> None:
+        months = _alternation(lex["months"])
+        ordinal = r"(?:st|nd|rd|th)?"
+        codes = _alternation(lex["code_prefixes_case_sensitive"])
+        prefixes = _alternation(lex["code_prefixes"])
+        blockers = [
+            # dates: 26/02/2018, 2018-02-26, February 26th, 2018, 26 Feb 2018, March 2020
+            r"(?<![0-9])[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}(?![0-9])",
+            rf"\b(?:{months})\.?{H}+[0-9]{{1,2}}{ordinal}(?:,?{H}+[0-9]{{4}})?(?![\w])",
+            rf"(?<![\w])[0-9]{{1,2}}{ordinal}{H}+(?:of{H}+)?(?:{months})\b\.?(?:,?{H}+[0-9]{{4}})?",
+            rf"\b(?:{months})\.?,?{H}+[0-9]{{4}}(?![0-9])",
+            # times of day: 10:30, 9 am, 5 p.m.
+            rf"(?<![0-9])[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?(?:{H}*[AaPp]\.?[Mm]\b\.?)?",
+            rf"(?<![\w.])[0-9]{{1,2}}{H}*[AaPp]\.?[Mm]\.?(?![\w])",
+            # phone numbers: (555) 123-4567, +44 20 7946 0958
+            r"(?<![\w])(?:\+[0-9]{1,3}[ .\-]?)?(?:\([0-9]{2,5}\)|[0-9]{2,5})[ .\-][0-9]{3,4}"
+            r"[ .\-][0-9]{3,4}(?![0-9])",
+            # version numbers: v2.1, 3.10.4
+            rf"\b[vV](?:ersion)?\.?{H}?[0-9]+(?:\.[0-9]+)+\b",
+            r"(?<![\w.])[0-9]+\.[0-9]+\.[0-9]+(?:\.[0-9]+)*",
+            # codes and references: GB 30, Step 2, Type 2, p. 13, pp. 461-473
+            rf"(?<![\w])(?:{codes}){H}?[0-9]+(?:[–\-][0-9]+)?(?![0-9])",
+            rf"(?<![\w])(?i:{prefixes}){H}*[0-9]+(?:[–\-][0-9]+)?(?![0-9])",
+            # list numbering at the start of a line: "1. ", "2) "
+            rf"^{H}*(?:[-*•]{H}*)?[0-9]{{1,3}}[.)](?={H}|$)",
+        ]
+        self.blocker = re.compile("|".join(f"(?:{b})" for b in blockers), re.MULTILINE)
+
+    # --- values ------------------------------------------------------------------------
+
+    def parse_number(self, text: str) -> float:
+        """The value of a number as written: ``−18.5``, ``1,200``, ``2.5 million``, ``forty``."""
+        if not text[:1].isalpha():
+            digits, *scale = text.replace("−", "-").replace("·", ".").split()
+            value = float(digits.replace(",", ""))
+            for word in scale:
+                value *= self.scale_words[word.lower()]
+            return value
+        total = current = 0.0
+        for word in re.split(r"[-\s]+", text.lower()):
+            if word in self.number_words:
+                current += self.number_words[word]
+            elif word == "hundred":
+                current = (current or 1) * 100
+            elif word in self.scale_words:
+                total += (current or 1) * self.scale_words[word]
+                current = 0
+        return total + current
+
+    def is_plural(self, word: str) -> bool:
+        """True when a lower-cased word looks like a plural noun (the head of a count)."""
+        if word in self.irregular_plurals:
+            return True
+        return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def load_patterns(path: str | Path | None = None) -> StatisticPatterns:
+    """Compile the statistic lexicon at ``path`` (default: the packaged one)."""
+    if path:
+        raw = Path(path).read_text(encoding="utf-8")
+    else:
+        raw = files("claimscope").joinpath("data", DEFAULT_LEXICON).read_text(encoding="utf-8")
+    return StatisticPatterns(json.loads(raw))
+
+
+class _Ranges:
+    """Non-overlapping or merged character ranges with a logarithmic overlap test."""
+
+    def __init__(self, ranges: list[tuple[int, int]] | None = None) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for start, end in sorted(ranges or []):
+            if self._ends and start < self._ends[-1]:
+                self._ends[-1] = max(self._ends[-1], end)
+            else:
+                self._starts.append(start)
+                self._ends.append(end)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self._starts, end - 1) - 1
+        return i >= 0 and self._ends[i] > start
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_right(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+
+
+def blocked_ranges(text: str, patterns: StatisticPatterns) -> list[tuple[int, int]]:
+    """Ranges whose numbers are never statistics: dates, times, phones, versions, codes."""
+    return [m.span() for m in patterns.blocker.finditer(text)]
+
+
+def is_year(text: str) -> bool:
+    """True for a bare four-digit number that reads as a year (1800–2099)."""
+    return len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2099
+
+
+def find_statistics(
+    text: str, patterns: StatisticPatterns, skip: list[tuple[int, int]] | None = None
+) -> list[Statistic]:
+    """All statistics of ``text`` in document order; numbers overlapping ``skip`` are left out.
+
+    Cue-led forms (p-values, intervals, ratios, sample sizes, multipliers) are matched first,
+    then every other number is read with its unit, qualifier and subject.
+    """
+    blocked = _Ranges(blocked_ranges(text, patterns) + list(skip or []))
+    taken = _Ranges()
+    found: list[Statistic] = []
+
+    def keep(stat: Statistic | None, core: tuple[int, int]) -> None:
+        if stat is None or blocked.overlaps(*core) or taken.overlaps(stat.start, stat.end):
+            return
+        found.append(stat)
+        taken.add(stat.start, stat.end)
+
+    for finder in (_p_values, _intervals, _ratios, _sample_sizes, _multipliers):
+        for stat, core in finder(text, patterns):
+            keep(stat, core)
+    for match in patterns.number.finditer(text):
+        if not taken.overlaps(*match.span()) and not blocked.overlaps(*match.span()):
+            parsed = _read_number(text, match, patterns)
+            if parsed is not None:
+                keep(parsed[0], parsed[1])
+    return sorted(found, key=lambda s: (s.start, s.end))
+
+
+def _attrs(kind: str, **values: Any) -> dict[str, Any]:
+    return {"kind": kind, **{k: v for k, v in values.items() if v is not None}}
+
+
+# --- cue-led forms -----------------------------------------------------------------------
+
+_COMPARATORS = {"≤": "<=", "=<": "<=", "≥": ">=", "=>": ">="}
+
+
+def _p_values(text: str, p: StatisticPatterns):
+    for m in p.p_value.finditer(text):
+        cmp = _COMPARATORS.get(m["cmp"], m["cmp"])
+        value = p.parse_number(m["num"])
+        stat = Statistic(m.start(), m.end(), _attrs("p_value", value=value, comparator=cmp))
+        yield stat, m.span("num")
+
+
+def _interval_attrs(m: re.Match[str], text: str, p: StatisticPatterns) -> dict[str, Any]:
+    unit = text[m.start("level") : m.end("label")] if m["level"] else m["label"]
+    return _attrs("ci", low=p.parse_number(m["low"]), high=p.parse_number(m["high"]), unit=unit)
+
+
+def _interval_end(m: re.Match[str]) -> int:
+    # A closing bracket belongs to the span only when its opening one does.
+    return m.end("close") if m["open"] and m["close"] else m.end("high")
+
+
+def _intervals(text: str, p: StatisticPatterns):
+    for m in p.interval.finditer(text):
+        stat = Statistic(m.start(), _interval_end(m), _interval_attrs(m, text, p))
+        yield stat, (m.start("low"), m.end("high"))
+
+
+def _ratios(text: str, p: StatisticPatterns):
+    for m in p.ratio.finditer(text):
+        low = high = None
+        ci = p.interval_after.match(text, m.end())
+        if ci:
+            low, high = p.parse_number(ci["low"]), p.parse_number(ci["high"])
+        value = p.parse_number(m["num"])
+        attrs = _attrs("ratio", value=value, low=low, high=high, unit=m["label"])
+        yield Statistic(m.start(), m.end(), attrs), m.span("num")
+
+
+def _sample_sizes(text: str, p: StatisticPatterns):
+    for m in p.sample_size.finditer(text):
+        attrs = _attrs("count", value=p.parse_number(m["num"]), subject=m["label"])
+        yield Statistic(m.start(), m.end(), attrs), m.span("num")
+
+
+def _multipliers(text: str, p: StatisticPatterns):
+    for m in p.multiplier.finditer(text):
+        value = float(p.multipliers[m["num"].lower()])
+        direction = p.change_direction.get(m["change"].lower()) or "increase"
+        attrs = _attrs("ratio", value=value, unit=m["num"], direction=direction)
+        yield Statistic(m.start(), m.end(), attrs), m.span("num")
+
+
+# --- numbers read from their surroundings --------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    """A number being read: its value or range and what has been found around it."""
+
+    start: int
+    end: int
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    kind: str | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+    subject: str | None = None
+    direction: str | None = None
+    range_sep: str | None = None
+
+
+def _read_number(
+    text: str, m: re.Match[str], p: StatisticPatterns
+) -> tuple[Statistic, tuple[int, int]] | None:
+    """Read the statistic around the number ``m``, or None when it is not one."""
+    reading = _Reading(m.start(), m.end(), p.parse_number(m.group()))
+    years = [m.group()]
+    second = _read_range_or_proportion(text, reading, p)
+    if second is not None:
+        years.append(second)
+    core = (reading.start, reading.end)
+    if not _read_unit(text, reading, p):
+        if text[reading.end : reading.end + 1].isalpha():
+            return None  # glued letters: an ordinal, a decade, a code
+        if reading.kind != "proportion":
+            reading.kind = None
+    if any(is_year(y) for y in years) and reading.kind in (None, "count", "proportion", "age"):
+        return None
+    _read_tail(text, reading, p)
+    _read_before(text, reading, p)
+    if reading.kind is None or _is_idiom(text, m, reading, p):
+        return None
+    return _finish(text, reading), core
+
+
+def _read_range_or_proportion(text: str, r: _Reading, p: StatisticPatterns) -> str | None:
+    """Extend ``r`` over ``to six``/``–12`` or ``in 3``; return the second number as written."""
+    tail = p.range_tail.match(text, r.end)
+    if tail and not text[tail.end() : tail.end() + 1].isalnum():
+        separator = tail["sep"].strip().lower()
+        if separator != "and" or p.between_before.search(text, max(0, r.start - 12), r.start):
+            if tail["pct"] and not text.startswith("%", tail.end()):
+                return None
+            r.low, r.high, r.value = r.value, p.parse_number(tail["num"]), None
+            r.end, r.range_sep = tail.end(), separator
+            return tail["num"]
+    tail = p.proportion_tail.match(text, r.end)
+    if tail and not p.unit_tail.match(text, tail.end()):
+        denominator = p.parse_number(tail["num"])
+        if denominator > 0 and r.value is not None and denominator >= r.value:
+            r.value = round(r.value / denominator, 3)
+            r.end, r.kind = tail.end(), "proportion"
+            return tail["num"]
+    return None
+
+
+def _read_unit(text: str, r: _Reading, p: StatisticPatterns) -> bool:
+    """Extend ``r`` over ``+`` and a unit; set kind and unit. False when there is no unit."""
+    if r.kind == "proportion":
+        return False
+    if text.startswith("+", r.end) and not text[r.end + 1 : r.end + 2].isdigit():
+        r.qualifier, r.end = "more_than", r.end + 1
+    unit = p.unit_tail.match(text, r.end)
+    if unit is None or (unit["gap"] == "-" and unit["unit"] == "%"):
+        return False
+    kind = p.unit_kinds[unit["unit"].lower()]
+    end = unit.end()
+    if kind == "ratio" and unit["unit"].lower() == "times":
+        change = p.change.match(text, end)
+        if not change or change["change"].lower() not in p.comparatives_for_times:
+            return False
+    unit_start = unit.start("mod") if unit["mod"] else unit.start("unit")
+    if kind == "duration":
+        old = p.age_suffix.match(text, end)
+        if old:
+            kind, end = "age", old.end()
+        elif unit["gap"] == "-" and (noun := p.period_noun.match(text, end)):
+            r.subject, end = noun["noun"], noun.end()
+    r.kind, r.end = kind, end
+    r.unit = text[unit_start : unit.end() if r.subject else end]
+    return True
+
+
+def _read_tail(text: str, r: _Reading, p: StatisticPatterns) -> None:
+    """Extend ``r`` over an arrow, a change word, a frequency and the subject, by kind."""
+    arrow = p.arrow.match(text, r.end)
+    if arrow:
+        r.direction, r.end = p.arrows[arrow["arrow"]], arrow.end()
+    elif r.kind in ("percent", "score", "ratio") and (change := p.change.match(text, r.end)):
+        direction = p.change_direction.get(change["change"].lower())
+        if direction is None and (r.value or r.high or 0) > 1:
+            direction = "increase"  # "three times as likely"
+        r.direction, r.end = direction, change.end()
+    if r.kind == "dose" and (frequency := p.frequency.match(text, r.end)):
+        r.end = frequency.end()
+    if r.kind in ("percent", "proportion") and r.direction is None:
+        of = p.of_phrase.match(text, r.end)
+        phrase = _noun_phrase(text, of.end(), p, need_plural=False) if of else None
+        if phrase:
+            r.subject, r.end = text[phrase[0] : phrase[1]], phrase[1]
+            return
+    if r.kind in (None, "proportion") and r.subject is None:
+        if r.value is not None and r.value != int(r.value) and r.kind is None:
+            return  # no count of 2.5 things
+        phrase = _noun_phrase(text, r.end, p, need_plural=True)
+        if phrase:
+            r.subject, r.end = text[phrase[0] : phrase[1]], phrase[1]
+            r.kind = r.kind or "count"
+
+
+def _noun_phrase(
+    text: str, pos: int, p: StatisticPatterns, need_plural: bool
+) -> tuple[int, int] | None:
+    """The noun phrase starting at ``pos``: up to three modifiers and a plural head.
+
+    Without a plural head (``of the population``) the phrase is at most two words and
+    drops trailing ``-ed``/``-ing``/``-ly`` words, which are more likely verbs or adverbs.
+    ``need_plural`` demands the plural head (a counted noun).
+    """
+    words: list[tuple[int, int, str]] = []
+    while len(words) < 4:
+        m = p.word.match(text, pos)
+        if m is None:
+            break
+        lower = m["word"].lower()
+        if lower in p.stopwords or lower in p.not_nouns:
+            break
+        words.append((m.start("word"), m.end("word"), lower))
+        pos = m.end()
+        if p.is_plural(lower):
+            return words[0][0], words[-1][1]
+    if need_plural:
+        return None
+    words = words[:2]
+    while words and words[-1][2].endswith(("ed", "ing", "ly")):
+        words.pop()
+    return (words[0][0], words[-1][1]) if words else None
+
+
+def _read_before(text: str, r: _Reading, p: StatisticPatterns) -> None:
+    """Move the start of ``r`` back over a currency sign, a qualifier, ``between``, an age cue."""
+    lookback = max(0, r.start - 40)
+    if r.start and text[r.start - 1] in "$£€" and r.kind is None:
+        r.start, r.kind, r.unit = r.start - 1, "number", text[r.start - 1]
+    qualifier = p.qualifier_before.search(text, lookback, r.start)
+    if qualifier:
+        r.qualifier, r.start = p.qualifier_of[qualifier["q"].lower()], qualifier.start()
+    elif r.range_sep == "and" and (between := p.between_before.search(text, lookback, r.start)):
+        r.start = between.start()
+    if r.kind in (None, "duration", "age", "count"):
+        cue = p.age_cue_before.search(text, lookback, r.start)
+        if cue and r.subject is None:
+            r.kind, r.start = "age", cue.start()
+
+
+def _is_idiom(text: str, m: re.Match[str], r: _Reading, p: StatisticPatterns) -> bool:
+    """``one day``, ``at one point``: number words that are not quantities."""
+    phrase = re.sub(r"\s+", " ", text[m.start() : r.end].lower())
+    return phrase in p.idioms and r.qualifier is None
+
+
+def _finish(text: str, r: _Reading) -> Statistic:
+    start, end = r.start, r.end
+    # Keep emphasis markup balanced: "*at least two* therapies" takes its opening asterisk.
+    if text.count(MARKUP, start, end) % 2 and start and text[start - 1] == MARKUP:
+        start -= 1
+    attrs = _attrs(
+        r.kind or "number",
+        value=r.value,
+        low=r.low,
+        high=r.high,
+        unit=r.unit,
+        qualifier=r.qualifier,
+        subject=r.subject,
+        direction=r.direction,
+    )
+    return Statistic(start, end, attrs)
+
+
+# --- the spaCy component --------------------------------------------------------------------
+
+
+class StatisticsTagger:
+    """Adds a ``statistic`` claim for every statistic of a doc (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str, lexicon_path: str = "") -> None:
+        self.name = name
+        self.patterns = load_patterns(lexicon_path or None)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.match(doc))
+        return doc
+
+    def match(self, doc: Doc) -> list[Statistic]:
+        """The statistics of ``doc``, leaving out numbers inside citation claims."""
+        citations = [claim_range(span) for span in claims_of(doc, "citation")]
+        return find_statistics(doc.text, self.patterns, citations)
+
+    def set_annotations(self, doc: Doc, statistics: list[Statistic]) -> None:
+        for stat in statistics:
+            add_claim(doc, "statistic", stat.start, stat.end, stat.attrs)
+
+
+@Language.factory(
+    "claimscope_statistics",
+    default_config={"lexicon_path": ""},
+    assigns=["doc.spans"],
+)
+def make_statistics_tagger(nlp: Language, name: str, lexicon_path: str) -> StatisticsTagger:
+    """The statistic tagger; ``lexicon_path`` overrides the packaged word lists."""
+    return StatisticsTagger(nlp, name, lexicon_path)
