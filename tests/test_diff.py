@@ -419,11 +419,14 @@ def test_diff_seed_sentence_added(run, tmp_path, seed_texts):
 
 
 def reflow(text: str) -> str:
-    """Whitespace-only edits: hard-wrap long lines, double spaces, extra blank lines."""
+    """Whitespace-only edits: hard-wrap long prose paragraphs, double spaces, extra blank lines.
+
+    Reference-list entries are left on their lines: a reference entry ends at its line end.
+    """
     paragraphs = text.split("\n\n")
     wrapped = [
         "\n".join(textwrap.wrap(p, width=72, break_long_words=False, break_on_hyphens=False))
-        if len(p) > 200
+        if len(p) > 200 and p.endswith(".")
         else p
         for p in paragraphs
     ]
@@ -455,7 +458,7 @@ def test_diff_seed_paragraph_swap_changes_no_claim(run, tmp_path, seed_texts):
 
 def test_diff_seed_file_against_extract_jsonl(run, tmp_path, seed_texts):
     seed = seed_texts[SEED_002]
-    old, new = write_pair(tmp_path, seed, edited(seed, "over 40% of adults", "over 45% of adults"))
+    old, new = write_pair(tmp_path, seed, edited(seed, "(NIH, 2023)", "(NIH, 2024)"))
     records = tmp_path / "old.jsonl"
     extracted = CliRunner().invoke(app, ["extract", old, "-o", str(records), "--quiet"])
     assert extracted.exit_code == 0
@@ -468,7 +471,11 @@ def test_diff_seed_file_against_extract_jsonl(run, tmp_path, seed_texts):
 
     changed, data = diff_json(run, str(records), new)
     assert changed.exit_code == 1
-    assert [c["status"] for c in data["changes"]] == ["changed"]
+    assert [(c["status"], c["type"]) for c in data["changes"]] == [("changed", "citation")]
+    assert data["changes"][0]["fields"] == {
+        "text": {"old": "(NIH, 2023)", "new": "(NIH, 2024)"},
+        "year": {"old": 2023, "new": 2024},
+    }
 
 
 def test_diff_documents_jsonl_is_extracted_not_read_as_records(run, tmp_path, seed_texts):
@@ -488,7 +495,7 @@ def test_diff_folders_pair_by_relative_path(run, tmp_path, seed_texts):
     seed = seed_texts[SEED_002]
     (old_dir / "sub" / "a.txt").write_text(seed, encoding="utf-8")
     (new_dir / "sub" / "a.txt").write_text(
-        edited(seed, "over 40% of adults", "over 45% of adults"), encoding="utf-8"
+        edited(seed, "(NIH, 2023)", "(NIH, 2024)"), encoding="utf-8"
     )
     (old_dir / "gone.txt").write_text("Acupuncture cures sciatica.", encoding="utf-8")
     (new_dir / "fresh.txt").write_text("Over 60% of adults have back pain.", encoding="utf-8")
@@ -508,12 +515,13 @@ def test_diff_folders_pair_by_relative_path(run, tmp_path, seed_texts):
 
 def test_diff_human_view_is_plain_when_piped(run, tmp_path, seed_texts):
     seed = seed_texts[SEED_002]
-    result = run(*write_pair(tmp_path, seed, edited(seed, "over 40% of adults", "over 45%")))
+    result = run(*write_pair(tmp_path, seed, edited(seed, "(NIH, 2023)", "(NIH, 2024)")))
     assert result.exit_code == 1
     assert "\x1b[" not in result.stdout
     lines = result.stdout.splitlines()
     assert lines[0].startswith("--- ") and lines[1].startswith("+++ ")
-    assert "statistic" in lines
+    assert "citation" in lines
+    assert "      year: 2023 → 2024" in lines
     assert lines[-1].startswith("evidence ")
     assert ", 0 moved, " in lines[-2]
 

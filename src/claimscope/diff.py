@@ -337,7 +337,7 @@ def field_changes(old: Any, new: Any) -> dict[str, FieldChange]:
     changes: dict[str, FieldChange] = {}
     if normal_text(old.text) != normal_text(new.text):
         changes["text"] = FieldChange(old=old.text, new=new.text)
-    if sorted(old.flags) != sorted(new.flags):
+    if _comparable("flags", old.flags) != _comparable("flags", new.flags):
         changes["flags"] = FieldChange(old=list(old.flags), new=list(new.flags))
     old_attrs, new_attrs = old.attributes.model_dump(), new.attributes.model_dump()
     for name in old_attrs.keys() | new_attrs.keys():
@@ -351,10 +351,17 @@ def field_changes(old: Any, new: Any) -> dict[str, FieldChange]:
 
 
 def _comparable(name: str, value: Any) -> Any:
+    """A value as compared: whitespace runs in strings folded (a reflowed venue is the same
+    venue), a TextSpan by its text, cue and flag lists as sorted lists."""
     if isinstance(value, dict) and "text" in value and "start" in value:
         return normal_text(value["text"])
-    if name in SET_FIELDS and isinstance(value, list):
-        return sorted(value)
+    if isinstance(value, str):
+        return _WHITESPACE.sub(" ", value).strip()
+    if isinstance(value, list):
+        items = [_comparable(name, item) for item in value]
+        return sorted(items, key=repr) if name in SET_FIELDS else items
+    if isinstance(value, dict):
+        return {key: _comparable(key, item) for key, item in value.items()}
     return value
 
 
