@@ -149,7 +149,8 @@ def _venue_pattern(triggers: list[str], heads: list[str]) -> re.Pattern[str]:
         rf"\b(?:{_words(triggers)})\s+(?:online\s+|recently\s+|today\s+)?"
         rf"(?:in|by)\s+(?:the\s+(?:journal\s+)?|journal\s+)?(?P<v1>[*_]?{_VENUE_NAME}[*_]?)"
     )
-    headed = rf"\b(?:in|from|by)\s+(?:the\s+)?(?P<v2>[*_]?(?:{_words(heads)})(?:\s+{_VENUE_NAME})?)"
+    tail = rf"(?:(?:\s+(?:of|and|for|in|on|the|de|&))*\s+{_VENUE_WORD})*"
+    headed = rf"\b(?:in|from|by)\s+(?:the\s+)?(?P<v2>[*_]?(?:{_words(heads)}){tail}[*_]?)"
     return re.compile(f"{triggered}|{headed}")
 
 
@@ -174,9 +175,7 @@ def _vague_pattern(vague: dict[str, Any]) -> re.Pattern[str]:
 def _trim_identifier(text: str) -> str:
     """Drop sentence punctuation and an unbalanced closing bracket from a matched id or URL."""
     while text:
-        if text[-1] in _TRAILING:
-            text = text[:-1]
-        elif text[-1] == ")" and text.count("(") < text.count(")"):
+        if text[-1] in _TRAILING or (text[-1] == ")" and text.count("(") < text.count(")")):
             text = text[:-1]
         else:
             break
@@ -237,7 +236,8 @@ _VANCOUVER_AUTHORS_RE = re.compile(
     rf"(?:,?\s+{ET_AL})?)\.\s+"
 )
 _CONNECTORS = frozenset(
-    "of for and the in on at de du des der van von la le et al & to with from by".split()
+    {"of", "for", "and", "the", "in", "on", "at", "de", "du", "des", "der", "van", "von", "la"}
+    | {"le", "et", "al", "&", "to", "with", "from", "by"}
 )
 _SENTENCE_END_RE = re.compile(rf"(?<![\s{_UPPER}][{_UPPER}])(?<!\bal)[.?!](?=\s|$)")
 
@@ -447,8 +447,7 @@ def _headed_block(text: str, start: int) -> list[tuple[int, int]]:
 def _is_continuation(line: str) -> bool:
     stripped = line.lstrip()
     return bool(
-        line[:1] in " \t"
-        and not _MARKER_RE.match(line)
+        (line[:1] in " \t" and not _MARKER_RE.match(line))
         or stripped[:1].islower()
         or stripped.lower().startswith(("doi", "http", "pmid", "pmcid", "available"))
     )
@@ -522,15 +521,20 @@ def find_author_year(text: str, not_names: frozenset[str]) -> list[Found]:
     found: list[Found] = []
     for pattern in (_NARRATIVE_RE, _NARRATIVE_AFTER_PROSE_RE):
         for match in pattern.finditer(text):
-            if _first_word(match.group("authors")) in not_names:
-                continue
-            found.append(_author_found(match, "author_year"))
+            if _is_name(match.group("authors"), not_names):
+                found.append(_author_found(match, "author_year"))
     for match in _PAREN_RE.finditer(text):
         found.extend(_parenthetical(match, not_names))
     for match in _BARE_ET_AL_RE.finditer(text):
-        if _first_word(match.group("authors")) not in not_names:
+        if _is_name(match.group("authors"), not_names):
             found.append(_author_found(match, "author_year"))
     return _first_wins(found)
+
+
+def _is_name(authors: str, not_names: frozenset[str]) -> bool:
+    """False for words that cannot open an author list: stop words, acronyms ('NSAIDs')."""
+    first = _first_word(authors)
+    return first not in not_names and re.search(f"[{_UPPER}]{{2}}", first) is None
 
 
 def _first_word(text: str) -> str:
@@ -581,7 +585,10 @@ def _parse_item(item: str, not_names: frozenset[str]) -> dict[str, Any] | None:
     if match is None:
         return None
     who = match.group("who").strip(" ,")
-    if _first_word(who.lstrip("*_")) in not_names or not who[:1].isupper() and who[:1] not in "*_":
+    starts_capital = who[:1].isupper() or who[:1] in "*_"
+    first = _first_word(who.lstrip("*_"))
+    # 'The' opens journal names ('The Lancet', 'The BMJ') but no author list.
+    if not starts_capital or (first in not_names and not (first == "The" and " " in who)):
         return None
     attrs: dict[str, Any] = {"year": int(match.group("year"))}
     if match.group("suffix"):
@@ -597,13 +604,13 @@ def _parse_item(item: str, not_names: frozenset[str]) -> dict[str, Any] | None:
     return {"kind": "source_year", "venue": venues[-1].strip("*_"), **attrs}
 
 
-def find_numeric(text: str) -> list[Found]:
+def find_numeric(text: str, not_names: frozenset[str] = frozenset()) -> list[Found]:
     """Bracketed reference numbers (``[3]``, ``[1, 4–6]``, ``Smith et al. [12]``) and unicode
     superscript markers after a word or punctuation (not after units: ``m²``)."""
     found: list[Found] = []
     for match in _NAMED_NUMERIC_RE.finditer(text):
         numbers = expand_numbers(match.group("numbers"))
-        if numbers:
+        if numbers and _is_name(match.group("authors"), not_names):
             attrs = {"authors": parse_author_names(match.group("authors")), "numbers": numbers}
             found.append(Found(match.start(), match.end(), "numeric", attrs))
     for match in _NUMERIC_RE.finditer(text):
@@ -662,7 +669,30 @@ def _name_key(name: str) -> str:
     return re.sub(r"[^\w]", "", name).casefold()
 
 
-def resolve(citations: list[Found], entries: list[Found]) -> dict[int, Found]:
+_ABBREVIATION_RE = re.compile(
+    rf"(?P<name>[{_UPPER}][\w'’\-]*(?:\s+(?:of|for|and|the|on|[{_UPPER}][\w'’\-]*))+)"
+    rf"\s*[\[(](?P<abbr>{ACRONYM})[\])]"
+)
+
+
+def find_abbreviations(text: str) -> dict[str, str]:
+    """Organisation abbreviations defined in the text: 'World Health Organization [WHO]'.
+
+    Kept only when the acronym's letters are the initials of the name's last words.
+    """
+    found: dict[str, str] = {}
+    for match in _ABBREVIATION_RE.finditer(text):
+        abbr = match.group("abbr")
+        words = [w for w in match.group("name").split() if w[0].isupper()]
+        initials = "".join(w[0] for w in words[-len(abbr) :])
+        if initials == abbr:
+            found[_name_key(abbr)] = " ".join(words[-len(abbr) :])
+    return found
+
+
+def resolve(
+    citations: list[Found], entries: list[Found], abbreviations: dict[str, str] | None = None
+) -> dict[int, Found]:
     """Map each in-text citation (by list index) to its reference entry.
 
     Author-date and source-date citations match on first-author family name (an organisation's
@@ -682,8 +712,9 @@ def resolve(citations: list[Found], entries: list[Found]) -> dict[int, Found]:
         if citation.kind == "numeric":
             entry = by_number.get(attrs["numbers"][0])
         else:
-            name = (attrs.get("authors") or [attrs.get("venue") or ""])[0]
-            candidates = by_author.get((_name_key(name), attrs.get("year") or 0), [])
+            name = _name_key((attrs.get("authors") or [attrs.get("venue") or ""])[0])
+            name = _name_key((abbreviations or {}).get(name, name))
+            candidates = by_author.get((name, attrs.get("year") or 0), [])
             entry = _pick(candidates, attrs.get("year_suffix"))
         if entry is not None:
             resolved[index] = entry
@@ -750,22 +781,30 @@ class CitationTagger:
     def set_annotations(
         self, doc: Doc, entries: list[Found], citations: list[Found], vague: list[Found]
     ) -> None:
-        entry_spans = {}
         for entry in entries:
-            span = add_claim(doc, LABEL, entry.start, entry.end, entry.attrs)
-            if span is not None:
-                entry_spans[id(entry)] = span
-        resolved = resolve(citations, entries)
+            add_claim(doc, LABEL, entry.start, entry.end, _normalise_space(entry.attrs))
+        resolved = resolve(citations, entries, find_abbreviations(doc.text))
         for index, citation in enumerate(citations):
             entry = resolved.get(index)
             key = f"{LABEL}@{entry.start}-{entry.end}" if entry is not None else None
-            attrs = {"kind": citation.kind, **citation.attrs}
+            attrs = _normalise_space({"kind": citation.kind, **citation.attrs})
             if citation.kind != "identifier":
                 attrs["resolved_to"] = key
                 attrs["traceable"] = key is not None
             add_claim(doc, LABEL, citation.start, citation.end, attrs)
         for appeal in vague:
             add_claim(doc, LABEL, appeal.start, appeal.end, {"kind": "vague", "traceable": False})
+
+
+def _normalise_space(attrs: dict[str, Any]) -> dict[str, Any]:
+    """Attribute values with runs of whitespace (line breaks, no-break spaces) as one space."""
+    out = dict(attrs)
+    for key in ("venue", "title"):
+        if isinstance(out.get(key), str):
+            out[key] = " ".join(out[key].split())
+    if out.get("authors"):
+        out["authors"] = [" ".join(a.split()) for a in out["authors"]]
+    return out
 
 
 def match_citations(
@@ -777,7 +816,7 @@ def match_citations(
     citations: list[Found] = []
     for batch in (
         find_identifiers(text),
-        find_numeric(text),
+        find_numeric(text, lexicon.not_names),
         find_author_year(text, lexicon.not_names),
         find_venues(text, lexicon),
     ):
