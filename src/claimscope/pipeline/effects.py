@@ -1,11 +1,834 @@
-"""Placeholder for the effects component (being written)."""
+"""Effect claims: an intervention changes (or fails to change) a health outcome.
+
+No parser is available (``spacy.blank("en")`` has no tagger), so effects are found from cue
+lexicons and word lists, in the manner of rule-based causal-relation extractors:
+
+1. A PhraseMatcher finds effect cues: verbs in all their forms (``reduces``, ``did not
+   accelerate``, forms from spacy-lookups-data's lemma table, ``data/effect_verbs.json``) and
+   phrases (``more effective than``, ``is associated with``, ``no effect on``,
+   ``data/effect_phrases.jsonl``).
+2. Walking left from the cue over a *gap* of auxiliaries, modals, negators, hedges, adverbs and
+   frames (``appears to be a valuable method to``, ``is invasive,``) reaches the intervention,
+   a noun phrase bounded by function words; walking right reaches the outcome. A cue's form
+   must be licensed by its gap (``reduce`` needs ``can``/``did not``/``helps``; ``reducing``
+   needs ``a treatment for``), which keeps noun uses (``pain relieving medication``) out.
+   Passives (``pain was reduced by acupuncture``) swap the two sides; a cue after ``and``
+   shares the intervention of the effect before it.
+3. Strength follows Yu et al. (EMNLP 2019): association cues are correlational, hedged
+   causal language conditional, plain causal verbs causal; denied effects have none.
+4. A pronoun intervention (``it``, ``this``, ``this treatment``) is resolved to the latest
+   intervention mention of its paragraph (lexicon ``data/effect_interventions.txt`` or an
+   earlier effect); unresolvable ``it``/``they`` clauses are dropped.
+5. Population: animal or human words in the sentence, else the document's study
+   description (a sentence naming the study and its subjects) for findings that report it.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from .cues import Cue, CueMatcher, cues_in, normalise
+from .spans import add_claim, register_extensions, text_span
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
+_GLUE = frozenset({"-", "/", "+", "–", "‐"})
+_OPENERS = frozenset({'"', "“", "‘", "'", "*", "_", "«"})
+_CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "(", ")"})
+_LY_NOT_ADVERBS = frozenset({"family", "supply", "belly", "jelly", "italy", "ally", "anomaly"})
+_INCREASE_WORDS = frozenset({"higher", "greater", "increased", "more", "elevated", "high"})
+_DECREASE_WORDS = frozenset({"lower", "reduced", "decreased", "less", "fewer", "low"})
+_IMPROVE_WORDS = frozenset({"better", "improved"})
+_WORSEN_WORDS = frozenset({"worse", "poorer", "poor", "worsened"})
 
 
-@Language.component("claimscope_effects")
-def placeholder(doc: Doc) -> Doc:
-    return doc
+@dataclass(frozen=True)
+class CueSpec:
+    """What an effect cue means: its kind, direction and how its form must be licensed."""
+
+    kind: str  # causal | frame | compare | association | no_effect
+    direction: str
+    form: str  # base | s | ed | ing | be | frame | have
+    comparator: bool = False
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """The word lists of data/effect_words.json, as frozensets."""
+
+    determiners: frozenset[str]
+    joiners_left: frozenset[str]
+    joiners_right: frozenset[str]
+    be: frozenset[str]
+    aux: frozenset[str]
+    negators: frozenset[str]
+    negation_heads: frozenset[str]
+    gap: frozenset[str]
+    base_licensors: frozenset[str]
+    ing_licensors: frozenset[str]
+    have_verbs: frozenset[str]
+    frame_nouns: frozenset[str]
+    association_adjectives: frozenset[str]
+    pronouns: frozenset[str]
+    resolvable_pronouns: frozenset[str]
+    generic_nouns: frozenset[str]
+    blockers: frozenset[str]
+    not_interventions: frozenset[str]
+    ing_nouns: frozenset[str]
+    stop: frozenset[str]
+
+
+@dataclass(frozen=True)
+class EffectLexicon:
+    """Everything the effect component reads from data/, loaded once per process."""
+
+    cues: dict[str, CueSpec]  # pattern text -> spec
+    interventions: tuple[str, ...]
+    words: WordLists
+
+
+@lru_cache(maxsize=1)
+def load_effect_lexicon() -> EffectLexicon:
+    """Read the effect verbs, phrases, word lists and intervention lexicon from data/."""
+    data = resources.files("claimscope") / "data"
+    verbs = json.loads((data / "effect_verbs.json").read_text(encoding="utf-8"))["verbs"]
+    cues: dict[str, CueSpec] = {}
+    for entry in verbs.values():
+        for form in ("base", "s", "ed", "ing"):
+            for text in entry[form]:
+                cues.setdefault(text, CueSpec("causal", entry["direction"], form))
+    for line in (data / "effect_phrases.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            spec = CueSpec(row["kind"], row["direction"], row["form"], row.get("comparator", False))
+            cues[row["pattern"]] = spec
+    lexicon_text = (data / "effect_interventions.txt").read_text(encoding="utf-8")
+    interventions = tuple(
+        line.strip() for line in lexicon_text.splitlines() if line.strip() and line[0] != "#"
+    )
+    raw = json.loads((data / "effect_words.json").read_text(encoding="utf-8"))
+    return EffectLexicon(cues, interventions, _word_lists(raw))
+
+
+def _word_lists(raw: dict[str, Any]) -> WordLists:
+    def words(key: str) -> frozenset[str]:
+        return frozenset(raw[key])
+
+    lists = {
+        "determiners": words("determiners"),
+        "joiners_left": words("np_joiners_left"),
+        "joiners_right": words("np_joiners_right"),
+        "be": words("be"),
+        "aux": words("aux"),
+        "negators": words("negators"),
+        "negation_heads": words("negation_heads"),
+        "gap": words("gap_words"),
+        "base_licensors": words("base_licensors"),
+        "ing_licensors": words("ing_licensors"),
+        "have_verbs": words("have_verbs"),
+        "frame_nouns": words("frame_nouns"),
+        "association_adjectives": words("association_adjectives"),
+        "pronouns": words("pronouns"),
+        "resolvable_pronouns": words("resolvable_pronouns"),
+        "generic_nouns": words("generic_nouns"),
+        "blockers": words("blockers"),
+        "not_interventions": words("not_interventions"),
+        "ing_nouns": words("ing_nouns"),
+    }
+    # Function words bound noun phrases; a few spaCy stop words are content words here.
+    stop = (
+        (frozenset(STOP_WORDS) - words("keep_stop_words"))
+        | lists["be"]
+        | lists["aux"]
+        | lists["negators"]
+        | lists["pronouns"]
+        | lists["blockers"]
+        | words("verbs_stop")
+        | frozenset({"and", "or", "but", "nor", "that", "which", "who", "by", "as", "than"})
+    )
+    return WordLists(**lists, stop=stop)
+
+
+@dataclass(frozen=True)
+class CueTokens:
+    """Token indices where effect cues start, for bounding outcome phrases."""
+
+    finite: frozenset[int]  # all but bare base forms ("damage" is often a noun)
+    starts: frozenset[int]
+
+
+# --- token helpers ----------------------------------------------------------------------------
+
+
+def _prev(doc: Doc, i: int, lo: int) -> int | None:
+    """Index of the nearest non-space token before ``i`` (not before ``lo``)."""
+    i -= 1
+    while i >= lo and doc[i].is_space:
+        i -= 1
+    return i if i >= lo else None
+
+
+def _next(doc: Doc, i: int, hi: int) -> int | None:
+    """Index of the nearest non-space token at or after ``i`` (before ``hi``)."""
+    while i < hi and doc[i].is_space:
+        i += 1
+    return i if i < hi else None
+
+
+def is_adverb(word: str) -> bool:
+    """An -ly adverb ("actually", "specifically"), by suffix."""
+    return len(word) > 4 and word.endswith("ly") and word not in _LY_NOT_ADVERBS
+
+
+def is_content(word: str, words: WordLists) -> bool:
+    """A word that can sit inside a noun phrase: has a letter or digit, not a function word."""
+    return any(c.isalnum() for c in word) and word not in words.stop
+
+
+def _is_glue(doc: Doc, i: int) -> bool:
+    """A hyphen or slash glued to both neighbours ("electro-acupuncture", "GI/renal")."""
+    token = doc[i]
+    return (
+        token.text in _GLUE
+        and token.whitespace_ == ""
+        and i > 0
+        and doc[i - 1].whitespace_ == ""
+        and i + 1 < len(doc)
+    )
+
+
+# --- gap: what may stand between the intervention and the cue ----------------------------------
+
+
+def frame_start(doc: Doc, noun: int, lo: int, words: WordLists) -> int | None:
+    """Start of ``<be> a|an|the <adjectives> <noun>`` ending at ``noun``, else None.
+
+    Recognises evaluative frames such as ``is an efficient treatment`` and ``be a valuable
+    method``, which bridge an intervention and the cue after the frame noun.
+    """
+    i = _prev(doc, noun, lo)
+    adjectives = 0
+    while i is not None and adjectives < 4:
+        word = doc[i].lower_
+        if word in ("a", "an", "the"):
+            break
+        if not (is_content(word, words) or _is_glue(doc, i)):
+            return None
+        adjectives += 1
+        i = _prev(doc, i, lo)
+    if i is None or doc[i].lower_ not in ("a", "an", "the"):
+        return None
+    j = _prev(doc, i, lo)
+    while j is not None and is_adverb(doc[j].lower_):
+        j = _prev(doc, j, lo)
+    if j is None or doc[j].lower_ not in words.be:
+        return None
+    return j
+
+
+def walk_gap(doc: Doc, cue: int, lo: int, words: WordLists) -> int:
+    """First token of the gap before the cue at ``cue`` (``cue`` itself when there is none).
+
+    The gap holds auxiliaries, modals, negators, hedges, -ly adverbs, evaluative frames
+    (``is a valuable treatment for``) and a predicate list (``is invasive, can cause``).
+    """
+    start = cue
+    i = _prev(doc, cue, lo)
+    while i is not None:
+        word = doc[i].lower_
+        if word in ("to", "for"):
+            noun = _prev(doc, i, lo)
+            if noun is not None and doc[noun].lower_ in words.frame_nouns:
+                begin = frame_start(doc, noun, lo, words)
+                if begin is not None:
+                    start, i = begin, _prev(doc, begin, lo)
+                    continue
+        if word in words.gap or word in words.be or word in words.aux or is_adverb(word):
+            start, i = i, _prev(doc, i, lo)
+            continue
+        if word in words.negators or word in words.negation_heads or word in words.have_verbs:
+            start, i = i, _prev(doc, i, lo)
+            continue
+        if word == ",":
+            adjective = _prev(doc, i, lo)
+            be = _prev(doc, adjective, lo) if adjective is not None else None
+            if (
+                be is not None
+                and doc[be].lower_ in words.be
+                and is_content(doc[adjective].lower_, words)
+            ):
+                start, i = be, _prev(doc, be, lo)
+                continue
+        break
+    return start
+
+
+def _gap_words(doc: Doc, start: int, cue: int) -> list[str]:
+    return [doc[i].lower_ for i in range(start, cue) if not doc[i].is_space]
+
+
+def licensed(spec: CueSpec, gap: list[str], words: WordLists) -> bool:
+    """Whether the cue's form fits its gap (``reduce`` needs a modal, ``did``, ``to``, …)."""
+    core = [w for w in gap if not is_adverb(w)]
+    last = core[-1] if core else None
+    if spec.form in ("s", "ed", "ing") and "to" in core:
+        return False  # "related to damaged nerves": "to" bridges only to a base form
+    if spec.form in ("s", "ed"):
+        return last not in words.be  # a bare participle after "is" is a passive or adjective
+    if spec.form == "base":
+        if last == "to":
+            return len(core) > 1
+        return last in words.base_licensors
+    if spec.form == "ing":
+        return last in words.ing_licensors
+    if spec.form == "be":
+        return any(w in words.be for w in core)
+    if spec.form == "have":
+        return any(w in words.have_verbs for w in core)
+    return True  # frame: checked by frame_start
+
+
+# --- noun phrases ------------------------------------------------------------------------------
+
+
+def left_np(doc: Doc, end: int, lo: int, words: WordLists) -> tuple[int, int] | None:
+    """The noun phrase ending just before token ``end``: ``[start, end)`` token range, or None.
+
+    Function words bound it; a determiner ends it unless a preposition attaches a further
+    phrase (``Application before the development of painful symptoms``). A lone pronoun
+    (``it``) is a phrase too.
+    """
+    i = _prev(doc, end, lo)
+    if i is None:
+        return None
+    if doc[i].lower_ in words.pronouns:
+        # "it"/"this" may be resolved later; "that" (relative) or "they" cannot be.
+        return (i, i + 1) if doc[i].lower_ in words.resolvable_pronouns else None
+    start: int | None = None
+    while i is not None:
+        word = doc[i].lower_
+        head = start is None
+        in_phrase = is_content(word, words) and _content_in_subject(word, head, words)
+        if in_phrase or (start is not None and _is_glue(doc, i)):
+            start = i
+        elif start is not None and word in words.determiners:
+            start = i
+            attach = _prev(doc, i, lo)
+            if attach is None or doc[attach].lower_ not in words.joiners_left:
+                break
+            if not _content_before(doc, attach, lo, words):
+                break
+            start, i = attach, _prev(doc, attach, lo)
+            continue
+        elif start is not None and word in words.joiners_left:
+            if not _content_before(doc, i, lo, words):
+                break
+            start = i
+        else:
+            break
+        i = _prev(doc, i, lo)
+    return None if start is None else (start, _end_of(doc, start, end))
+
+
+def _content_in_subject(word: str, head: bool, words: WordLists) -> bool:
+    # "showing acupuncture": an -ing word before the head is a verb, unless a known noun.
+    return head or not word.endswith("ing") or word in words.ing_nouns
+
+
+def _content_before(doc: Doc, i: int, lo: int, words: WordLists) -> bool:
+    before = _prev(doc, i, lo)
+    return before is not None and is_content(doc[before].lower_, words)
+
+
+def _end_of(doc: Doc, start: int, end: int) -> int:
+    """``end`` pulled back over trailing spaces."""
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return end
+
+
+def right_np(
+    doc: Doc, start: int, hi: int, words: WordLists, cue_tokens: CueTokens | None = None
+) -> tuple[int, int] | None:
+    """The noun phrase starting at token ``start`` (after quotes and determiners), or None.
+
+    ``of``/``from`` attach a further phrase, ``and``/``or`` join one that is not an effect
+    cue, and an effect cue ends the phrase once it has a content word, as does an -ing word
+    that is not a known noun (``following``).
+    """
+    stops = cue_tokens.finite if cue_tokens else frozenset()
+    cue_starts = cue_tokens.starts if cue_tokens else frozenset()
+    i = _next(doc, start, hi)
+    while i is not None and doc[i].text in _OPENERS:
+        i = _next(doc, i + 1, hi)
+    if i is None:
+        return None
+    first, last = i, None
+    while i is not None:
+        word = doc[i].lower_
+        if last is not None and i in stops:
+            break
+        if is_content(word, words):
+            if last is not None and not _content_in_subject(word, False, words):
+                break
+            last = i
+        elif _inside_phrase(doc, i, first, last, words):
+            pass
+        elif last is not None and word in words.joiners_right | {"and", "or"}:
+            after = _next(doc, i + 1, hi)
+            if after is None or after in stops or after in cue_starts:
+                break
+            nxt = doc[after].lower_
+            if not (is_content(nxt, words) or nxt in words.determiners):
+                break
+        else:
+            break
+        i = _next(doc, i + 1, hi)
+    return None if last is None else (first, last + 1)
+
+
+def _inside_phrase(doc: Doc, i: int, first: int, last: int | None, words: WordLists) -> bool:
+    """A leading determiner, one after ``of``/``and``, or a glued hyphen."""
+    if doc[i].lower_ in words.determiners and (last is None or _after_joiner(doc, i, first, words)):
+        return True
+    return last is not None and _is_glue(doc, i)
+
+
+def _after_joiner(doc: Doc, i: int, lo: int, words: WordLists) -> bool:
+    before = _prev(doc, i, lo)
+    return before is not None and doc[before].lower_ in words.joiners_right | {"and", "or"}
+
+
+# --- one effect ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Effect:
+    """An effect found in a sentence, in token ranges (see ``attributes`` for the record)."""
+
+    start: int  # span start token
+    end: int  # span end token (exclusive)
+    cue_end: int
+    intervention: tuple[int, int] | None
+    outcome: tuple[int, int] | None
+    comparator: tuple[int, int] | None
+    spec: CueSpec
+    negation_cue: str | None = None
+    pronoun: bool = False
+    clause_start: int = 0
+    resolved: tuple[int, int] | None = field(default=None)
+
+
+def read_effect(
+    doc: Doc,
+    cue: tuple[int, int],
+    spec: CueSpec,
+    sentence: tuple[int, int],
+    words: WordLists,
+    cue_tokens: CueTokens,
+    previous: Effect | None,
+) -> Effect | None:
+    """The effect asserted around the cue ``cue`` (token range) of ``sentence``, or None."""
+    lo, hi = sentence
+    cue_start, cue_end = cue
+    if spec.form == "frame":
+        gap_start = frame_start(doc, cue_start, lo, words)
+        if gap_start is None:
+            return None
+        gap_start = walk_gap(doc, gap_start, lo, words)
+    else:
+        gap_start = walk_gap(doc, cue_start, lo, words)
+    gap = _gap_words(doc, gap_start, cue_start)
+    negation = negation_cue(doc, gap_start, cue_start, words)
+    if spec.kind == "no_effect":
+        negation = normalise(doc[cue_start:cue_end].text)
+    passive = _passive(doc, spec, gap, cue_end, hi, words)
+    if passive is not None:
+        return _passive_effect(doc, passive, cue, spec, gap_start, sentence, words, negation)
+    intervention = left_np(doc, gap_start, lo, words)
+    if intervention is None:
+        return _coordinated(doc, cue, spec, gap_start, hi, words, cue_tokens, previous)
+    if not licensed(spec, gap, words) or not _plausible_intervention(doc, intervention, lo, words):
+        return None
+    effect = Effect(
+        intervention[0], cue_end, cue_end, intervention, None, None, spec, negation,
+        pronoun=_is_pronoun(doc, intervention, words), clause_start=intervention[0],
+    )  # fmt: skip
+    return _complete(doc, effect, hi, words, cue_tokens)
+
+
+def _passive(
+    doc: Doc, spec: CueSpec, gap: list[str], cue_end: int, hi: int, words: WordLists
+) -> int | None:
+    """Token after ``by`` when the cue is a passive participle (``was reduced by``)."""
+    core = [w for w in gap if not is_adverb(w)]
+    if spec.form != "ed" or not core or core[-1] not in words.be:
+        return None
+    by = _next(doc, cue_end, hi)
+    return by + 1 if by is not None and doc[by].lower_ == "by" else None
+
+
+def _passive_effect(
+    doc: Doc,
+    after_by: int,
+    cue: tuple[int, int],
+    spec: CueSpec,
+    gap_start: int,
+    sentence: tuple[int, int],
+    words: WordLists,
+    negation: str | None,
+) -> Effect | None:
+    lo, hi = sentence
+    outcome = left_np(doc, gap_start, lo, words)
+    intervention = right_np(doc, after_by, hi, words)
+    if outcome is None or intervention is None:
+        return None
+    if not _plausible_intervention(doc, intervention, lo, words):
+        return None
+    return Effect(
+        outcome[0], intervention[1], cue[1], intervention, outcome, None, spec, negation,
+        pronoun=False, clause_start=outcome[0],
+    )  # fmt: skip
+
+
+def _coordinated(
+    doc: Doc,
+    cue: tuple[int, int],
+    spec: CueSpec,
+    gap_start: int,
+    hi: int,
+    words: WordLists,
+    cue_tokens: CueTokens,
+    previous: Effect | None,
+) -> Effect | None:
+    """``X restored motor function and stimulated a rapid recovery``: the second effect."""
+    if previous is None or previous.intervention is None or previous.end > gap_start:
+        return None
+    if spec.kind not in ("causal", "association"):
+        return None
+    between = [doc[i].lower_ for i in range(previous.end, gap_start) if not doc[i].is_space]
+    joiners = [w for w in between if w not in (",",) and not is_adverb(w)]
+    if not joiners or any(w not in ("and", "or", "nor") for w in joiners):
+        return None
+    negation = previous.negation_cue if joiners[-1] in ("or", "nor") else None
+    effect = Effect(
+        previous.start, cue[1], cue[1], previous.intervention, None, None, spec,
+        negation or negation_cue(doc, gap_start, cue[0], words), pronoun=previous.pronoun,
+        clause_start=previous.clause_start, resolved=previous.resolved,
+    )  # fmt: skip
+    return _complete(doc, effect, hi, words, cue_tokens)
+
+
+def _complete(
+    doc: Doc, effect: Effect, hi: int, words: WordLists, cue_tokens: CueTokens
+) -> Effect | None:
+    """Find the outcome (and comparator) after the cue; None when a needed part is missing."""
+    spec = effect.spec
+    after = effect.cue_end
+    if spec.kind == "compare":
+        if spec.comparator:
+            effect.comparator = right_np(doc, after, hi, words, cue_tokens)
+            if effect.comparator is None:
+                return None
+            after = effect.comparator[1]
+        effect.outcome = _compare_outcome(doc, after, hi, words, cue_tokens)
+        effect.end = max(
+            part[1] for part in (effect.comparator, effect.outcome, (0, after)) if part
+        )
+        return effect
+    effect.outcome = right_np(doc, after, hi, words, cue_tokens)
+    if effect.outcome is None:
+        return None
+    effect.end = effect.outcome[1]
+    return effect
+
+
+def _compare_outcome(
+    doc: Doc, after: int, hi: int, words: WordLists, cue_tokens: CueTokens
+) -> tuple[int, int] | None:
+    """``… more effective than placebo in reducing pain``: the outcome after a comparison."""
+    prep = _next(doc, after, hi)
+    if prep is None or doc[prep].lower_ not in ("in", "at", "for"):
+        return None
+    start = prep + 1
+    verb = _next(doc, start, hi)
+    if verb is not None and verb in cue_tokens.finite and doc[verb].lower_.endswith("ing"):
+        start = verb + 1
+    return right_np(doc, start, hi, words, cue_tokens)
+
+
+def negation_cue(doc: Doc, start: int, cue: int, words: WordLists) -> str | None:
+    """The negation in the gap ``[start, cue)``: ``did not``, ``failed to``, ``never``…"""
+    for i in range(start, cue):
+        word = doc[i].lower_
+        if word in words.negation_heads:
+            to = _next(doc, i + 1, cue)
+            end = to + 1 if to is not None and doc[to].lower_ == "to" else i + 1
+            return normalise(doc[i:end].text)
+        if word in words.negators and word != "longer":
+            first = i
+            aux = _prev(doc, i, start)
+            if aux is not None and (doc[aux].lower_ in words.aux or doc[aux].lower_ in words.be):
+                first = aux
+            if word == "no":
+                longer = _next(doc, i + 1, cue)
+                if longer is not None and doc[longer].lower_ == "longer":
+                    return normalise(doc[first : longer + 1].text)
+            return normalise(doc[first : i + 1].text)
+    return None
+
+
+def _is_pronoun(doc: Doc, part: tuple[int, int], words: WordLists) -> bool:
+    tokens = [doc[i].lower_ for i in range(*part) if not doc[i].is_space]
+    if len(tokens) == 1:
+        return tokens[0] in words.resolvable_pronouns
+    return len(tokens) == 2 and tokens[0] in ("this", "that") and tokens[1] in words.generic_nouns
+
+
+def _plausible_intervention(doc: Doc, part: tuple[int, int], lo: int, words: WordLists) -> bool:
+    """Not a study or a person (``Researchers``, ``we``), not inside ``if``/``whether``."""
+    head = doc[part[1] - 1].lower_
+    if head in words.not_interventions:
+        return False
+    before = _prev(doc, part[0], lo)
+    return before is None or doc[before].lower_ not in words.blockers
+
+
+# --- attributes -------------------------------------------------------------------------------
+
+
+def strength_of(spec: CueSpec, negated: bool, hedges: list[str]) -> str:
+    """Claim strength after Yu et al. (EMNLP 2019)."""
+    if negated:
+        return "none"
+    if spec.kind == "association":
+        return "correlational"
+    return "conditional" if hedges else "causal"
+
+
+def direction_of(spec: CueSpec, doc: Doc, outcome: tuple[int, int] | None) -> str:
+    """The cue's direction; an association takes it from the outcome (``higher risk``)."""
+    if spec.kind != "association" or outcome is None:
+        return spec.direction
+    first = doc[outcome[0]].lower_
+    for words, direction in (
+        (_DECREASE_WORDS, "decrease"),
+        (_IMPROVE_WORDS, "improve"),
+        (_WORSEN_WORDS, "worsen"),
+        (_INCREASE_WORDS, "increase"),
+    ):
+        if first in words:
+            return direction
+    return spec.direction
+
+
+def population_of(cues: list[Cue], start_char: int, end_char: int) -> str | None:
+    """``animal`` or ``human`` from the population words of a sentence (animal wins)."""
+    if cues_in(cues, "animal", start_char, end_char):
+        return "animal"
+    if cues_in(cues, "human", start_char, end_char):
+        return "human"
+    return None
+
+
+def _char_span(doc: Doc, part: tuple[int, int] | None) -> dict[str, Any] | None:
+    if part is None:
+        return None
+    return text_span(doc, doc[part[0]].idx, doc[part[1] - 1].idx + len(doc[part[1] - 1]))
+
+
+# --- the component ------------------------------------------------------------------------------
+
+
+class EffectTagger:
+    """Tags effect claims (see the module docstring)."""
+
+    def __init__(self, nlp: Language) -> None:
+        register_extensions()
+        self.lexicon = load_effect_lexicon()
+        self.words = self.lexicon.words
+        self.cue_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for pattern in self.lexicon.cues:
+            self.cue_matcher.add(pattern, [nlp.make_doc(pattern)])
+        self.intervention_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.intervention_matcher.add(
+            "INTERVENTION", [nlp.make_doc(text) for text in self.lexicon.interventions]
+        )
+        self.cues = CueMatcher(nlp.make_doc)
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.match(doc)
+        if matches:
+            self.set_annotations(doc, matches)
+        return doc
+
+    def match(self, doc: Doc) -> list[tuple[int, int, CueSpec]]:
+        """The effect cues of ``doc``: longest, non-overlapping, in order."""
+        spans = filter_spans(self.cue_matcher(doc, as_spans=True))
+        found = [(span.start, span.end, self.lexicon.cues[span.label_]) for span in spans]
+        found.sort(key=lambda match: match[0])
+        return found
+
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
+        """Read the effect around each cue and add it as a claim."""
+        sentences = _sentences(doc)
+        cues = self.cues(doc)
+        cue_tokens = CueTokens(
+            finite=frozenset(s for s, _, spec in matches if spec.form != "base"),
+            starts=frozenset(s for s, _, _ in matches),
+        )
+        ing_cues = frozenset(s for s, _, spec in matches if spec.form == "ing")
+        effects: list[tuple[Effect, int]] = []
+        taken_until = -1
+        previous: Effect | None = None
+        starts = [s for s, _ in sentences]
+        for start, end, spec in matches:
+            if start < taken_until:
+                continue  # inside the outcome of the effect before ("the healing process")
+            index = bisect_right(starts, start) - 1
+            sentence = sentences[index]
+            if previous is not None and previous.start < sentence[0]:
+                previous = None
+            if spec.form == "frame" and _next(doc, end, sentence[1]) in ing_cues:
+                continue  # "a treatment for accelerating …": the verb carries the effect
+            effect = read_effect(
+                doc, (start, end), spec, sentence, self.words, cue_tokens, previous
+            )
+            if effect is None:
+                continue
+            if previous is None:
+                effect.clause_start = sentence[0]
+            elif effect.start != previous.start:
+                effect.clause_start = previous.end  # hedges of the clause before stay there
+            effects.append((effect, index))
+            previous = effect
+            taken_until = effect.end
+        self._resolve(doc, [e for e, _ in effects])
+        descriptions = _study_descriptions(sentences, doc, cues)
+        for effect, index in effects:
+            self._add(doc, effect, sentences, index, cues, descriptions)
+
+    def _resolve(self, doc: Doc, effects: list[Effect]) -> None:
+        """Point pronoun interventions at the latest intervention mention of their paragraph."""
+        mentions = [(s, e) for _, s, e in self.intervention_matcher(doc, as_spans=False)]
+        mentions = [(m.start, m.end) for m in filter_spans([doc[s:e] for s, e in mentions])]
+        breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(doc.text)]
+        for effect in effects:
+            if effect.intervention is not None and not effect.pronoun:
+                mentions.append(effect.intervention)
+        mentions.sort()
+        for effect in effects:
+            if not effect.pronoun or effect.resolved is not None or effect.intervention is None:
+                continue
+            pronoun = effect.intervention[0]
+            paragraph = _paragraph_start(breaks, doc[pronoun].idx)
+            earlier = [m for m in mentions if m[1] <= pronoun and doc[m[0]].idx >= paragraph]
+            if earlier:
+                effect.resolved = max(earlier)
+
+    def _add(
+        self,
+        doc: Doc,
+        effect: Effect,
+        sentences: list[tuple[int, int]],
+        index: int,
+        cues: list[Cue],
+        descriptions: list[tuple[int, str]],
+    ) -> None:
+        part = effect.intervention
+        if effect.pronoun and effect.resolved is None and part and part[1] - part[0] == 1:
+            return  # an unresolved "it" is as likely a disease as a treatment
+        span_start = doc[effect.start].idx
+        last = doc[effect.end - 1]
+        span_end = last.idx + len(last)
+        clause = doc[_clause_start(doc, effect.clause_start, effect.start)].idx
+        sent_start = doc[sentences[index][0]].idx
+        sent_last = doc[sentences[index][1] - 1]
+        sent_end = sent_last.idx + len(sent_last)
+        hedges = cues_in(cues, "hedge", max(clause, sent_start), span_end)
+        boosters = cues_in(cues, "booster", max(clause, sent_start), span_end)
+        negated = effect.negation_cue is not None
+        population = population_of(cues, sent_start, sent_end) or _carried_population(
+            descriptions, index, cues, sent_start, sent_end
+        )
+        attrs = {
+            "intervention": _char_span(doc, effect.intervention),
+            "intervention_resolved": _char_span(doc, effect.resolved),
+            "outcome": _char_span(doc, effect.outcome),
+            "comparator": _char_span(doc, effect.comparator),
+            "direction": direction_of(effect.spec, doc, effect.outcome),
+            "negated": negated,
+            "negation_cue": effect.negation_cue,
+            "strength": strength_of(effect.spec, negated, hedges),
+            "hedges": hedges,
+            "boosters": boosters,
+            "population": population,
+        }
+        add_claim(doc, "effect", span_start, span_end, attrs)
+
+
+def _clause_start(doc: Doc, lo: int, start: int) -> int:
+    """After the last clause punctuation before token ``start``: the scope of its hedges."""
+    for i in range(start - 1, lo - 1, -1):
+        if doc[i].text in _CLAUSE_PUNCT:
+            return i + 1
+    return lo
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    if not doc.has_annotation("SENT_START"):
+        return [(0, len(doc))]
+    return [(sent.start, sent.end) for sent in doc.sents]
+
+
+def _paragraph_start(breaks: list[int], char: int) -> int:
+    i = bisect_right(breaks, char) - 1
+    return breaks[i] if i >= 0 else 0
+
+
+def _study_descriptions(
+    sentences: list[tuple[int, int]], doc: Doc, cues: list[Cue]
+) -> list[tuple[int, str]]:
+    """Sentences that describe a study and its subjects: (sentence index, population)."""
+    out = []
+    for index, (start, end) in enumerate(sentences):
+        start_char, end_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+        if cues_in(cues, "study", start_char, end_char):
+            population = population_of(cues, start_char, end_char)
+            if population is not None:
+                out.append((index, population))
+    return out
+
+
+def _carried_population(
+    descriptions: list[tuple[int, str]],
+    index: int,
+    cues: list[Cue],
+    start_char: int,
+    end_char: int,
+) -> str | None:
+    """The population of the study a finding reports: the latest description before it, or
+    (for a sentence that reports a study, e.g. a lead paragraph) the first one after it."""
+    before = [population for i, population in descriptions if i < index]
+    if before:
+        return before[-1]
+    if descriptions and cues_in(cues, "reporting", start_char, end_char):
+        return descriptions[0][1]
+    return None
+
+
+@Language.factory("claimscope_effects", assigns=["doc.spans"])
+def make_effect_tagger(nlp: Language, name: str) -> EffectTagger:
+    """The effect component: intervention → outcome claims with strength and population."""
+    return EffectTagger(nlp)
