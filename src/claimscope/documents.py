@@ -41,11 +41,13 @@ LXML_MAX_DEPTH = 255
 
 # The legacy encoding web text most often is when it is not UTF-8 (WHATWG's default for
 # Western locales, and a superset of latin-1's printable range); charset_normalizer often
-# ties it with cp1250 or cp1257 on short texts, and this breaks the tie.
+# ranks cp1250, cp1257 or mac_latin2 level with it or above it on short texts.
 PREFERRED_LEGACY_ENCODING = "cp1252"
+# How much messier than the detector's best guess another guess may decode and still count.
+PLAUSIBLE_CHAOS = 0.1
 
 # Magic numbers of common binary formats, so the reason names what the file is. ASCII-only
-# magic numbers that could start a text file ("MZ", "BZh") are checked further in binary_kind.
+# magic numbers that could start a text file ("MZ", "BZh", "RIFF") are checked further.
 MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
     (b"%PDF", "PDF document"),
     (b"\x89PNG", "PNG image"),
@@ -260,17 +262,33 @@ def _decode_detected(data: bytes) -> tuple[str, tuple[str, ...]]:
     matches = list(from_bytes(data))
     if not matches:
         raise InputError("not valid UTF-8 and no text encoding could be detected")
-    best = matches[0]
-    # Among equally plausible guesses, prefer the common Western web encoding.
-    tied = [
-        m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.01
-    ]
-    if any(PREFERRED_LEGACY_ENCODING in m.could_be_from_charset for m in tied):
-        encoding = PREFERRED_LEGACY_ENCODING
+    # charset_normalizer often ranks a Mac or DOS code page first on short texts; among
+    # the guesses nearly as clean as its best, take the most common one on the web.
+    plausible = [m for m in matches if m.chaos <= matches[0].chaos + PLAUSIBLE_CHAOS]
+    encoding = min(
+        (name for m in plausible for name in m.could_be_from_charset),
+        key=lambda name: (_encoding_rank(name), _plausible_order(plausible, name)),
+    )
+    try:
         text = data.decode(encoding)
-    else:
-        encoding, text = best.encoding, str(best)
+    except (UnicodeDecodeError, LookupError):
+        encoding, text = matches[0].encoding, str(matches[0])
     return text, (f"not valid UTF-8; decoded as {encoding}",)
+
+
+def _encoding_rank(name: str) -> int:
+    if name == PREFERRED_LEGACY_ENCODING:
+        return 0
+    if name.startswith("cp125"):  # the other Windows code pages
+        return 1
+    if name.startswith(("iso8859", "latin")):
+        return 2
+    return 3
+
+
+def _plausible_order(matches: list, name: str) -> int:
+    """Position of the first detector guess that could be ``name`` (ties keep its order)."""
+    return next(i for i, m in enumerate(matches) if name in m.could_be_from_charset)
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -292,11 +310,13 @@ def binary_kind(data: bytes) -> str | None:
 
 
 def _magic_confirmed(data: bytes, magic: bytes) -> bool:
-    """Rule out text files that merely start like a binary format ("MZ..." or "BZh...")."""
+    """Rule out text files that merely start like a binary format ("MZ...", "RIFF...")."""
     if magic == b"MZ":
         return b"\x00" in data[:64]  # a DOS header is full of NULs
     if magic == b"BZh":
         return data[3:4].isdigit() and data[4:10] == b"1AY&SY"
+    if magic == b"RIFF":  # a little-endian size, then the form type
+        return b"\x00" in data[4:8] or data[8:12] in (b"WAVE", b"AVI ", b"WEBP")
     return True
 
 
