@@ -620,7 +620,7 @@ def test_citations_vancouver_list_resolves_by_number(extract):
         ("[7]", "numeric", None, False),
         ("1. Qin Z, Liu X, Wu J, Zhai Y, Liu Z. Ef", "reference_entry", None, True),
         ("2. Hoang NS, Sar C, Valmier J. Electro-a", "reference_entry", None, True),
-        ("3. Stafford MA, Peng P, Hill DA. Sciatica", "reference_entry", None, True),
+        ("3. Stafford MA, Peng P, Hill DA. Sciatic", "reference_entry", None, True),
     ]
     assert records[3].text.endswith("2015;2015:425108")  # spans the wrapped line, no full stop
 
