@@ -237,7 +237,7 @@ def test_render_table_writer_lists_every_claim_without_escape_codes(article, mon
 def test_cli_extract_table_has_a_row_per_record():
     records = _jsonl_records([str(SEEDS)])
     result = runner.invoke(
-        app, ["extract", str(SEEDS), "-f", "table", "-q"], env={"COLUMNS": "200"}
+        app, ["extract", str(SEEDS), "-f", "table", "-q"], env={"COLUMNS": "1000"}
     )
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout

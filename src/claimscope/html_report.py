@@ -50,6 +50,7 @@ table.claims{border-collapse:collapse;font-size:.85rem;width:100%}
 table.claims th,table.claims td{border-bottom:1px solid #e4e4e4;padding:.15rem .4rem;
 text-align:left;vertical-align:top}
 tr.off{display:none}
+table.claims td:first-child{white-space:nowrap}
 td.flags{color:#b00020}
 .text{white-space:pre-wrap;font-family:Georgia,serif;line-height:2.6;background:#fff;
 padding:1rem;border:1px solid #e4e4e4;overflow-wrap:anywhere}

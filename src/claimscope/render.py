@@ -217,23 +217,62 @@ def type_label(claim_type: str) -> Text:
     return Text(claim_type, style=TYPE_STYLES.get(claim_type, ""))
 
 
-def claims_table(records: Iterable[Any], title: str | None = None) -> Table:
-    """A compact rich table: one row per claim with type, text, key attributes, flags, place."""
-    table = Table(title=title, show_lines=False, expand=False, title_justify="left")
-    table.add_column("type", no_wrap=True)
-    table.add_column("text", ratio=3, overflow="fold")
-    table.add_column("attributes", ratio=3, overflow="fold")
-    table.add_column("flags", ratio=1, overflow="fold", style="red")
-    table.add_column("source:line", ratio=1, overflow="fold", style="dim")
-    for record in records:
-        table.add_row(
-            type_label(record.type),
-            record.text,
-            attribute_summary(record),
-            ", ".join(record.flags),
-            f"{record.source.document}:{record.line}",
-        )
-    return table
+NARROW = 80  # below this width the claims table stacks a claim's details in one column
+
+
+class ClaimsTable:
+    """A compact rich table, one row per claim: type, text, key attributes, flags, place.
+
+    On a narrow console the text, attributes, flags and place stack in one column, so the
+    table stays readable at 40 columns.
+    """
+
+    def __init__(self, records: Iterable[Any], title: str | None = None) -> None:
+        self.records = list(records)
+        self.title = title
+
+    def __rich_console__(self, console: Console, options: Any) -> Any:
+        yield self.narrow() if options.max_width < NARROW else self.wide()
+
+    def _table(self) -> Table:
+        table = Table(title=self.title, title_justify="left", expand=False)
+        table.add_column("type", no_wrap=True)
+        return table
+
+    def wide(self) -> Table:
+        table = self._table()
+        table.add_column("text", ratio=3, overflow="fold")
+        table.add_column("attributes", ratio=3, overflow="fold")
+        table.add_column("flags", ratio=1, overflow="fold", style="red")
+        table.add_column("source:line", ratio=1, overflow="fold", style="dim")
+        for record in self.records:
+            table.add_row(
+                type_label(record.type),
+                record.text,
+                attribute_summary(record),
+                ", ".join(record.flags),
+                _place(record),
+            )
+        return table
+
+    def narrow(self) -> Table:
+        table = self._table()
+        table.add_column("claim", overflow="fold")
+        for record in self.records:
+            cell = Text(record.text)
+            for part, style in (
+                (attribute_summary(record), "dim"),
+                (", ".join(record.flags), "red"),
+                (_place(record), "dim"),
+            ):
+                if part:
+                    cell.append("\n" + part, style=style)
+            table.add_row(type_label(record.type), cell)
+        return table
+
+
+def _place(record: Any) -> str:
+    return f"{record.source.document}:{record.line}"
 
 
 def stdout_console(stream: TextIO | None = None) -> Console:
@@ -252,7 +291,7 @@ class TableWriter:
         self.records.extend(records)
 
     def close(self) -> None:
-        self.console.print(claims_table(self.records, title=f"{len(self.records)} claims"))
+        self.console.print(ClaimsTable(self.records, title=f"{len(self.records)} claims"))
         self.console.file.flush()
 
 
@@ -287,7 +326,7 @@ def document_view(document: Document, records: list[Any]) -> RenderableType:
         highlighted_text(document.text.rstrip(), records),
         Text(),
         legend(records),
-        claims_table(records),
+        ClaimsTable(records),
     )
 
 
