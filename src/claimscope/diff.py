@@ -229,29 +229,38 @@ def _added_position(record: Any, old: Sequence[Any], new: Sequence[Any], matches
 
 
 def _pair_fingerprints(old, new, old_left, new_left) -> Iterable[tuple[int, int]]:
-    """Pass 1: equal fingerprints; repeats pair by agreeing context first, then in order."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    for j in new_left:
-        groups[new[j].fingerprint].append(j)
+    """Pass 1: equal fingerprints. Repeats pair where both sides of their quote context agree,
+    then where one side does (an edit next to a claim changes the other), then in order."""
     by_print: dict[str, list[int]] = defaultdict(list)
+    for j in new_left:
+        by_print[new[j].fingerprint].append(j)
+    groups: dict[str, list[int]] = defaultdict(list)
     for i in old_left:
-        by_print[old[i].fingerprint].append(i)
-    for key, olds in by_print.items():
-        news = groups.get(key, [])
-        if not news:
-            continue
-        taken: set[int] = set()
-        rest = []
-        for i in olds:
-            j = next(
-                (j for j in news if j not in taken and _context_agrees(old[i], new[j]) == 2), None
-            )
-            if j is None:
-                rest.append(i)
-            else:
-                taken.add(j)
-                yield i, j
-        yield from zip(rest, [j for j in news if j not in taken], strict=False)
+        groups[old[i].fingerprint].append(i)
+    for key, olds in groups.items():
+        news = by_print.get(key, [])
+        for level in (2, 1):
+            if not olds or not news:
+                break
+            pairs = list(_pair_by_context(old, new, olds, news, level))
+            yield from pairs
+            olds = [i for i in olds if i not in {p[0] for p in pairs}]
+            news = [j for j in news if j not in {p[1] for p in pairs}]
+        yield from zip(olds, news, strict=False)
+
+
+def _pair_by_context(old, new, olds, news, level: int) -> Iterable[tuple[int, int]]:
+    """Pair each old record, in order, with the first free new one whose context agrees on
+    ``level`` sides."""
+    taken: set[int] = set()
+    for i in olds:
+        j = next(
+            (j for j in news if j not in taken and _context_agrees(old[i], new[j]) == level),
+            None,
+        )
+        if j is not None:
+            taken.add(j)
+            yield i, j
 
 
 def _context_agrees(a: Any, b: Any) -> int:
