@@ -86,6 +86,7 @@ class WordLists:
     blockers: frozenset[str]
     not_interventions: frozenset[str]
     ing_nouns: frozenset[str]
+    outcome_breaks: frozenset[str]
     stop: frozenset[str]
 
 
@@ -145,6 +146,7 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
         "blockers": words("blockers"),
         "not_interventions": words("not_interventions"),
         "ing_nouns": words("ing_nouns"),
+        "outcome_breaks": words("outcome_breaks"),
     }
     # Function words bound noun phrases; a few spaCy stop words are content words here.
     stop = (
@@ -164,7 +166,7 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
 class CueTokens:
     """Token indices where effect cues start, for bounding outcome phrases."""
 
-    finite: frozenset[int]  # all but bare base forms ("damage" is often a noun)
+    finite: frozenset[int]  # not bare base forms ("damage") nor frames ("therapy for")
     starts: frozenset[int]
 
 
@@ -364,8 +366,8 @@ def right_np(
     """The noun phrase starting at token ``start`` (after quotes and determiners), or None.
 
     ``of``/``from`` attach a further phrase, ``and``/``or`` join one that is not an effect
-    cue, and an effect cue ends the phrase once it has a content word, as does an -ing word
-    that is not a known noun (``following``).
+    cue, and an effect cue ends the phrase once it has a content word, as does a participle
+    that opens a modifier (``following``, ``including``).
     """
     stops = cue_tokens.finite if cue_tokens else frozenset()
     cue_starts = cue_tokens.starts if cue_tokens else frozenset()
@@ -380,7 +382,7 @@ def right_np(
         if last is not None and i in stops:
             break
         if is_content(word, words):
-            if last is not None and not _content_in_subject(word, False, words):
+            if last is not None and word in words.outcome_breaks:
                 break
             last = i
         elif _inside_phrase(doc, i, first, last, words):
@@ -459,7 +461,9 @@ def read_effect(
     intervention = left_np(doc, gap_start, lo, words)
     if intervention is None:
         return _coordinated(doc, cue, spec, gap_start, hi, words, cue_tokens, previous)
-    if not licensed(spec, gap, words) or not _plausible_intervention(doc, intervention, lo, words):
+    if not (licensed(spec, gap, words) or _plural_subject(doc, spec, gap, intervention)):
+        return None
+    if not _plausible_intervention(doc, intervention, lo, words):
         return None
     effect = Effect(
         intervention[0], cue_end, cue_end, intervention, None, None, spec, negation,
@@ -468,11 +472,17 @@ def read_effect(
     return _complete(doc, effect, hi, words, cue_tokens)
 
 
+def _plural_subject(doc: Doc, spec: CueSpec, gap: list[str], part: tuple[int, int]) -> bool:
+    """``Probiotics boost …``: a bare base form agrees with a plural subject."""
+    head = doc[part[1] - 1].lower_
+    return spec.form == "base" and not gap and head.endswith("s") and not head.endswith("ss")
+
+
 def _passive(
     doc: Doc, spec: CueSpec, gap: list[str], cue_end: int, hi: int, words: WordLists
 ) -> int | None:
     """Token after ``by`` when the cue is a passive participle (``was reduced by``)."""
-    core = [w for w in gap if not is_adverb(w)]
+    core = [w for w in gap if not is_adverb(w) and w not in words.negators]
     if spec.form != "ed" or not core or core[-1] not in words.be:
         return None
     by = _next(doc, cue_end, hi)
@@ -685,7 +695,7 @@ class EffectTagger:
         sentences = _sentences(doc)
         cues = self.cues(doc)
         cue_tokens = CueTokens(
-            finite=frozenset(s for s, _, spec in matches if spec.form != "base"),
+            finite=frozenset(s for s, _, spec in matches if spec.form not in ("base", "frame")),
             starts=frozenset(s for s, _, _ in matches),
         )
         ing_cues = frozenset(s for s, _, spec in matches if spec.form == "ing")

@@ -1,11 +1,144 @@
-"""Placeholder for the links component (being written)."""
+"""Links and evidence flags between the claims of one document (runs after every component).
+
+Each effect and statistic is linked to the citations, statistics and conditions of its
+sentence, and flagged for evidence triage:
+
+- ``uncited``: no citation in its sentence or the next (reference-list entries do not count);
+- ``untraceable_source``: every such citation is ``vague`` or not ``traceable``;
+- ``animal_evidence``: an effect whose population is ``animal``;
+- ``anecdotal`` / ``advice``: an anecdote cue (``in my clinic``, ``I have found``) or an
+  advice cue (``try this``, ``I would strongly urge``) in its sentence;
+- ``boosted``: an effect with booster cues, or a statistic whose sentence has one.
+
+The flags never change a span. Cue lists come from ``data/cue_lists.json`` (see cues.py).
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import defaultdict
+from typing import Any
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+from .cues import Cue, CueMatcher, cues_in
+from .spans import add_flag, add_link, claim_range, claims_of, register_extensions
+
+LINKED_TYPES = frozenset({"effect", "statistic"})
+TARGET_TYPES = frozenset({"citation", "statistic", "condition"})
+CUE_FLAGS = (("anecdote", "anecdotal"), ("advice", "advice"))
 
 
-@Language.component("claimscope_links")
-def placeholder(doc: Doc) -> Doc:
-    return doc
+def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of the sentences of ``doc`` (the whole text when unsegmented)."""
+    if not doc.has_annotation("SENT_START"):
+        return [(0, len(doc.text))]
+    return [(sent.start_char, sent.end_char) for sent in doc.sents]
+
+
+def group_by_sentence(claims: list[Span], starts: list[int]) -> dict[int, list[Span]]:
+    """Claims keyed by the index of the sentence their start falls in."""
+    groups: dict[int, list[Span]] = defaultdict(list)
+    for claim in claims:
+        groups[bisect_right(starts, claim_range(claim)[0]) - 1].append(claim)
+    return groups
+
+
+def link_targets(claim: Span, neighbours: list[Span]) -> list[Span]:
+    """The citations, statistics and conditions of the claim's sentence, except itself."""
+    return [
+        other
+        for other in neighbours
+        if other.label_ in TARGET_TYPES and claim_range(other) != claim_range(claim)
+    ]
+
+
+def supporting_citations(sentence: list[Span], following: list[Span]) -> list[Span]:
+    """In-text citations of a claim's sentence and the next one (not reference entries)."""
+    return [
+        claim
+        for claim in (*sentence, *following)
+        if claim.label_ == "citation" and _attrs(claim).get("kind") != "reference_entry"
+    ]
+
+
+def support_flag(citations: list[Span]) -> str | None:
+    """``uncited`` without citations; ``untraceable_source`` when none of them is traceable."""
+    if not citations:
+        return "uncited"
+    if all(not is_traceable(citation) for citation in citations):
+        return "untraceable_source"
+    return None
+
+
+def is_traceable(citation: Span) -> bool:
+    """A citation a reader can follow: not a vague appeal and marked traceable."""
+    attrs = _attrs(citation)
+    return attrs.get("kind") != "vague" and bool(attrs.get("traceable", False))
+
+
+def cue_flags(cues: list[Cue], start_char: int, end_char: int) -> list[str]:
+    """``anecdotal`` / ``advice`` when their cues occur in ``[start_char, end_char)``."""
+    return [flag for label, flag in CUE_FLAGS if cues_in(cues, label, start_char, end_char)]
+
+
+def claim_flags(
+    claim: Span, citations: list[Span], cues: list[Cue], sentence: tuple[int, int]
+) -> list[str]:
+    """All evidence-triage flags of one effect or statistic."""
+    flags = []
+    support = support_flag(citations)
+    if support:
+        flags.append(support)
+    attrs = _attrs(claim)
+    if claim.label_ == "effect" and attrs.get("population") == "animal":
+        flags.append("animal_evidence")
+    flags.extend(cue_flags(cues, *sentence))
+    boosted = (
+        bool(attrs.get("boosters"))
+        if claim.label_ == "effect"
+        else bool(cues_in(cues, "booster", *sentence))
+    )
+    if boosted:
+        flags.append("boosted")
+    return flags
+
+
+def _attrs(claim: Span) -> dict[str, Any]:
+    return claim._.claim_attrs or {}
+
+
+class LinkTagger:
+    """Links effects and statistics to their sentence's claims and sets their flags."""
+
+    def __init__(self, nlp: Language) -> None:
+        register_extensions()
+        self.cues = CueMatcher(nlp.make_doc, labels=("anecdote", "advice", "booster"))
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims = claims_of(doc)
+        if any(claim.label_ in LINKED_TYPES for claim in claims):
+            self.set_annotations(doc, claims)
+        return doc
+
+    def set_annotations(self, doc: Doc, claims: list[Span]) -> None:
+        """Add links and flags to every effect and statistic of ``doc``."""
+        sentences = sentence_ranges(doc)
+        groups = group_by_sentence(claims, [start for start, _ in sentences])
+        cues = self.cues(doc)
+        for index, members in groups.items():
+            citations = supporting_citations(members, groups.get(index + 1, []))
+            for claim in members:
+                if claim.label_ not in LINKED_TYPES:
+                    continue
+                for other in link_targets(claim, members):
+                    add_link(claim, other)
+                for flag in claim_flags(claim, citations, cues, sentences[index]):
+                    add_flag(claim, flag)
+
+
+@Language.factory("claimscope_links", assigns=["doc.spans"])
+def make_link_tagger(nlp: Language, name: str) -> LinkTagger:
+    """The links step: cross-claim links and evidence flags (see the module docstring)."""
+    return LinkTagger(nlp)
