@@ -227,9 +227,12 @@ class ClaimsTable:
     table stays readable at 40 columns.
     """
 
-    def __init__(self, records: Iterable[Any], title: str | None = None) -> None:
+    def __init__(
+        self, records: Iterable[Any], title: str | None = None, with_source: bool = True
+    ) -> None:
         self.records = list(records)
         self.title = title
+        self.with_source = with_source
 
     def __rich_console__(self, console: Console, options: Any) -> Any:
         yield self.narrow() if options.max_width < NARROW else self.wide()
@@ -244,14 +247,14 @@ class ClaimsTable:
         table.add_column("text", ratio=3, overflow="fold")
         table.add_column("attributes", ratio=3, overflow="fold")
         table.add_column("flags", ratio=1, overflow="fold", style="red")
-        table.add_column("source:line", ratio=1, overflow="fold", style="dim")
+        table.add_column("source:line" if self.with_source else "line", style="dim")
         for record in self.records:
             table.add_row(
                 type_label(record.type),
                 record.text,
                 attribute_summary(record),
                 ", ".join(record.flags),
-                _place(record),
+                _place(record) if self.with_source else str(record.line),
             )
         return table
 
@@ -263,7 +266,7 @@ class ClaimsTable:
             for part, style in (
                 (attribute_summary(record), "dim"),
                 (", ".join(record.flags), "red"),
-                (_place(record), "dim"),
+                (_place(record) if self.with_source else f"line {record.line}", "dim"),
             ):
                 if part:
                     cell.append("\n" + part, style=style)
@@ -326,7 +329,7 @@ def document_view(document: Document, records: list[Any]) -> RenderableType:
         highlighted_text(document.text.rstrip(), records),
         Text(),
         legend(records),
-        ClaimsTable(records),
+        ClaimsTable(records, with_source=False),
     )
 
 
