@@ -3,9 +3,10 @@
 Matching, in order of trust:
 
 1. the lexicon ``data/conditions.tsv`` (Human Disease Ontology and Symptom Ontology names and
-   synonyms plus hand-kept lay terms, built by ``scripts/build_condition_lexicon.py``), through
-   a case-insensitive PhraseMatcher with simple plural variants, and a case-sensitive one for
-   acronyms (``COPD``);
+   synonyms plus hand-kept lay terms, built by ``scripts/build_condition_lexicon.py``),
+   case-insensitive with simple plural variants, through :class:`TermIndex` (a dict lookup
+   that builds in a fraction of a PhraseMatcher's time), and acronyms (``COPD``) through a
+   case-sensitive PhraseMatcher;
 2. productive patterns for names the lexicon misses: ``<body part> <head>`` (``leg pain``,
    ``sciatic nerve inflammation``), ``<head> of/to the <body part>`` (``damage to the sciatic
    nerve``) and words ending in ``-itis``, ``-algia``, ``-opathy`` (``radiculopathy``);
