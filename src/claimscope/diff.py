@@ -30,6 +30,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
@@ -157,6 +158,7 @@ def normal_text(text: str) -> str:
     return _WHITESPACE.sub(" ", text).strip().casefold()
 
 
+@lru_cache(maxsize=1 << 16)
 def squash(text: str) -> str:
     """Text with all whitespace removed and case folded, for comparing quote contexts."""
     return _WHITESPACE.sub("", text).casefold()
@@ -270,37 +272,78 @@ def _context_agrees(a: Any, b: Any) -> int:
 
 def _pair_anchors(old, new, old_left, new_left) -> Iterable[tuple[int, int]]:
     """Pass 2: re-anchor by quote context: same type, prefix and suffix agree (or one does
-    and the texts are still fairly similar)."""
-    free = list(new_left)
+    and the texts are still fairly similar). Candidates come from an index on the context
+    ends, so this stays near-linear on long documents."""
+    index: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    short: dict[str, list[int]] = defaultdict(list)  # contexts too short to index
+    for j in new_left:
+        keys = _context_keys(new[j])
+        if keys is None:
+            short[new[j].type].append(j)
+        else:
+            index[(new[j].type, "prefix", keys[0])].append(j)
+            index[(new[j].type, "suffix", keys[1])].append(j)
+    taken: set[int] = set()
     for i in old_left:
-        best: tuple | None = None
-        for j in free:
-            if new[j].type != old[i].type:
-                continue
-            sides = _context_agrees(old[i], new[j])
-            if sides == 0:
-                continue
-            similarity = text_similarity(old[i].text, new[j].text)
-            if sides == 1 and similarity < ANCHOR_MIN_SIMILARITY:
-                continue
-            key = (sides, similarity, -abs(old[i].start - new[j].start))
-            if best is None or key > best[0]:
-                best = (key, j)
+        record = old[i]
+        keys = _context_keys(record)
+        if keys is None:
+            candidates = [j for j in new_left if new[j].type == record.type]
+        else:
+            candidates = [
+                *index.get((record.type, "prefix", keys[0]), ()),
+                *index.get((record.type, "suffix", keys[1]), ()),
+                *short.get(record.type, ()),
+            ]
+        best = _best_anchor(record, new, [j for j in candidates if j not in taken])
         if best is not None:
-            free.remove(best[1])
-            yield i, best[1]
+            taken.add(best)
+            yield i, best
+
+
+def _context_keys(record: Any) -> tuple[str, str] | None:
+    """The indexable ends of a record's quote context, or None when either is too short."""
+    prefix, suffix = squash(record.prefix), squash(record.suffix)
+    if min(len(prefix), len(suffix)) < ANCHOR_CONTEXT:
+        return None
+    return prefix[-ANCHOR_CONTEXT:], suffix[:ANCHOR_CONTEXT]
+
+
+def _best_anchor(record: Any, new: Sequence[Any], candidates: Iterable[int]) -> int | None:
+    best: tuple | None = None
+    for j in set(candidates):
+        sides = _context_agrees(record, new[j])
+        if sides == 0:
+            continue
+        similarity = text_similarity(record.text, new[j].text)
+        if sides == 1 and similarity < ANCHOR_MIN_SIMILARITY:
+            continue
+        key = (sides, similarity, -abs(record.start - new[j].start), -j)
+        if best is None or key > best[0]:
+            best = (key, j)
+    return None if best is None else best[1]
 
 
 def _pair_fuzzy(old, new, old_left, new_left) -> Iterable[tuple[int, int]]:
     """Pass 3: same-type texts scoring at least FUZZY_THRESHOLD; best score, then nearest."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
     candidates = []
-    for i in old_left:
-        for j in new_left:
-            if old[i].type != new[j].type:
-                continue
-            score = text_similarity(old[i].text, new[j].text)
-            if score >= FUZZY_THRESHOLD:
-                candidates.append((-score, abs(old[i].start - new[j].start), i, j))
+    for claim_type in CLAIM_TYPES:
+        olds = [i for i in old_left if old[i].type == claim_type]
+        news = [j for j in new_left if new[j].type == claim_type]
+        if not olds or not news:
+            continue
+        a = [normal_text(old[i].text) for i in olds]
+        b = [normal_text(new[j].text) for j in news]
+        scores = np.maximum(
+            process.cdist(a, b, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD),
+            process.cdist(a, b, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_THRESHOLD),
+        )
+        for x, y in zip(*np.nonzero(scores >= FUZZY_THRESHOLD), strict=True):
+            i, j = olds[x], news[y]
+            candidates.append((-float(scores[x, y]), abs(old[i].start - new[j].start), i, j))
     candidates.sort()
     used_old: set[int] = set()
     used_new: set[int] = set()
