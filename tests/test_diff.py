@@ -584,3 +584,28 @@ def test_diff_trouble_exits_2_with_one_line(run, tmp_path, make_old, reason):
 def _write(path: Path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
+
+
+def test_diff_types_option_keeps_only_those_types(run, tmp_path, seed_texts):
+    seed = seed_texts[SEED_002]
+    new_text = edited(edited(seed, "(NIH, 2023)", "(NIH, 2024)"), "over 40%", "over 45%")
+    old, new = write_pair(tmp_path, seed, new_text)
+    result, data = diff_json(run, old, new, "--types", "citation", "--all")
+    assert result.exit_code == 1
+    assert {c["type"] for c in data["changes"]} == {"citation"}
+    assert [c["status"] for c in data["changes"] if c["status"] != "unchanged"] == ["changed"]
+
+
+def test_diff_folder_with_unreadable_file_reports_it_and_exits_2(run, tmp_path):
+    old_dir, new_dir = tmp_path / "old", tmp_path / "new"
+    old_dir.mkdir()
+    new_dir.mkdir()
+    (old_dir / "a.txt").write_text("Sciatica is common (NIH, 2023).", encoding="utf-8")
+    (new_dir / "a.txt").write_text("Sciatica is common.", encoding="utf-8")
+    (new_dir / "scan.pdf").write_bytes(b"%PDF-1.4 binary")
+    result = run(str(old_dir), str(new_dir), "--format", "jsonl")
+    assert result.exit_code == 2
+    assert [json.loads(line)["status"] for line in result.stdout.splitlines()] == ["removed"]
+    assert result.stderr.splitlines() == [
+        f"claimscope: {new_dir / 'scan.pdf'}: binary file (PDF document), not text"
+    ]
