@@ -382,8 +382,8 @@ def right_np(
         if last is not None and i in stops:
             break
         if is_content(word, words):
-            if last is not None and word in words.outcome_breaks:
-                break
+            if last is not None and word in words.outcome_breaks and not _is_glue(doc, i - 1):
+                break  # "pain related to …" ends, "pain-related behaviour" goes on
             last = i
         elif _inside_phrase(doc, i, first, last, words):
             pass
