@@ -609,3 +609,22 @@ def test_diff_folder_with_unreadable_file_reports_it_and_exits_2(run, tmp_path):
     assert result.stderr.splitlines() == [
         f"claimscope: {new_dir / 'scan.pdf'}: binary file (PDF document), not text"
     ]
+
+
+def test_diff_document_jsonl_pairs_with_its_extract_records_by_id(run, tmp_path, seed_texts):
+    lines = [json.dumps({"id": name, "text": seed_texts[name]}) for name in (SEED_002, SEED_004)]
+    documents = tmp_path / "docs.jsonl"
+    documents.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = tmp_path / "records.jsonl"
+    assert CliRunner().invoke(app, ["extract", str(documents), "-o", str(records)]).exit_code == 0
+    edited_docs = tmp_path / "edited.jsonl"
+    edited_docs.write_text(
+        edited("\n".join(lines), "(NIH, 2023)", "(NIH, 2024)") + "\n", encoding="utf-8"
+    )
+    result, data = diff_json(run, str(records), str(edited_docs))
+    assert result.exit_code == 1
+    assert data["added_documents"] == data["removed_documents"] == []
+    assert [(d["old"], d["new"], len(d["changes"])) for d in data["documents"]] == [
+        (f"{documents}#{SEED_002}", f"{edited_docs}#{SEED_002}", 1),
+        (f"{documents}#{SEED_004}", f"{edited_docs}#{SEED_004}", 0),
+    ]

@@ -541,7 +541,8 @@ def load_side(
         raise DiffInputError(str(side.errors[0]) if side.errors else f"{path}: no document")
     side.single = side.single and len(documents) == 1
     for document, records in _extract(documents, wanted, nlp):
-        side.documents[_document_key(path, document)] = (document.path, records)
+        label = _label(document.path, document.id)
+        side.documents[_document_key(path, document)] = (label, records)
     return side
 
 
@@ -583,10 +584,16 @@ def _records_side(path: str, records: list[Any], wanted: set[str] | None) -> Sid
     keys = _relative_keys(list(grouped))
     side = Side(path=path, single=len(grouped) <= 1)
     for document, key in zip(grouped, keys, strict=True):
-        side.documents[key] = (document, grouped[document])
+        source = grouped[document][0].source
+        side.documents[key] = (_label(source.path, source.document), grouped[document])
     if not grouped:
         side.documents[Path(path).name] = (path, [])
     return side
+
+
+def _label(path: str, document: str) -> str:
+    """How a document is named in the output: its path, or 'path#id' for a JSONL line."""
+    return path if document == path else f"{path}#{document}"
 
 
 def _relative_keys(documents: list[str]) -> list[str]:
@@ -604,11 +611,10 @@ def _relative_keys(documents: list[str]) -> list[str]:
 def _document_key(root: str, document: Document) -> str:
     """A document's pairing key: its path relative to the input folder (basename for files)."""
     base = Path(root)
-    relative = (
-        Path(document.path).relative_to(base).as_posix()
-        if base.is_dir()
-        else Path(document.path).name
-    )
+    if not base.is_dir():
+        # A JSONL of documents: its ids, as `claimscope extract` records them.
+        return Path(document.path).name if document.id == document.path else document.id
+    relative = Path(document.path).relative_to(base).as_posix()
     return relative if document.id == document.path else f"{relative}#{document.id}"
 
 
@@ -621,10 +627,11 @@ def _extract(documents: list[Document], wanted: set[str] | None, nlp: Any):
 def diff_sides(old: Side, new: Side, include_unchanged: bool = False) -> ClaimDiff | FolderDiff:
     """Pair the documents of two sides and diff each pair.
 
-    Two single documents pair with each other whatever their names; otherwise documents
-    pair by key (relative path), and the rest are added or removed documents.
+    Two single documents pair with each other whatever their names (so do a file and a
+    one-document folder or record file); otherwise documents pair by key (relative path or
+    JSONL id), and the rest are added or removed documents.
     """
-    if old.single and new.single:
+    if (old.single or new.single) and max(len(old.documents), len(new.documents)) <= 1:
         (old_src, old_recs), (new_src, new_recs) = _only(old), _only(new)
         return diff_records(old_recs, new_recs, old_src, new_src, include_unchanged)
     documents = []
