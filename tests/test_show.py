@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from conftest import SEED_FILES
@@ -106,13 +107,23 @@ def test_cli_show_narrow_terminal_keeps_lines_short():
     assert max(len(line) for line in result.stdout.splitlines()) <= 40
 
 
-def test_cli_show_types_filter_keeps_only_those_types(tmp_path):
-    source = tmp_path / "a.txt"
-    source.write_text("Acupuncture reduced back pain by 37% (Smith et al., 2020).\n")
-    result = runner.invoke(app, ["show", str(source), "--types", "condition"])
+def _legend_counts(output: str) -> dict[str, int]:
+    line = next(line for line in output.splitlines() if line.startswith("legend: "))
+    return {name: int(n) for name, n in re.findall(r"(\w+) (\d+)", line)}
+
+
+def test_cli_show_types_filter_keeps_only_those_types():
+    seed = str(SEED_FILES[0])
+    everything = _legend_counts(runner.invoke(app, ["show", seed]).stdout)
+    assert everything["condition"] > 0 and everything["effect"] > 0
+    result = runner.invoke(app, ["show", seed, "--types", "condition,statistic"])
     assert result.exit_code == 0
-    assert "statistic 0 · citation 0" in result.stdout
-    assert "effect 0" in result.stdout
+    assert _legend_counts(result.stdout) == {
+        "statistic": everything["statistic"],
+        "citation": 0,
+        "condition": everything["condition"],
+        "effect": 0,
+    }
 
 
 @pytest.mark.parametrize(
