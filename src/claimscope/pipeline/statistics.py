@@ -55,9 +55,11 @@ from .spans import add_claim, claim_range, claims_of
 
 DEFAULT_LEXICON = "statistics_lexicon.json"
 H = r"[ \t\u00a0]"  # horizontal space only: a statistic never runs over a line break
-DIGITS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+"
+DIGITS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?"
 DECIMAL = r"[−-]?(?:[0-9]+(?:[.·][0-9]+)?|[.·][0-9]+)"
 MARKUP = "*"
+WORD_START = r"(?<![\w\-].)"  # after a word's first letter: that letter starts the word
+SEPARATORS = ".,/:+–—−-"  # a number right after one of these is part of something else
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,30 @@ class Statistic:
 def _alternation(words: list[str]) -> str:
     """A regex alternation of literal words, longest first so no prefix shadows a word."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _reversed(words: list[str]) -> str:
+    """An alternation of the words spelled backwards, for matching leftwards from a number."""
+    return _alternation([w[::-1] for w in words])
+
+
+def _class_first(words: list[str], after_first: str = "", exact: tuple[str, ...] = ()) -> str:
+    """An alternation of words (any case) and ``exact`` words that opens with a character class.
+
+    ``after_first`` (e.g. a lookbehind) is placed after the first character; the rest of
+    each word is chosen by a lookbehind on that character (see ``_compile`` for why).
+    """
+    rests: dict[str, list[str]] = {}
+    for word in words:
+        for initial in {word[0].lower(), word[0].upper()}:
+            rests.setdefault(initial, []).append(f"(?i:{re.escape(word[1:])})")
+    for word in exact:
+        rests.setdefault(word[0], []).append(re.escape(word[1:]))
+    branches = "|".join(
+        f"(?<={re.escape(c)})(?:{'|'.join(sorted(r, key=len, reverse=True))})"
+        for c, r in sorted(rests.items())
+    )
+    return f"[{re.escape(''.join(sorted(rests)))}]{after_first}(?:{branches})"
 
 
 class StatisticPatterns:
@@ -92,6 +118,7 @@ class StatisticPatterns:
             for direction, words in lexicon["change_words"].items()
             for word in words
         }
+        self.case_sensitive_units = frozenset(lexicon["case_sensitive_units"])
         self.comparatives_for_times = frozenset(lexicon["comparatives_for_times"])
         self.arrows: dict[str, str] = lexicon["arrows"]
         self.stopwords = frozenset(lexicon["stopwords"])
@@ -102,19 +129,17 @@ class StatisticPatterns:
         self._compile(lexicon)
 
     def _compile(self, lex: dict[str, Any]) -> None:
-        numbers = list(self.number_words)
         ones = [w for w, v in self.number_words.items() if 1 <= v <= 9]
-        tens = [w for w, v in self.number_words.items() if v >= 20]
-        scales = _alternation(list(self.scale_words))
+        scales = rf"(?:{H}+(?i:{_alternation(list(self.scale_words))})(?![\w]))*"
+        # Scanners open with a character class (lookbehinds come after it): the regex engine
+        # then skips every position whose first character cannot start a match.
+        self.digit_number = re.compile(rf"(?:{DIGITS})(?![0-9]){scales}")
         word_number = (
-            rf"(?:(?:{_alternation(tens)})(?:-|{H})(?:{_alternation(ones)})"
-            rf"|{_alternation(numbers)})(?:{H}+(?:{scales}))*"
+            rf"{_class_first(list(self.number_words), WORD_START)}"
+            rf"(?:(?<=[tT][yY])(?:-|{H})(?i:{_alternation(ones)}))?{scales}(?![\w])"
         )
-        digit_number = rf"[−-]?(?:{DIGITS})(?![0-9])(?:{H}+(?:{scales})(?![\w]))?"
-        bare = rf"(?:{digit_number}|(?i:{word_number})(?![\w]))"
-        self.number = re.compile(
-            rf"(?<![\w.,/:−+\-–—])(?:{digit_number})|(?<![\w\-])(?i:{word_number})(?![\w])"
-        )
+        self.word_number = re.compile(word_number)
+        bare = rf"(?:[−-]?(?:{DIGITS})(?![0-9]){scales}|{word_number})"
         self.range_tail = re.compile(
             rf"(?P<pct>{H}*%)?(?P<sep>{H}*[-–—]{H}*|{H}+(?i:to|and){H}+)(?P<num>{bare})"
         )
@@ -142,42 +167,45 @@ class StatisticPatterns:
         self.word = re.compile(
             rf"(?:[{MARKUP}_]{{0,2}}{H}+)(?P<word>(?:[A-Za-z]\.){{2,}}|[A-Za-z][A-Za-z0-9'’\-]*)"
         )
-        qualifiers = _alternation(list(self.qualifier_of))
-        self.qualifier_before = re.compile(rf"(?<![\w])(?P<q>(?i:{qualifiers})){H}*\Z")
-        self.age_cue_before = re.compile(
-            rf"(?<![\w])(?i:{_alternation(lex['age_cues'])})"
-            rf"(?:{H}+(?i:of|between|from))?{H}*[:=]?{H}*\Z"
+        # Cues before a number are matched on the reversed text before it, anchored at the
+        # number: one attempt instead of a search through the window.
+        self.qualifier_before = re.compile(
+            rf"{H}*(?P<q>(?i:{_reversed(list(self.qualifier_of))}))(?![\w])"
         )
-        self.between_before = re.compile(rf"(?<![\w])(?i:between){H}+\Z")
+        self.age_cue_before = re.compile(
+            rf"{H}*[:=]?{H}*(?:(?i:fo|neewteb|morf){H}+)?(?i:{_reversed(lex['age_cues'])})(?![\w])"
+        )
+        self.between_before = re.compile(rf"{H}+(?i:neewteb)(?![\w])")
         self._compile_cues(lex)
         self._compile_blockers(lex)
 
     def _compile_cues(self, lex: dict[str, Any]) -> None:
         self.p_value = re.compile(
-            rf"(?<![\w])(?P<label>[pP](?:{H}*-?{H}*(?i:values?))?){H}*"
+            rf"[pP](?:{H}*-?{H}*(?i:values?))?{H}*"
             rf"(?P<cmp><=|>=|=<|=>|[<>=≤≥]){H}*(?P<num>{DECIMAL}(?:[eE][−-]?[0-9]+)?)(?![0-9])"
         )
-        ci = (
-            rf"(?:(?P<level>[0-9]{{2}}(?:\.[0-9]+)?){H}*%{H}*)?"
-            rf"(?P<label>CI|C\.I\.|(?i:confidence{H}+intervals?))"
+        interval = (
             rf"(?:{H}*[:=,]|{H}+(?i:of|was|from))?{H}*(?P<open>[\[(])?{H}*"
             rf"(?P<low>{DECIMAL}){H}*(?:[-–—]|to|,|;){H}*(?P<high>{DECIMAL})(?![0-9])"
             rf"(?P<close>{H}*[\])])?"
         )
-        self.interval = re.compile(rf"(?<![\w.]){ci}")
-        self.interval_after = re.compile(rf"{H}*[(\[,;]?{H}*{ci}")
-        labels = _alternation(lex["ratio_abbreviations"])
-        phrases = _alternation(lex["ratio_phrases"])
-        self.ratio = re.compile(
-            rf"(?<![\w])(?P<label>(?:{labels})|(?i:{phrases}))"
-            rf"(?:{H}*[:=,]|{H}+(?i:of|was|is|=))?{H}*(?P<num>{DECIMAL})(?![0-9])"
+        label = rf"(?:CI|C\.I\.|[cC](?i:onfidence){H}+(?i:intervals?))"
+        self.interval = re.compile(rf"(?P<label>{label}){interval}")
+        self.interval_level = re.compile(rf"{H}*%{H}*(?P<level>[0-9]+(?:\.[0-9]+)?)(?![\w.])")
+        self.interval_after = re.compile(
+            rf"{H}*[(\[,;]?{H}*(?:[0-9]{{2}}(?:\.[0-9]+)?{H}*%{H}*)?{label}{interval}"
+        )
+        # Matched on the reversed text before a number, like the other "*_before" patterns.
+        self.ratio_before = re.compile(
+            rf"{H}*(?:[:=,]{H}*|(?i:fo|saw|si){H}+)?"
+            rf"(?P<label>{_reversed(lex['ratio_abbreviations'])}"
+            rf"|(?i:{_reversed(lex['ratio_phrases'])}))(?![\w])"
         )
         self.sample_size = re.compile(
-            rf"(?<![\w])(?P<label>[nN]){H}*={H}*(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)"
-            rf"(?![0-9.])"
+            rf"(?P<label>[nN]){H}*={H}*(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?![0-9.])"
         )
         self.multiplier = re.compile(
-            rf"(?<![\w])(?P<num>(?i:{_alternation(list(self.multipliers))})){H}+"
+            rf"(?P<num>{_class_first(list(self.multipliers))}){H}+"
             rf"(?P<change>(?i:as|more|less|higher|lower|greater))"
             rf"(?:{H}+(?i:{_alternation(lex['comparative_tails'])}))?(?![\w])"
         )
@@ -185,30 +213,22 @@ class StatisticPatterns:
     def _compile_blockers(self, lex: dict[str, Any]) -> None:
         months = _alternation(lex["months"])
         ordinal = r"(?:st|nd|rd|th)?"
-        codes = _alternation(lex["code_prefixes_case_sensitive"])
-        prefixes = _alternation(lex["code_prefixes"])
-        blockers = [
-            # dates: 26/02/2018, 2018-02-26, February 26th, 2018, 26 Feb 2018, March 2020
-            r"(?<![0-9])[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}(?![0-9])",
-            rf"\b(?:{months})\.?{H}+[0-9]{{1,2}}{ordinal}(?:,?{H}+[0-9]{{4}})?(?![\w])",
-            rf"(?<![\w])[0-9]{{1,2}}{ordinal}{H}+(?:of{H}+)?(?:{months})\b\.?(?:,?{H}+[0-9]{{4}})?",
-            rf"\b(?:{months})\.?,?{H}+[0-9]{{4}}(?![0-9])",
-            # times of day: 10:30, 9 am, 5 p.m.
-            rf"(?<![0-9])[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?(?:{H}*[AaPp]\.?[Mm]\b\.?)?",
-            rf"(?<![\w.])[0-9]{{1,2}}{H}*[AaPp]\.?[Mm]\.?(?![\w])",
-            # phone numbers: (555) 123-4567, +44 20 7946 0958
-            r"(?<![\w])(?:\+[0-9]{1,3}[ .\-]?)?(?:\([0-9]{2,5}\)|[0-9]{2,5})[ .\-][0-9]{3,4}"
-            r"[ .\-][0-9]{3,4}(?![0-9])",
-            # version numbers: v2.1, 3.10.4
-            rf"\b[vV](?:ersion)?\.?{H}?[0-9]+(?:\.[0-9]+)+\b",
-            r"(?<![\w.])[0-9]+\.[0-9]+\.[0-9]+(?:\.[0-9]+)*",
-            # codes and references: GB 30, Step 2, Type 2, p. 13, pp. 461-473
-            rf"(?<![\w])(?:{codes}){H}?[0-9]+(?:[–\-][0-9]+)?(?![0-9])",
-            rf"(?<![\w])(?i:{prefixes}){H}*[0-9]+(?:[–\-][0-9]+)?(?![0-9])",
-            # list numbering at the start of a line: "1. ", "2) "
-            rf"^{H}*(?:[-*•]{H}*)?[0-9]{{1,3}}[.)](?={H}|$)",
+        # Anchored at a number's first digit.
+        after = [
+            r"[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}(?![0-9])",  # 26/02/2018, 2018-02-26
+            rf"[0-9]{{1,2}}{ordinal}{H}+(?:of{H}+)?(?:{months})\b",  # 26 February, 3rd of May
+            r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?",  # 10:30
+            rf"[0-9]{{1,2}}{H}*[AaPp]\.?[Mm]\.?(?![\w])",  # 9 am, 5 p.m.
+            r"[0-9]{2,5}\)?[ .\-][0-9]{3,4}[ .\-][0-9]{3,4}(?![0-9])",  # (555) 123-4567
+            r"[0-9]+\.[0-9]+\.[0-9]+(?:\.[0-9]+)*",  # 3.10.4
         ]
-        self.blocker = re.compile("|".join(f"(?:{b})" for b in blockers), re.MULTILINE)
+        self.blocker_after = re.compile("|".join(after))
+        # Matched on the reversed text before a number: GB 30, Step 2, p. 13, February 26.
+        self.blocker_before = re.compile(
+            rf"{H}*(?:{_reversed(lex['code_prefixes_case_sensitive'])}"
+            rf"|(?i:{_reversed(lex['code_prefixes'])})|\.?(?:{_reversed(lex['months'])}))"
+            rf"(?![\w])"
+        )
 
     # --- values ------------------------------------------------------------------------
 
@@ -270,14 +290,60 @@ class _Ranges:
         self._ends.insert(i, end)
 
 
-def blocked_ranges(text: str, patterns: StatisticPatterns) -> list[tuple[int, int]]:
-    """Ranges whose numbers are never statistics: dates, times, phones, versions, codes."""
-    return [m.span() for m in patterns.blocker.finditer(text)]
-
-
 def is_year(text: str) -> bool:
     """True for a bare four-digit number that reads as a year (1800–2099)."""
     return len(text) == 4 and text.isdigit() and 1800 <= int(text) <= 2099
+
+
+def _glued_before(text: str, start: int) -> bool:
+    """True when the character before ``start`` joins the number to a word (``BL40``)."""
+    return start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")
+
+
+def _behind(text: str, start: int, width: int = 40) -> str:
+    """The ``width`` characters before ``start``, reversed (for the ``*_before`` patterns)."""
+    return text[max(0, start - width) : start][::-1]
+
+
+def number_candidates(text: str, patterns: StatisticPatterns) -> list[tuple[int, int]]:
+    """Ranges of the numbers of ``text`` (digits with their sign, number words), in order.
+
+    A number glued to a word or code (``BL40``, ``IL-6``, ``p13``), inside a decimal or a
+    date (``1.5.2``, ``26/02``) or after a range dash is left out.
+    """
+    found = []
+    for m in patterns.digit_number.finditer(text):
+        start = m.start()
+        before = text[start - 1] if start else ""
+        if before in "−-":
+            if _glued_before(text, start - 1) or text[start - 2 : start - 1] in SEPARATORS:
+                continue  # IL-6, NRS-11, 40-60's second half
+            start -= 1
+        elif before and (_glued_before(text, start) or before in SEPARATORS):
+            continue
+        found.append((start, m.end()))
+    found.extend(m.span() for m in patterns.word_number.finditer(text))
+    return sorted(found)
+
+
+def blocked_end(text: str, start: int, end: int, patterns: StatisticPatterns) -> int:
+    """0 when the number at ``[start, end)`` may be a statistic, else where the block ends.
+
+    Blocked: dates, times of day, phone and version numbers, numbers after a code prefix
+    (``GB 30``, ``Step 2``, ``p. 13``, ``February 26``) and list numbering (``1.`` at a
+    line start).
+    """
+    digit = start + 1 if text[start] in "−-" else start
+    after = patterns.blocker_after.match(text, digit)
+    if after:
+        return after.end()
+    if patterns.blocker_before.match(_behind(text, start, 24)):
+        return end
+    if text[end : end + 1] in (".", ")") and text[end + 1 : end + 2] in ("", " ", "\t", "\n"):
+        line = text[text.rfind("\n", 0, start) + 1 : start]
+        if not line.strip(" \t•*-"):
+            return end + 1
+    return 0
 
 
 def find_statistics(
@@ -288,24 +354,33 @@ def find_statistics(
     Cue-led forms (p-values, intervals, ratios, sample sizes, multipliers) are matched first,
     then every other number is read with its unit, qualifier and subject.
     """
-    blocked = _Ranges(blocked_ranges(text, patterns) + list(skip or []))
+    skipped = _Ranges(list(skip or []))
     taken = _Ranges()
     found: list[Statistic] = []
 
-    def keep(stat: Statistic | None, core: tuple[int, int]) -> None:
-        if stat is None or blocked.overlaps(*core) or taken.overlaps(stat.start, stat.end):
-            return
-        found.append(stat)
-        taken.add(stat.start, stat.end)
+    def keep(stat: Statistic, core: tuple[int, int]) -> None:
+        if not skipped.overlaps(*core) and not taken.overlaps(stat.start, stat.end):
+            found.append(stat)
+            taken.add(stat.start, stat.end)
 
-    for finder in (_p_values, _intervals, _ratios, _sample_sizes, _multipliers):
+    for finder in (_p_values, _intervals, _sample_sizes, _multipliers):
         for stat, core in finder(text, patterns):
             keep(stat, core)
-    for match in patterns.number.finditer(text):
-        if not taken.overlaps(*match.span()) and not blocked.overlaps(*match.span()):
-            parsed = _read_number(text, match, patterns)
-            if parsed is not None:
-                keep(parsed[0], parsed[1])
+    blocked_until = 0
+    for start, end in number_candidates(text, patterns):
+        if start < blocked_until or taken.overlaps(start, end) or skipped.overlaps(start, end):
+            continue
+        ratio = ratio_at(text, start, end, patterns)
+        if ratio is not None:
+            keep(ratio, (start, end))
+            continue
+        block = blocked_end(text, start, end, patterns)
+        if block:
+            blocked_until = block
+            continue
+        parsed = _read_number(text, start, end, patterns)
+        if parsed is not None:
+            keep(*parsed)
     return sorted(found, key=lambda s: (s.start, s.end))
 
 
@@ -320,14 +395,16 @@ _COMPARATORS = {"≤": "<=", "=<": "<=", "≥": ">=", "=>": ">="}
 
 def _p_values(text: str, p: StatisticPatterns):
     for m in p.p_value.finditer(text):
+        if _glued_before(text, m.start()):
+            continue
         cmp = _COMPARATORS.get(m["cmp"], m["cmp"])
         value = p.parse_number(m["num"])
         stat = Statistic(m.start(), m.end(), _attrs("p_value", value=value, comparator=cmp))
         yield stat, m.span("num")
 
 
-def _interval_attrs(m: re.Match[str], text: str, p: StatisticPatterns) -> dict[str, Any]:
-    unit = text[m.start("level") : m.end("label")] if m["level"] else m["label"]
+def _interval_attrs(m: re.Match[str], start: int, p: StatisticPatterns) -> dict[str, Any]:
+    unit = m.string[start : m.end("label")]
     return _attrs("ci", low=p.parse_number(m["low"]), high=p.parse_number(m["high"]), unit=unit)
 
 
@@ -338,29 +415,45 @@ def _interval_end(m: re.Match[str]) -> int:
 
 def _intervals(text: str, p: StatisticPatterns):
     for m in p.interval.finditer(text):
-        stat = Statistic(m.start(), _interval_end(m), _interval_attrs(m, text, p))
+        if _glued_before(text, m.start()):
+            continue
+        start = m.start()
+        level = p.interval_level.match(_behind(text, start, 12))
+        if level and not _glued_before(text, start - level.end()):
+            start -= level.end()
+        stat = Statistic(start, _interval_end(m), _interval_attrs(m, start, p))
         yield stat, (m.start("low"), m.end("high"))
 
 
-def _ratios(text: str, p: StatisticPatterns):
-    for m in p.ratio.finditer(text):
-        low = high = None
-        ci = p.interval_after.match(text, m.end())
-        if ci:
-            low, high = p.parse_number(ci["low"]), p.parse_number(ci["high"])
-        value = p.parse_number(m["num"])
-        attrs = _attrs("ratio", value=value, low=low, high=high, unit=m["label"])
-        yield Statistic(m.start(), m.end(), attrs), m.span("num")
+def ratio_at(text: str, start: int, end: int, p: StatisticPatterns) -> Statistic | None:
+    """The ratio whose number is at ``[start, end)`` (``OR 2.1``, ``hazard ratio of 0.74``).
+
+    A confidence interval right behind it fills ``low`` and ``high``.
+    """
+    m = p.ratio_before.match(_behind(text, start, 32))
+    if m is None:
+        return None
+    low = high = None
+    ci = p.interval_after.match(text, end)
+    if ci:
+        low, high = p.parse_number(ci["low"]), p.parse_number(ci["high"])
+    value = p.parse_number(text[start:end])
+    attrs = _attrs("ratio", value=value, low=low, high=high, unit=m["label"][::-1])
+    return Statistic(start - m.end(), end, attrs)
 
 
 def _sample_sizes(text: str, p: StatisticPatterns):
     for m in p.sample_size.finditer(text):
+        if _glued_before(text, m.start()):
+            continue
         attrs = _attrs("count", value=p.parse_number(m["num"]), subject=m["label"])
         yield Statistic(m.start(), m.end(), attrs), m.span("num")
 
 
 def _multipliers(text: str, p: StatisticPatterns):
     for m in p.multiplier.finditer(text):
+        if _glued_before(text, m.start()):
+            continue
         value = float(p.multipliers[m["num"].lower()])
         direction = p.change_direction.get(m["change"].lower()) or "increase"
         attrs = _attrs("ratio", value=value, unit=m["num"], direction=direction)
@@ -388,11 +481,12 @@ class _Reading:
 
 
 def _read_number(
-    text: str, m: re.Match[str], p: StatisticPatterns
+    text: str, start: int, end: int, p: StatisticPatterns
 ) -> tuple[Statistic, tuple[int, int]] | None:
-    """Read the statistic around the number ``m``, or None when it is not one."""
-    reading = _Reading(m.start(), m.end(), p.parse_number(m.group()))
-    years = [m.group()]
+    """Read the statistic around the number at ``[start, end)``, or None when it is not one."""
+    written = text[start:end]
+    reading = _Reading(start, end, p.parse_number(written))
+    years = [written]
     second = _read_range_or_proportion(text, reading, p)
     if second is not None:
         years.append(second)
@@ -406,7 +500,7 @@ def _read_number(
         return None
     _read_tail(text, reading, p)
     _read_before(text, reading, p)
-    if reading.kind is None or _is_idiom(text, m, reading, p):
+    if reading.kind is None or _is_idiom(text, start, reading, p):
         return None
     return _finish(text, reading), core
 
@@ -416,11 +510,13 @@ def _read_range_or_proportion(text: str, r: _Reading, p: StatisticPatterns) -> s
     tail = p.range_tail.match(text, r.end)
     if tail and not text[tail.end() : tail.end() + 1].isalnum():
         separator = tail["sep"].strip().lower()
-        if separator != "and" or p.between_before.search(text, max(0, r.start - 12), r.start):
+        if separator != "and" or p.between_before.match(_behind(text, r.start, 12)):
             if tail["pct"] and not text.startswith("%", tail.end()):
                 return None
             r.low, r.high, r.value = r.value, p.parse_number(tail["num"]), None
             r.end, r.range_sep = tail.end(), separator
+            if r.low is not None and r.low > r.high:  # "from 7.2 to 4.1 points": a fall
+                r.low, r.high, r.direction = r.high, r.low, "decrease"
             return tail["num"]
     tail = p.proportion_tail.match(text, r.end)
     if tail and not p.unit_tail.match(text, tail.end()):
@@ -441,6 +537,8 @@ def _read_unit(text: str, r: _Reading, p: StatisticPatterns) -> bool:
     unit = p.unit_tail.match(text, r.end)
     if unit is None or (unit["gap"] == "-" and unit["unit"] == "%"):
         return False
+    if unit["unit"].lower() in p.case_sensitive_units and unit["unit"] != unit["unit"].lower():
+        return False  # "5G network" is no 5 g
     kind = p.unit_kinds[unit["unit"].lower()]
     end = unit.end()
     if kind == "ratio" and unit["unit"].lower() == "times":
@@ -517,23 +615,23 @@ def _noun_phrase(
 
 def _read_before(text: str, r: _Reading, p: StatisticPatterns) -> None:
     """Move the start of ``r`` back over a currency sign, a qualifier, ``between``, an age cue."""
-    lookback = max(0, r.start - 40)
     if r.start and text[r.start - 1] in "$£€" and r.kind is None:
         r.start, r.kind, r.unit = r.start - 1, "number", text[r.start - 1]
-    qualifier = p.qualifier_before.search(text, lookback, r.start)
+    qualifier = p.qualifier_before.match(_behind(text, r.start))
     if qualifier:
-        r.qualifier, r.start = p.qualifier_of[qualifier["q"].lower()], qualifier.start()
-    elif r.range_sep == "and" and (between := p.between_before.search(text, lookback, r.start)):
-        r.start = between.start()
-    if r.kind in (None, "duration", "age", "count"):
-        cue = p.age_cue_before.search(text, lookback, r.start)
-        if cue and r.subject is None:
-            r.kind, r.start = "age", cue.start()
+        r.qualifier = p.qualifier_of[qualifier["q"][::-1].lower()]
+        r.start -= qualifier.end()
+    elif r.range_sep == "and" and (between := p.between_before.match(_behind(text, r.start))):
+        r.start -= between.end()
+    if r.kind in (None, "duration", "age", "count") and r.subject is None:
+        cue = p.age_cue_before.match(_behind(text, r.start))
+        if cue:
+            r.kind, r.start = "age", r.start - cue.end()
 
 
-def _is_idiom(text: str, m: re.Match[str], r: _Reading, p: StatisticPatterns) -> bool:
+def _is_idiom(text: str, start: int, r: _Reading, p: StatisticPatterns) -> bool:
     """``one day``, ``at one point``: number words that are not quantities."""
-    phrase = re.sub(r"\s+", " ", text[m.start() : r.end].lower())
+    phrase = re.sub(r"\s+", " ", text[start : r.end].lower())
     return phrase in p.idioms and r.qualifier is None
 
 
