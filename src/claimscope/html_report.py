@@ -54,8 +54,8 @@ table.claims td:first-child{white-space:nowrap}
 td.flags{color:#b00020}
 .text{white-space:pre-wrap;font-family:Georgia,serif;line-height:2.6;background:#fff;
 padding:1rem;border:1px solid #e4e4e4;overflow-wrap:anywhere}
-mark.claim{color:inherit;background:var(--bg);border-bottom:3px solid var(--c);scroll-margin-top:9rem;
-padding:0 0 var(--pad) 0;cursor:help}
+mark.claim{color:inherit;background:var(--bg);border-bottom:3px solid var(--c);
+padding:0 0 var(--pad) 0;cursor:help;scroll-margin-top:9rem}
 mark.claim:focus{outline:2px solid var(--c);outline-offset:1px}
 mark.claim.off{background:transparent;border-bottom-style:none;cursor:auto}
 .lvl-0{--pad:1px}.lvl-1{--pad:6px}.lvl-2{--pad:11px}.lvl-3{--pad:16px}.lvl-4{--pad:21px}

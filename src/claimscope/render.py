@@ -247,7 +247,9 @@ class ClaimsTable:
         table.add_column("text", ratio=3, overflow="fold")
         table.add_column("attributes", ratio=3, overflow="fold")
         table.add_column("flags", ratio=1, overflow="fold", style="red")
-        table.add_column("source:line" if self.with_source else "line", style="dim")
+        table.add_column(
+            "source:line" if self.with_source else "line", ratio=1, overflow="fold", style="dim"
+        )
         for record in self.records:
             table.add_row(
                 type_label(record.type),
