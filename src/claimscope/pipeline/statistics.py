@@ -578,23 +578,25 @@ def _read_tail(text: str, r: _Reading, p: StatisticPatterns) -> None:
     if r.kind in (None, "proportion") and r.subject is None:
         if r.value is not None and r.value != int(r.value) and r.kind is None:
             return  # no count of 2.5 things
-        phrase = _noun_phrase(text, r.end, p, need_plural=True)
+        # After "1 in 3" a verb is as likely as a noun ("try other options"): one word only.
+        size = 1 if r.kind == "proportion" else 4
+        phrase = _noun_phrase(text, r.end, p, need_plural=True, size=size)
         if phrase:
             r.subject, r.end = text[phrase[0] : phrase[1]], phrase[1]
             r.kind = r.kind or "count"
 
 
 def _noun_phrase(
-    text: str, pos: int, p: StatisticPatterns, need_plural: bool
+    text: str, pos: int, p: StatisticPatterns, need_plural: bool, size: int = 4
 ) -> tuple[int, int] | None:
-    """The noun phrase starting at ``pos``: up to three modifiers and a plural head.
+    """The noun phrase starting at ``pos``: up to ``size - 1`` modifiers and a plural head.
 
     Without a plural head (``of the population``) the phrase is at most two words and
     drops trailing ``-ed``/``-ing``/``-ly`` words, which are more likely verbs or adverbs.
     ``need_plural`` demands the plural head (a counted noun).
     """
     words: list[tuple[int, int, str]] = []
-    while len(words) < 4:
+    while len(words) < size:
         m = p.word.match(text, pos)
         if m is None:
             break
