@@ -67,15 +67,20 @@ def doc_to_records(
     spans = [s for s in claims_of(doc) if s.label_ in wanted]
     spans.sort(key=lambda s: (*claim_range(s), _TYPE_ORDER.get(s.label_, 99)))
     ids = {claim_key(s): f"{document.id}#{_shifted_key(s, offset)}" for s in spans}
+    doc_text = doc.text  # Doc.text joins every token on each access: read it once
     if index is None:
-        index = TextIndex(document.text if offset else doc.text)
+        index = TextIndex(document.text if offset else doc_text)
     source = Source(
         path=document.path,
         document=document.id,
         sha256=document.sha256,
         media_type=document.media_type,
     )
-    return [parse_claim(_record_dict(span, index, source, ids, offset)) for span in spans]
+    sentenced = doc.has_annotation("SENT_START")  # a scan over all tokens: once per doc
+    return [
+        parse_claim(_record_dict(span, index, source, ids, offset, doc_text, sentenced))
+        for span in spans
+    ]
 
 
 def _shifted_key(span: Span, offset: int) -> str:
@@ -87,7 +92,13 @@ def _shifted_key(span: Span, offset: int) -> str:
 
 
 def _record_dict(
-    span: Span, index: TextIndex, source: Source, ids: dict[str, str], offset: int = 0
+    span: Span,
+    index: TextIndex,
+    source: Source,
+    ids: dict[str, str],
+    offset: int = 0,
+    doc_text: str | None = None,
+    sentenced: bool | None = None,
 ) -> dict:
     text = index.text
     start, end = claim_range(span)
@@ -98,7 +109,7 @@ def _record_dict(
         attributes["resolved_to"] = ids.get(attributes["resolved_to"])
     if offset:
         attributes = {name: _shift_text_spans(value, offset) for name, value in attributes.items()}
-    sentence = _sentence_range(span)
+    sentence = _sentence_range(span, doc_text, sentenced)
     return {
         "id": ids[claim_key(span)],
         "fingerprint": fingerprint(span.label_, text[start:end]),
@@ -133,15 +144,20 @@ def _shift_text_spans(value: Any, offset: int) -> Any:
     return value
 
 
-def _sentence_range(span: Span) -> dict[str, int]:
+def _sentence_range(
+    span: Span, doc_text: str | None = None, sentenced: bool | None = None
+) -> dict[str, int]:
     """The claim's sentence without surrounding whitespace; spans across sentences get both."""
     doc = span.doc
-    if doc.has_annotation("SENT_START"):
+    text = doc.text if doc_text is None else doc_text
+    if sentenced is None:
+        sentenced = doc.has_annotation("SENT_START")
+    if sentenced:
         first, last = span[0].sent, span[-1].sent
         start, end = first.start_char, last.end_char
     else:
-        start, end = 0, len(doc.text)
-    chunk = doc.text[start:end]
+        start, end = 0, len(text)
+    chunk = text[start:end]
     start += len(chunk) - len(chunk.lstrip())
     end -= len(chunk) - len(chunk.rstrip())
     return {"start": start, "end": max(start, end)}

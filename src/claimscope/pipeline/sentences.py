@@ -10,6 +10,8 @@ or bullet ends a sentence, except after abbreviations such as ``et al.``.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -31,9 +33,13 @@ CONTINUATION_WORDS = frozenset(
 @Language.component("claimscope_sentences")
 def segment_sentences(doc: Doc) -> Doc:
     """Set ``is_sent_start`` on every token, for web text (see the module docstring)."""
-    starts = sentence_starts(doc)
-    for token in doc:
-        token.is_sent_start = token.i in starts
+    if not len(doc):
+        return doc
+    # One array write instead of a Token.is_sent_start assignment per token, each of which
+    # re-scans the whole doc for a parse (quadratic on long texts). 1 = start, -1 = not.
+    values = numpy.full((len(doc), 1), -1, dtype="int64")
+    values[sorted(sentence_starts(doc)), 0] = 1
+    doc.from_array([SENT_START], values.astype("uint64"))
     return doc
 
 

@@ -1,0 +1,239 @@
+"""Benchmark claimscope: throughput against a bare spaCy floor, --jobs speed-up, memory, start-up.
+
+One command, run from the repository root (generates benchmarks/corpus/ on first use):
+
+    python benchmarks/run.py            # full run, a few minutes on 2 cores
+    python benchmarks/run.py --quick    # smoke run, well under a minute
+
+It prints a Markdown table of the figures and the targets, and saves them as JSON in
+benchmarks/results/latest.json. Words are whitespace-separated tokens of the input texts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import make_corpus  # noqa: E402  (a sibling script, not a package)
+
+CORPUS = make_corpus.DEFAULT_OUT
+RESULTS = HERE / "results"
+CORPUS_DOCUMENTS = 10_000
+
+# Runs a command and prints the peak RSS (KiB on Linux) of its process, which no other
+# command has touched: RUSAGE_CHILDREN is a maximum over all children ever waited for.
+_PEAK_RSS = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """The corpus files in order, generating the corpus when it is missing or short."""
+    files = sorted(corpus.rglob("*.txt"))
+    if len(files) < CORPUS_DOCUMENTS:
+        print(f"generating {CORPUS_DOCUMENTS:,} documents in {corpus} ...", file=sys.stderr)
+        make_corpus.make_corpus(corpus, CORPUS_DOCUMENTS)
+        files = sorted(corpus.rglob("*.txt"))
+    return files
+
+
+def first_words(files: list[Path], target: int) -> tuple[list[Path], list[str], int]:
+    """The leading files holding at least ``target`` words, their texts and word count."""
+    chosen, texts, words = [], [], 0
+    for path in files:
+        text = path.read_bytes().decode("utf-8")
+        chosen.append(path)
+        texts.append(text)
+        words += len(text.split())
+        if words >= target:
+            break
+    return chosen, texts, words
+
+
+def floor_seconds(texts: list[str]) -> float:
+    """Time of the floor: spacy.blank('en') + sentencizer over the texts."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64):
+        pass
+    return time.perf_counter() - started
+
+
+def full_seconds(files: list[Path]) -> tuple[float, float, int]:
+    """Build time and run time of full extraction in this process (records serialised).
+
+    Returns (pipeline build seconds, extraction seconds, claims).
+    """
+    from claimscope.extraction import RunStats, extract_paths, shared_nlp
+    from claimscope.render import make_writer
+
+    started = time.perf_counter()
+    shared_nlp()
+    built = time.perf_counter() - started
+    stats = RunStats()
+    with open(os.devnull, "w", encoding="utf-8") as sink:
+        writer = make_writer("jsonl", sink)
+        started = time.perf_counter()
+        for _ in extract_paths(
+            [str(p) for p in files],
+            stats=stats,
+            on_document=writer.add,
+        ):
+            pass
+        writer.close()
+    return built, time.perf_counter() - started, stats.claims
+
+
+def claimscope_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "claimscope", *args]
+
+
+def cli_seconds(paths: list[Path], jobs: int) -> float:
+    """Wall time of `claimscope extract PATHS --jobs N` (start-up included), output discarded."""
+    command = claimscope_command("extract", *map(str, paths), "--jobs", str(jobs), "--quiet")
+    started = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def peak_rss_mb(paths: list[Path]) -> tuple[float, float]:
+    """Peak RSS (MB) and wall time of `claimscope extract PATHS` in a fresh process."""
+    command = claimscope_command("extract", *map(str, paths), "--quiet")
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", _PEAK_RSS, *command], capture_output=True, text=True, check=True
+    )
+    return int(out.stdout.strip()) / 1024, time.perf_counter() - started
+
+
+def help_seconds(runs: int = 7) -> float:
+    """Median wall time of `claimscope --help`."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(claimscope_command("--help"), stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run(quick: bool, corpus: Path) -> dict:
+    files = corpus_files(corpus)
+    load_before = os.getloadavg()[0]
+    speed_files, texts, words = first_words(files, 100_000 if quick else 1_000_000)
+    small, large = (100, 1_000) if quick else (1_000, 10_000)
+    results: dict = {"words": words, "documents": len(speed_files)}
+
+    step("floor: spacy.blank('en') + sentencizer")
+    results["floor_wps"] = words / floor_seconds(texts)
+    step("full extraction in-process (records built and serialised)")
+    built, seconds, claims = full_seconds(speed_files)
+    results.update(build_s=built, full_wps=words / seconds, claims=claims)
+    results["ratio"] = results["full_wps"] / results["floor_wps"]
+    step("claimscope extract --jobs 1")
+    results["cli_jobs1_s"] = cli_seconds(speed_files, 1)
+    step("claimscope extract --jobs 2")
+    results["cli_jobs2_s"] = cli_seconds(speed_files, 2)
+    results["speedup"] = results["cli_jobs1_s"] / results["cli_jobs2_s"]
+    for count in (small, large):
+        step(f"peak RSS at {count:,} documents")
+        rss, wall = peak_rss_mb(files[:count] if quick else _folders(corpus, count))
+        results[f"rss_{count}_mb"], results[f"rss_{count}_s"] = rss, wall
+    results["rss_growth"] = results[f"rss_{large}_mb"] / results[f"rss_{small}_mb"]
+    step("claimscope --help")
+    results["help_s"] = help_seconds()
+    results.update(
+        small=small,
+        large=large,
+        quick=quick,
+        cores=os.cpu_count(),
+        load_before=load_before,
+        load_after=os.getloadavg()[0],
+        python=platform.python_version(),
+        spacy=_spacy_version(),
+    )
+    return results
+
+
+def _folders(corpus: Path, count: int) -> list[Path]:
+    """Whole sub-folders holding the first ``count`` documents (shorter command lines)."""
+    return sorted(corpus.glob("d*"))[: max(1, count // make_corpus.FOLDER_SIZE)]
+
+
+def _spacy_version() -> str:
+    import spacy
+
+    return spacy.__version__
+
+
+def step(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message} ...", file=sys.stderr, flush=True)
+
+
+def report(r: dict) -> str:
+    """The figures as a Markdown table, each with its target and whether it is met."""
+    small, large = r["small"], r["large"]
+    rows = [
+        ("Floor: `spacy.blank(\"en\")` + sentencizer", f"{r['floor_wps']:,.0f} words/s", "", ""),
+        ("claimscope full extraction", f"{r['full_wps']:,.0f} words/s", "", ""),
+        ("Full / floor", f"{r['ratio']:.2f}×", "≥ 0.5× (aim 0.7×)", r["ratio"] >= 0.5),
+        (
+            "`extract --jobs 1` / `--jobs 2` wall time",
+            f"{r['cli_jobs1_s']:.1f} s / {r['cli_jobs2_s']:.1f} s",
+            "",
+            "",
+        ),
+        ("`--jobs 2` speed-up", f"{r['speedup']:.2f}×", "≥ 1.5×", r["speedup"] >= 1.5),
+        (f"Peak RSS, {small:,} documents", f"{r[f'rss_{small}_mb']:.0f} MB", "< 500 MB", ""),
+        (
+            f"Peak RSS, {large:,} documents",
+            f"{r[f'rss_{large}_mb']:.0f} MB",
+            "< 500 MB, flat",
+            r[f"rss_{large}_mb"] < 500 and r["rss_growth"] < 1.15,
+        ),
+        ("`claimscope --help`", f"{r['help_s']:.2f} s", "< 0.3 s", r["help_s"] < 0.3),
+    ]
+    lines = [
+        f"Corpus: {r['documents']:,} documents, {r['words']:,} words for throughput "
+        f"({r['claims']:,} claims); pipeline build {r['build_s']:.1f} s. "
+        f"Python {r['python']}, spaCy {r['spacy']}, {r['cores']} cores, "
+        f"load average {r['load_before']:.1f} before / {r['load_after']:.1f} after.",
+        "",
+        "| Measure | Result | Target | Met |",
+        "|---|---|---|---|",
+    ]
+    for name, value, target, met in rows:
+        mark = "" if met == "" else ("yes" if met else "**no**")
+        lines.append(f"| {name} | {value} | {target} | {mark} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smoke run on a small corpus")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus folder")
+    args = parser.parse_args()
+    results = run(args.quick, args.corpus)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / ("quick.json" if args.quick else "latest.json")).write_text(
+        json.dumps(results, indent=2) + "\n"
+    )
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()
