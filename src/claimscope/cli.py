@@ -18,7 +18,7 @@ from rich.console import Console
 
 from .documents import DEFAULT_MAX_BYTES
 from .models import CLAIM_TYPES, claim_json_schema
-from .output import open_output, silence_stdout
+from .output import OutputError, open_output, silence_stdout
 
 app = typer.Typer(
     name="claimscope",
@@ -268,7 +268,7 @@ def main() -> None:
         signal.signal(signum, _interrupt)
     try:
         app()
-    except UserError as error:
+    except (UserError, OutputError) as error:
         stderr.print(f"claimscope: {error}", markup=False)
         sys.exit(2)
     except BrokenPipeError:

@@ -48,17 +48,33 @@ def silence_stdout() -> None:
         os.close(devnull)
 
 
+class OutputError(Exception):
+    """The output file cannot be written (missing folder, a directory, no permission)."""
+
+
 @contextlib.contextmanager
 def atomic_write(target: Path) -> Iterator[TextIO]:
-    """Write ``target`` via a temporary file in the same folder and an atomic rename."""
+    """Write ``target`` via a temporary file in the same folder and an atomic rename.
+
+    Problems with the target are found before any work is done where possible (a folder
+    that is missing or unwritable, a target that is a directory) and raised as OutputError.
+    """
     folder = target.parent if str(target.parent) else Path(".")
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    if target.is_dir():
+        raise OutputError(f"{target}: is a directory, not a file to write")
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise OutputError(f"{target}: cannot write ({error.strerror or error})") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temp_name, target)
+        try:
+            os.replace(temp_name, target)
+        except OSError as error:
+            raise OutputError(f"{target}: cannot write ({error.strerror or error})") from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
