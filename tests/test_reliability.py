@@ -488,3 +488,20 @@ def test_html_with_remote_resources_is_processed_without_any_network(tmp_path, m
     records = records_of(result.stdout)
     assert records
     assert all("fetch" not in r["text"] and "alert" not in r["text"] for r in records)
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("missing/claims.jsonl", "cannot write (No such file or directory)"),
+        (".", "is a directory, not a file to write"),
+    ],
+    ids=["missing-folder", "directory"],
+)
+def test_unwritable_output_is_one_line_and_exit_2_before_any_work(tmp_path, target, reason):
+    # The missing input is never reported: the output is checked before the run starts.
+    process = python_claimscope("extract", "-o", tmp_path / target, "nothere.txt")
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert stderr.splitlines() == [f"claimscope: {tmp_path / target}: {reason}"]
+    assert leftovers(tmp_path) == []
