@@ -26,7 +26,6 @@ lexicons and word lists, in the manner of rule-based causal-relation extractors:
 from __future__ import annotations
 
 import json
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,9 +39,8 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from .cues import Cue, CueMatcher, cues_in, normalise
-from .spans import add_claim, register_extensions, text_span
+from .spans import add_claim, register_extensions
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
 _GLUE = frozenset({"-", "/", "+", "–", "‐"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "*", "_", "«"})
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "(", ")"})
@@ -655,7 +653,9 @@ def population_of(cues: list[Cue], start_char: int, end_char: int) -> str | None
 def _char_span(doc: Doc, part: tuple[int, int] | None) -> dict[str, Any] | None:
     if part is None:
         return None
-    return text_span(doc, doc[part[0]].idx, doc[part[1] - 1].idx + len(doc[part[1] - 1]))
+    # The shape of spans.text_span, from the tokens: Doc.text is rebuilt on every access.
+    span = doc[part[0] : part[1]]
+    return {"text": span.text, "start": span.start_char, "end": span.end_char}
 
 
 # --- the component ------------------------------------------------------------------------------
@@ -731,20 +731,17 @@ class EffectTagger:
 
     def _resolve(self, doc: Doc, effects: list[Effect]) -> None:
         """Point pronoun interventions at the latest intervention mention of their paragraph."""
-        mentions = [(s, e) for _, s, e in self.intervention_matcher(doc, as_spans=False)]
-        mentions = [(m.start, m.end) for m in filter_spans([doc[s:e] for s, e in mentions])]
-        breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(doc.text)]
-        for effect in effects:
-            if effect.intervention is not None and not effect.pronoun:
-                mentions.append(effect.intervention)
+        pending = [e for e in effects if e.pronoun and e.resolved is None and e.intervention]
+        if not pending:
+            return  # most documents have no pronoun intervention: skip the matcher
+        spans = filter_spans(self.intervention_matcher(doc, as_spans=True))
+        mentions = [(span.start, span.end) for span in spans]
+        mentions += [e.intervention for e in effects if e.intervention and not e.pronoun]
         mentions.sort()
-        for effect in effects:
-            if not effect.pronoun or effect.resolved is not None or effect.intervention is None:
-                continue
+        for effect in pending:
             pronoun = effect.intervention[0]
-            paragraph = _paragraph_start(breaks, doc[pronoun].idx)
-            earlier = [m for m in mentions if m[1] <= pronoun and doc[m[0]].idx >= paragraph]
-            if earlier:
+            earlier = [m for m in mentions if m[1] <= pronoun]
+            if earlier and same_paragraph(doc, max(earlier)[1], pronoun):
                 effect.resolved = max(earlier)
 
     def _add(
@@ -802,9 +799,9 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
     return [(sent.start, sent.end) for sent in doc.sents]
 
 
-def _paragraph_start(breaks: list[int], char: int) -> int:
-    i = bisect_right(breaks, char) - 1
-    return breaks[i] if i >= 0 else 0
+def same_paragraph(doc: Doc, start: int, end: int) -> bool:
+    """No blank line between tokens ``start`` and ``end`` (a blank line ends a paragraph)."""
+    return not any(doc[i].is_space and doc[i].text.count("\n") >= 2 for i in range(start, end))
 
 
 def _study_descriptions(
