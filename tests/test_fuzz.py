@@ -135,6 +135,27 @@ def test_claim_heavy_text_gives_records_with_exact_spans(nlp, text):
     check_invariants(text, run_pipeline(nlp, text))
 
 
+def _insert_all(seed: str, insertions: list[tuple[int, str]]) -> str:
+    for position, piece in insertions:
+        cut = position % (len(seed) + 1)
+        seed = seed[:cut] + piece + seed[cut:]
+    return seed
+
+
+mutated_seeds = st.builds(
+    _insert_all,
+    st.sampled_from([path.read_text(encoding="utf-8") for path in SEED_FILES]),
+    st.lists(st.tuples(st.integers(0, 10**5), st.sampled_from(AWKWARD) | st.text(max_size=4)),
+             max_size=30),
+)  # fmt: skip
+
+
+@settings(FUZZ, max_examples=40)
+@given(text=mutated_seeds)
+def test_seed_articles_with_awkward_insertions_give_records_with_exact_spans(nlp, text):
+    check_invariants(text, run_pipeline(nlp, text))
+
+
 def test_claim_heavy_strategy_really_yields_claims(nlp):
     # Guards the strategy above: its fragments must produce claims of several types.
     records = run_pipeline(nlp, "\u05e9\u05dc\u05d5\u05dd 😀\r\n" + ". ".join(FRAGMENTS) + ".")
