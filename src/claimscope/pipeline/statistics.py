@@ -2,12 +2,14 @@
 
 Method: a scanner of compiled regular expressions over the whole text, no per-token work.
 Cue-led forms are matched first by their own patterns: p-values (``p < 0.05``), confidence
-intervals (``95% CI 1.2–3.4``), ratios (``OR 2.1``, ``HR 0.74``), sample sizes (``n = 40``) and
-multipliers (``twice as likely``). Then one regex finds every remaining number (digits with
-thousands commas and decimals, ``-`` or U+2212 minus, scale words, number words such as
-``twenty-five``) and anchored regexes read what follows it (a range, a proportion, ``+``, a
-unit, an arrow, a change word, a frequency, a counted noun) and what precedes it (a
-qualifier). Every word list is data: ``data/statistics_lexicon.json``.
+intervals (``95% CI 1.2–3.4``), sample sizes (``n = 40``) and multipliers (``twice as
+likely``). Then two regexes find every other number (digits with thousands commas, decimals,
+a ``-`` or U+2212 minus and scale words; number words such as ``twenty-five``). For each,
+patterns matched on the reversed text before it find a ratio label (``OR 2.1``, ``hazard
+ratio of 0.74``), a blocking prefix (``GB 30``) or a qualifier, and anchored patterns read
+what follows it (a range, a proportion, ``+``, a unit, an arrow, a change word, a
+frequency, a counted noun). Scanning regexes open with a character class so the engine skips
+most positions at C speed. Every word list is data: ``data/statistics_lexicon.json``.
 
 Span rule: ``[qualifier] number [range | proportion] [unit] [arrow | change] [subject]``.
 
@@ -17,7 +19,8 @@ Span rule: ``[qualifier] number [range | proportion] [unit] [arrow | change] [su
 - The subject is in the span when adjacent: after a percentage or proportion, ``of`` + noun
   phrase (``over 40% of adults``, ``up to 40% of the population``: the determiner is in the
   span, not in ``subject``); after a number without unit, the counted noun phrase up to its
-  plural head (``962 patients``, ``11 randomized controlled trials``, ``1 in 3 adults``).
+  plural head (``962 patients``, ``11 randomized controlled trials``); after a proportion,
+  one plural word (``1 in 3 adults``; in ``1 in 3 try other options`` a verb follows).
 - A number with neither unit nor counted noun (``week 6``, a bare ``8–12``) is no statistic.
 - Ages take ``old``/``olds``/``of age`` (``seven week old``, ``40-60 year olds``); a hyphenated
   duration takes its period noun (``two-week period``); a dose takes its frequency
@@ -135,7 +138,7 @@ class StatisticPatterns:
         # then skips every position whose first character cannot start a match.
         self.digit_number = re.compile(rf"(?:{DIGITS})(?![0-9]){scales}")
         word_number = (
-            rf"{_class_first(list(self.number_words), WORD_START)}"
+            rf"{_class_first([*self.number_words, *self.multipliers], WORD_START)}"
             rf"(?:(?<=[tT][yY])(?:-|{H})(?i:{_alternation(ones)}))?{scales}(?![\w])"
         )
         self.word_number = re.compile(word_number)
@@ -180,17 +183,25 @@ class StatisticPatterns:
         self._compile_blockers(lex)
 
     def _compile_cues(self, lex: dict[str, Any]) -> None:
-        self.p_value = re.compile(
-            rf"[pP](?:{H}*-?{H}*(?i:values?))?{H}*"
+        # p-values and sample sizes are found by their comparison sign (rare in prose, so a
+        # fast scan), then the label before it is checked on the reversed text.
+        self.comparison = re.compile(
             rf"(?P<cmp><=|>=|=<|=>|[<>=≤≥]){H}*(?P<num>{DECIMAL}(?:[eE][−-]?[0-9]+)?)(?![0-9])"
         )
+        self.p_label_before = re.compile(rf"{H}*(?:(?i:seulav|eulav){H}*-?{H}*)?[pP](?![\w])")
+        self.n_label_before = re.compile(rf"{H}*[nN](?![\w])")
+        self.sample_size = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?![0-9]|\.[0-9])")
         interval = (
             rf"(?:{H}*[:=,]|{H}+(?i:of|was|from))?{H}*(?P<open>[\[(])?{H}*"
             rf"(?P<low>{DECIMAL}){H}*(?:[-–—]|to|,|;){H}*(?P<high>{DECIMAL})(?![0-9])"
             rf"(?P<close>{H}*[\])])?"
         )
         label = rf"(?:CI|C\.I\.|[cC](?i:onfidence){H}+(?i:intervals?))"
-        self.interval = re.compile(rf"(?P<label>{label}){interval}")
+        # Two scans with a literal start each ("C", "confidence"): much faster than one "[cC]".
+        self.intervals = (
+            re.compile(rf"(?P<label>C(?:I|\.I\.|(?i:onfidence){H}+(?i:intervals?))){interval}"),
+            re.compile(rf"(?P<label>confidence{H}+(?i:intervals?)){interval}"),
+        )
         self.interval_level = re.compile(rf"{H}*%{H}*(?P<level>[0-9]+(?:\.[0-9]+)?)(?![\w.])")
         self.interval_after = re.compile(
             rf"{H}*[(\[,;]?{H}*(?:[0-9]{{2}}(?:\.[0-9]+)?{H}*%{H}*)?{label}{interval}"
@@ -200,9 +211,6 @@ class StatisticPatterns:
             rf"{H}*(?:[:=,]{H}*|(?i:fo|saw|si){H}+)?"
             rf"(?P<label>{_reversed(lex['ratio_abbreviations'])}"
             rf"|(?i:{_reversed(lex['ratio_phrases'])}))(?![\w])"
-        )
-        self.sample_size = re.compile(
-            rf"(?P<label>[nN]){H}*={H}*(?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+|[0-9]+)(?![0-9.])"
         )
         self.multiplier = re.compile(
             rf"(?P<num>{_class_first(list(self.multipliers))}){H}+"
@@ -363,12 +371,17 @@ def find_statistics(
             found.append(stat)
             taken.add(stat.start, stat.end)
 
-    for finder in (_p_values, _intervals, _sample_sizes, _multipliers):
+    for finder in (_comparisons, _intervals):
         for stat, core in finder(text, patterns):
             keep(stat, core)
     blocked_until = 0
     for start, end in number_candidates(text, patterns):
         if start < blocked_until or taken.overlaps(start, end) or skipped.overlaps(start, end):
+            continue
+        if text[start] in "tT" and text[start:end].lower() in patterns.multipliers:
+            multiplier = multiplier_at(text, start, patterns)
+            if multiplier is not None:
+                keep(multiplier, (start, end))
             continue
         ratio = ratio_at(text, start, end, patterns)
         if ratio is not None:
@@ -393,14 +406,21 @@ def _attrs(kind: str, **values: Any) -> dict[str, Any]:
 _COMPARATORS = {"≤": "<=", "=<": "<=", "≥": ">=", "=>": ">="}
 
 
-def _p_values(text: str, p: StatisticPatterns):
-    for m in p.p_value.finditer(text):
-        if _glued_before(text, m.start()):
-            continue
-        cmp = _COMPARATORS.get(m["cmp"], m["cmp"])
-        value = p.parse_number(m["num"])
-        stat = Statistic(m.start(), m.end(), _attrs("p_value", value=value, comparator=cmp))
-        yield stat, m.span("num")
+def _comparisons(text: str, p: StatisticPatterns):
+    """p-values (``p < 0.05``, ``P-value = .03``) and sample sizes (``n = 40``)."""
+    for m in p.comparison.finditer(text):
+        behind = _behind(text, m.start(), 16)
+        label = p.p_label_before.match(behind)
+        if label:
+            cmp = _COMPARATORS.get(m["cmp"], m["cmp"])
+            attrs = _attrs("p_value", value=p.parse_number(m["num"]), comparator=cmp)
+            yield Statistic(m.start() - label.end(), m.end(), attrs), m.span("num")
+        elif m["cmp"] == "=" and (label := p.n_label_before.match(behind)):
+            size = p.sample_size.match(text, m.start("num"))
+            if size:
+                start = m.start() - label.end()
+                attrs = _attrs("count", value=p.parse_number(size[0]), subject=text[start])
+                yield Statistic(start, size.end(), attrs), size.span()
 
 
 def _interval_attrs(m: re.Match[str], start: int, p: StatisticPatterns) -> dict[str, Any]:
@@ -414,7 +434,8 @@ def _interval_end(m: re.Match[str]) -> int:
 
 
 def _intervals(text: str, p: StatisticPatterns):
-    for m in p.interval.finditer(text):
+    matches = [m for pattern in p.intervals for m in pattern.finditer(text)]
+    for m in sorted(matches, key=lambda m: m.start()):
         if _glued_before(text, m.start()):
             continue
         start = m.start()
@@ -442,22 +463,16 @@ def ratio_at(text: str, start: int, end: int, p: StatisticPatterns) -> Statistic
     return Statistic(start - m.end(), end, attrs)
 
 
-def _sample_sizes(text: str, p: StatisticPatterns):
-    for m in p.sample_size.finditer(text):
-        if _glued_before(text, m.start()):
-            continue
-        attrs = _attrs("count", value=p.parse_number(m["num"]), subject=m["label"])
-        yield Statistic(m.start(), m.end(), attrs), m.span("num")
-
-
-def _multipliers(text: str, p: StatisticPatterns):
-    for m in p.multiplier.finditer(text):
-        if _glued_before(text, m.start()):
-            continue
-        value = float(p.multipliers[m["num"].lower()])
-        direction = p.change_direction.get(m["change"].lower()) or "increase"
-        attrs = _attrs("ratio", value=value, unit=m["num"], direction=direction)
-        yield Statistic(m.start(), m.end(), attrs), m.span("num")
+def multiplier_at(text: str, start: int, p: StatisticPatterns) -> Statistic | None:
+    """``twice as likely``, ``thrice more common``: a ratio told by a multiplier word."""
+    m = p.multiplier.match(text, start)
+    if m is None:
+        return None
+    value = float(p.multipliers[m["num"].lower()])
+    direction = p.change_direction.get(m["change"].lower()) or "increase"
+    return Statistic(
+        start, m.end(), _attrs("ratio", value=value, unit=m["num"], direction=direction)
+    )
 
 
 # --- numbers read from their surroundings --------------------------------------------------
@@ -500,7 +515,7 @@ def _read_number(
         return None
     _read_tail(text, reading, p)
     _read_before(text, reading, p)
-    if reading.kind is None or _is_idiom(text, start, reading, p):
+    if reading.kind is None or (written[0].isalpha() and _is_idiom(text, start, reading, p)):
         return None
     return _finish(text, reading), core
 
