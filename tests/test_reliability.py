@@ -425,7 +425,10 @@ def big(tmp_path_factory) -> Path:
     return folder
 
 
-def test_ctrl_c_leaves_previous_output_and_no_temp_file(tmp_path, big):
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "term"]
+)
+def test_interrupt_leaves_previous_output_and_no_temp_file(tmp_path, big, signum, status):
     out = tmp_path / "claims.jsonl"
     out.write_text("previous run\n")
     process = python_claimscope("extract", big, "-o", out, stdout=subprocess.DEVNULL)
@@ -433,9 +436,9 @@ def test_ctrl_c_leaves_previous_output_and_no_temp_file(tmp_path, big):
     while not leftovers(tmp_path) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert leftovers(tmp_path), "the run had started writing its temp file"
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == status
     assert stderr.strip() == "claimscope: interrupted"
     assert out.read_text() == "previous run\n"
     assert leftovers(tmp_path) == []
