@@ -109,19 +109,24 @@ def _cut_point(text: str, start: int, stop: int) -> int:
 
 def _pieces(
     documents: Iterable[Document], limit: int
-) -> Iterator[tuple[str, tuple[Document, int, bool, Any]]]:
-    """(text, context) per chunk for ``nlp.pipe(as_tuples=True)``; most documents are one."""
+) -> Iterator[tuple[str, tuple[Document, int, bool, Any, str]]]:
+    """(text, context) per chunk for ``nlp.pipe(as_tuples=True)``; most documents are one.
+
+    The context carries the chunk text too: records need it, and Doc.text is rebuilt from
+    the tokens on every access.
+    """
     from .records import TextIndex
 
     for document in documents:
         text = document.text
         if len(text) <= limit:
-            yield text, (document, 0, True, None)
+            yield text, (document, 0, True, None, text)
             continue
         index = TextIndex(text)  # built once for the whole text, shared by its chunks
         ranges = split_text(text, limit)
         for number, (start, end) in enumerate(ranges):
-            yield text[start:end], (document, start, number == len(ranges) - 1, index)
+            chunk = text[start:end]
+            yield chunk, (document, start, number == len(ranges) - 1, index, chunk)
 
 
 # --- in-process extraction -----------------------------------------------------------------
@@ -145,10 +150,11 @@ def extract_documents(
     types = list(types) if types else None
     limit = min(chunk_chars or chunk_limit(), nlp.max_length)
     records: list[Any] = []
-    for spacy_doc, (document, offset, last, index) in nlp.pipe(
-        _pieces(documents, limit), as_tuples=True, batch_size=batch_size
+    pieces = _pieces(documents, limit)
+    for spacy_doc, (document, offset, last, index, text) in nlp.pipe(
+        pieces, as_tuples=True, batch_size=batch_size
     ):
-        records.extend(doc_to_records(spacy_doc, document, types, offset=offset, index=index))
+        records.extend(doc_to_records(spacy_doc, document, types, offset, index, text))
         spacy_doc.user_data.clear()  # drop per-doc extension values and bookkeeping early
         if last:
             yield document, records

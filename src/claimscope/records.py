@@ -11,6 +11,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
+from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc, Span
 
 from .documents import Document
@@ -55,31 +56,34 @@ def doc_to_records(
     types: Iterable[str] | None = None,
     offset: int = 0,
     index: TextIndex | None = None,
+    text: str | None = None,
 ) -> list[Any]:
     """The claim records of one processed document, in document order.
 
     ``types`` keeps only those claim types (links to dropped records are dropped too).
     When ``doc`` is a chunk of a long document, ``offset`` is where the chunk starts in the
     whole text and ``index`` indexes that whole text (default: ``document.text``), so every
-    offset, id, line/column and quote selector refers to the whole document.
+    offset, id, line/column and quote selector refers to the whole document. ``text`` is
+    ``doc.text`` when the caller has it: spaCy rebuilds Doc.text from the tokens on each access.
     """
     wanted = set(types) if types else set(CLAIM_TYPES)
     spans = [s for s in claims_of(doc) if s.label_ in wanted]
+    if not spans:
+        return []
     spans.sort(key=lambda s: (*claim_range(s), _TYPE_ORDER.get(s.label_, 99)))
     ids = {claim_key(s): f"{document.id}#{_shifted_key(s, offset)}" for s in spans}
-    doc_text = doc.text  # Doc.text joins every token on each access: read it once
+    text = doc.text if text is None else text
     if index is None:
-        index = TextIndex(document.text if offset else doc_text)
+        index = TextIndex(document.text if offset else text)
     source = Source(
         path=document.path,
         document=document.id,
         sha256=document.sha256,
         media_type=document.media_type,
     )
-    sentenced = doc.has_annotation("SENT_START")  # a scan over all tokens: once per doc
+    sentences = SentenceIndex(doc, text)
     return [
-        parse_claim(_record_dict(span, index, source, ids, offset, doc_text, sentenced))
-        for span in spans
+        parse_claim(_record_dict(span, index, source, ids, offset, sentences)) for span in spans
     ]
 
 
@@ -97,8 +101,7 @@ def _record_dict(
     source: Source,
     ids: dict[str, str],
     offset: int = 0,
-    doc_text: str | None = None,
-    sentenced: bool | None = None,
+    sentences: SentenceIndex | None = None,
 ) -> dict:
     text = index.text
     start, end = claim_range(span)
@@ -109,7 +112,8 @@ def _record_dict(
         attributes["resolved_to"] = ids.get(attributes["resolved_to"])
     if offset:
         attributes = {name: _shift_text_spans(value, offset) for name, value in attributes.items()}
-    sentence = _sentence_range(span, doc_text, sentenced)
+    sentences = sentences or SentenceIndex(span.doc, span.doc.text)
+    sentence = sentences.around(span.start_char, span.end_char)
     return {
         "id": ids[claim_key(span)],
         "fingerprint": fingerprint(span.label_, text[start:end]),
@@ -144,20 +148,26 @@ def _shift_text_spans(value: Any, offset: int) -> Any:
     return value
 
 
-def _sentence_range(
-    span: Span, doc_text: str | None = None, sentenced: bool | None = None
-) -> dict[str, int]:
-    """The claim's sentence without surrounding whitespace; spans across sentences get both."""
-    doc = span.doc
-    text = doc.text if doc_text is None else doc_text
-    if sentenced is None:
-        sentenced = doc.has_annotation("SENT_START")
-    if sentenced:
-        first, last = span[0].sent, span[-1].sent
-        start, end = first.start_char, last.end_char
-    else:
-        start, end = 0, len(text)
-    chunk = text[start:end]
-    start += len(chunk) - len(chunk.lstrip())
-    end -= len(chunk) - len(chunk.rstrip())
-    return {"start": start, "end": max(start, end)}
+class SentenceIndex:
+    """Sentence starts of one doc, to find a claim's sentence by bisection (no token scans)."""
+
+    def __init__(self, doc: Doc, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        if len(doc) and doc.has_annotation("SENT_START"):
+            values = doc.to_array([SENT_START, IDX])
+            self.starts = [0, *values[values[:, 0] == 1, 1].tolist()]
+
+    def around(self, start: int, end: int) -> dict[str, int]:
+        """The sentence(s) holding tokens from ``start`` to ``end`` (token-aligned), stripped.
+
+        A claim across sentences gets all of them.
+        """
+        first = bisect_right(self.starts, start) - 1
+        after = bisect_right(self.starts, max(start, end - 1))
+        low = self.starts[first]
+        high = self.starts[after] if after < len(self.starts) else len(self.text)
+        chunk = self.text[low:high]
+        low += len(chunk) - len(chunk.lstrip())
+        high -= len(chunk) - len(chunk.rstrip())
+        return {"start": low, "end": max(low, high)}
