@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -45,11 +45,13 @@ LABEL = "citation"
 YEAR = r"(?:19|20)\d{2}"
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
-_PARTICLE = r"(?:(?:van|von|de|der|den|da|del|della|di|du|le|la|dos|das|ter|ten|al|el|bin)\s+)"
+_PARTICLE = r"(?:(?:van|von|de|der|den|da|del|della|di|du|le|la|dos|das|ter|ten|el|bin)\s+)"
 # A family name: capitalised, at least one lower-case letter (so initials are not names).
+# The lookahead demands a lower-case letter without making the letter run ambiguous, which
+# keeps backtracking linear on long runs of capitalised words.
 SURNAME = (
-    rf"{_PARTICLE}*(?:[{_UPPER}]['’]?)(?:[{_UPPER}{_LOWER}'’\-])*[{_LOWER}]"
-    rf"(?:[{_UPPER}{_LOWER}'’\-])*"
+    rf"{_PARTICLE}{{0,3}}(?=[{_UPPER}]['’]?[{_UPPER}{_LOWER}'’\-]*?[{_LOWER}])"
+    rf"[{_UPPER}]['’]?[{_UPPER}{_LOWER}'’\-]*"
 )
 ACRONYM = rf"[{_UPPER}][{_UPPER}0-9&\-]+"
 ET_AL = r"et\s+al(?:\.|\b)"
@@ -476,7 +478,7 @@ def _headless_block(text: str) -> list[tuple[int, int]]:
 # --- in-text citations -----------------------------------------------------------------------
 
 _AUTHORS = (
-    rf"(?P<authors>{SURNAME}(?:\s+{ET_AL}|(?:\s*,\s*{SURNAME})*\s*,?\s+(?:and|&)\s+{SURNAME}"
+    rf"(?P<authors>{SURNAME}(?:\s+{ET_AL}|(?:\s*,\s*{SURNAME}){{0,8}}\s*,?\s+(?:and|&)\s+{SURNAME}"
     rf"(?:\s+{ET_AL})?)?)"
 )
 _LOCATOR = r"(?:,\s*(?:pp?\.|pages?|para\.|chap\.|ch\.)\s*\d+(?:\s*[-–]\s*\d+)?)"
@@ -670,7 +672,7 @@ def _name_key(name: str) -> str:
 
 
 _ABBREVIATION_RE = re.compile(
-    rf"(?P<name>[{_UPPER}][\w'’\-]*(?:\s+(?:of|for|and|the|on|[{_UPPER}][\w'’\-]*))+)"
+    rf"(?P<name>[{_UPPER}][\w'’\-]*(?:\s+(?:of|for|and|the|on|[{_UPPER}][\w'’\-]*)){{1,8}})"
     rf"\s*[\[(](?P<abbr>{ACRONYM})[\])]"
 )
 
@@ -825,11 +827,13 @@ def match_citations(
                 taken.append(item)
                 citations.append(item)
     citations.sort(key=lambda f: f.start)
+    naming = [c.start for c in citations if c.kind in _NAMING_KINDS]
+    paragraphs = [0] + [m.end() for m in _PARAGRAPH_BREAK_RE.finditer(text)]
     vague = [
         v
         for v in find_vague(text, lexicon)
         if not any(t.overlaps(v.start, v.end) for t in taken)
-        and not _names_a_work(text, v, citations, sentence_starts or [0])
+        and not _names_a_work(v, naming, sentence_starts or [0], paragraphs)
     ]
     for appeal in vague:
         appeal.attrs.pop("definite", None)
@@ -840,21 +844,23 @@ _NAMING_KINDS = frozenset({"author_year", "numeric", "identifier"})
 _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
 
 
-def _names_a_work(text: str, appeal: Found, citations: list[Found], starts: list[int]) -> bool:
-    """True when a citation naming a work supports the appeal (see the module docstring)."""
-    index = bisect_right(starts, appeal.start) - 1
-    sentence_start = starts[index] if index >= 0 else 0
-    sentence_end = starts[index + 1] if index + 1 < len(starts) else len(text)
-    breaks = [m.end() for m in _PARAGRAPH_BREAK_RE.finditer(text, 0, appeal.start)]
-    paragraph_start = breaks[-1] if breaks else 0
-    for citation in citations:
-        if citation.kind not in _NAMING_KINDS:
-            continue
-        if sentence_start <= citation.start < sentence_end:
-            return True
-        if appeal.attrs["definite"] and paragraph_start <= citation.start < appeal.start:
-            return True
-    return False
+def _names_a_work(
+    appeal: Found, naming: list[int], sentence_starts: list[int], paragraph_starts: list[int]
+) -> bool:
+    """True when a citation naming a work supports the appeal (see the module docstring).
+
+    ``naming`` holds the sorted start offsets of the author-year, numeric and identifier
+    citations.
+    """
+    index = bisect_right(sentence_starts, appeal.start) - 1
+    sentence_start = sentence_starts[max(index, 0)]
+    sentence_end = sentence_starts[index + 1] if index + 1 < len(sentence_starts) else 1 << 62
+    since = sentence_start
+    if appeal.attrs["definite"]:  # it may refer back to a work named earlier in the paragraph
+        paragraph_start = paragraph_starts[bisect_right(paragraph_starts, appeal.start) - 1]
+        since = min(since, paragraph_start)
+    first = bisect_left(naming, since)
+    return first < len(naming) and naming[first] < sentence_end
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
