@@ -278,6 +278,31 @@ TABLE = [
         {"kind": "p_value", "value": 0.001, "comparator": "<"},
     ),
     (
+        "The P-value = .03 was reported.",
+        "P-value = .03",
+        {"kind": "p_value", "value": 0.03, "comparator": "="},
+    ),
+    (
+        "The trend held (p ≤ 0.01) in adults.",
+        "p ≤ 0.01",
+        {"kind": "p_value", "value": 0.01, "comparator": "<="},
+    ),
+    (
+        "The survey (n = 1,200) was national.",
+        "n = 1,200",
+        {"kind": "count", "value": 1200, "subject": "n"},
+    ),
+    (
+        "Take 1-2 tablets every 4-6 hours.",
+        "1-2 tablets",
+        {"kind": "dose", "low": 1, "high": 2, "unit": "tablets"},
+    ),
+    (
+        "Take no more than 8 tablets a day.",
+        "no more than 8 tablets a day",
+        {"kind": "dose", "value": 8, "unit": "tablets", "qualifier": "at_most"},
+    ),
+    (
         "Weight fell by about 3 kg in a year.",
         "about 3 kg",
         {"kind": "number", "value": 3, "unit": "kg", "qualifier": "approx"},
