@@ -186,6 +186,10 @@ IN_TEXT = [
         ],
     ),
     (
+        "As Dr Park (2011) put it, needling is safe.",
+        [("Park (2011)", {"kind": "author_year", "authors": ["Park"], "year": 2011})],
+    ),
+    (
         "Evidence is mixed (O’Brien, 2014).",
         [("(O’Brien, 2014)", {"kind": "author_year", "authors": ["O’Brien"], "year": 2014})],
     ),
@@ -348,6 +352,7 @@ NOT_CITATIONS = [
     "The room measures 20 m² and the dose is 3 mg/m².",
     "Sales rose (since 2015) across Europe.",
     "Pain fell in 1 in 3 patients [n = 12].",
+    "Her book Acupuncture Nerve Regeneration (2019) sold well.",
 ]
 
 
@@ -623,6 +628,33 @@ def test_citations_vancouver_list_resolves_by_number(extract):
         ("3. Stafford MA, Peng P, Hill DA. Sciatic", "reference_entry", None, True),
     ]
     assert records[3].text.endswith("2015;2015:425108")  # spans the wrapped line, no full stop
+
+
+URL_SOURCES_DOC = """Sciatica and exercise
+
+Walking helps most people with sciatica.
+
+Sources:
+https://www.nhs.uk/conditions/sciatica/
+NICE (2016). Low back pain and sciatica in over 16s. NG59.
+
+Related Posts
+"""
+
+
+def test_citations_sources_heading_with_urls(extract):
+    records = citations(extract, URL_SOURCES_DOC)
+    assert [(r.text, r.attributes.kind) for r in records] == [
+        ("https://www.nhs.uk/conditions/sciatica/", "reference_entry"),
+        ("NICE (2016). Low back pain and sciatica in over 16s. NG59", "reference_entry"),
+    ]
+    first, second = (r.attributes for r in records)
+    assert first.identifiers == {"url": "https://www.nhs.uk/conditions/sciatica/"}
+    assert (second.authors, second.year, second.title) == (
+        ["NICE"],
+        2016,
+        "Low back pain and sciatica in over 16s",
+    )
 
 
 # --- seeds -------------------------------------------------------------------------------------

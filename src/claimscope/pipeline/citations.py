@@ -483,15 +483,10 @@ _AUTHORS = (
 )
 _LOCATOR = r"(?:,\s*(?:pp?\.|pages?|para\.|chap\.|ch\.)\s*\d+(?:\s*[-–]\s*\d+)?)"
 _NARRATIVE_RE = re.compile(
-    rf"(?<![\w'’])(?<!\w\s){_AUTHORS}(?:['’]s)?\s*\((?P<year>{YEAR})(?P<suffix>[a-z])?"
+    rf"(?<![\w'’]){_AUTHORS}(?:['’]s)?\s*\((?P<year>{YEAR})(?P<suffix>[a-z])?"
     rf"(?:,\s*{YEAR}[a-z]?)*{_LOCATOR}?\)"
 )
-# A narrative name may follow lower-case prose but not another capitalised word ('Sciatic
-# Nerve Study (2019)'): the lookbehind above rejects any word+space; allow prose words here.
-_NARRATIVE_AFTER_PROSE_RE = re.compile(
-    rf"(?<=[{_LOWER},;:]\s){_AUTHORS}(?:['’]s)?\s*\((?P<year>{YEAR})(?P<suffix>[a-z])?"
-    rf"(?:,\s*{YEAR}[a-z]?)*{_LOCATOR}?\)"
-)
+_WORD_BEFORE_RE = re.compile(r"([^\s]+)\s+$")
 _BARE_ET_AL_RE = re.compile(
     rf"(?<![\w'’])(?P<authors>{SURNAME}\s+{ET_AL}),?\s+(?P<year>{YEAR})(?P<suffix>[a-z])?(?!\w)"
 )
@@ -521,16 +516,34 @@ def find_author_year(text: str, not_names: frozenset[str]) -> list[Found]:
     (``(Smith 2019; Lee et al., 2020a)``, one claim per item) author-date citations, and
     source-date ones (``(JAMA Internal Medicine, 2022)``)."""
     found: list[Found] = []
-    for pattern in (_NARRATIVE_RE, _NARRATIVE_AFTER_PROSE_RE):
-        for match in pattern.finditer(text):
-            if _is_name(match.group("authors"), not_names):
-                found.append(_author_found(match, "author_year"))
+    for match in _NARRATIVE_RE.finditer(text):
+        authors = match.group("authors")
+        if _is_name(authors, not_names) and not _inside_title(text, match.start(), authors):
+            found.append(_author_found(match, "author_year"))
     for match in _PAREN_RE.finditer(text):
         found.extend(_parenthetical(match, not_names))
     for match in _BARE_ET_AL_RE.finditer(text):
         if _is_name(match.group("authors"), not_names):
             found.append(_author_found(match, "author_year"))
     return _first_wins(found)
+
+
+def _inside_title(text: str, start: int, authors: str) -> bool:
+    """True when a lone name follows a capitalised word mid-sentence: 'Sciatic Nerve Study (2019)'
+    is a title, not a narrative citation of an author called Study."""
+    if re.search(ET_AL, authors):
+        return False
+    before = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
+    if before is None:
+        return False
+    word = before.group(1)
+    return word[:1].isupper() and word[-1] not in '.!?:;"”)' and word not in _SENTENCE_OPENERS
+
+
+_SENTENCE_OPENERS = frozenset(
+    {"As", "In", "By", "For", "From", "Like", "Unlike", "Per", "And", "But", "While", "When"}
+    | {"Dr", "Drs", "Prof", "Professor", "Mr", "Mrs", "Ms"}
+)
 
 
 def _is_name(authors: str, not_names: frozenset[str]) -> bool:
