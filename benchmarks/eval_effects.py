@@ -1,6 +1,11 @@
 """Precision/recall of the effect component on the labelled sentences in tests/data/.
 
-Usage: ``python benchmarks/eval_effects.py [--verbose] [GOLD.jsonl]``
+Usage: ``python benchmarks/eval_effects.py [--verbose] [GOLD.jsonl ...]``
+
+Without arguments each labelled set in tests/data/effects_*.jsonl is scored, then all
+together: ``effects_gold`` was used while developing the rules, ``effects_heldout`` and
+``effects_heldout2`` were labelled before the rules saw them (their first scores are in the
+README).
 
 A predicted effect counts as correct when its text equals a gold effect's text exactly;
 attribute accuracy (intervention, outcome, comparator, direction, negated, strength) is
@@ -20,7 +25,8 @@ from spacy.language import Language
 from claimscope.pipeline import build_nlp
 from claimscope.pipeline.spans import claim_range, claims_of
 
-GOLD = Path(__file__).resolve().parent.parent / "tests" / "data" / "effects_gold.jsonl"
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+GOLD = DATA / "effects_gold.jsonl"
 ATTRIBUTES = ("intervention", "outcome", "comparator", "direction", "negated", "strength")
 
 
@@ -83,22 +89,35 @@ def evaluate(nlp: Language, rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gold", nargs="?", type=Path, default=GOLD)
-    parser.add_argument("--verbose", action="store_true", help="list every error")
-    args = parser.parse_args(argv)
-    result = evaluate(build_nlp(), load_gold(args.gold))
+def report(name: str, result: dict[str, Any]) -> None:
+    """Print one result: span precision/recall/F1, then attribute accuracy."""
     print(
-        f"sentences {result['sentences']}  gold effects {result['gold_effects']}  "
+        f"{name}: sentences {result['sentences']}  gold effects {result['gold_effects']}  "
         f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
         f"F1 {result['f1']:.3f}"
     )
-    for name, value in result["attribute_accuracy"].items():
-        print(f"  {name:<13} {value:.3f}")
-    if args.verbose:
-        for line in result["errors"]:
-            print(line, file=sys.stderr)
+    accuracy = "  ".join(f"{k} {v:.3f}" for k, v in result["attribute_accuracy"].items())
+    print(f"  attribute accuracy: {accuracy}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", nargs="*", type=Path, help="labelled JSONL files")
+    parser.add_argument("--verbose", action="store_true", help="list every error on stderr")
+    args = parser.parse_args(argv)
+    paths = args.gold or sorted(DATA.glob("effects_*.jsonl"))
+    nlp = build_nlp()
+    everything: list[dict[str, Any]] = []
+    for path in paths:
+        rows = load_gold(path)
+        everything += rows
+        result = evaluate(nlp, rows)
+        report(path.name, result)
+        if args.verbose:
+            for line in result["errors"]:
+                print(line, file=sys.stderr)
+    if len(paths) > 1:
+        report("all", evaluate(nlp, everything))
     return 0
 
 

@@ -496,7 +496,16 @@ FURTHER = [
     ("Surgery may lead to nerve injury.",
      E("Surgery may lead to nerve injury", "Surgery", "nerve injury", "cause", strength=C,
        hedges=["may"])),
+    ("Acupuncture significantly reduced pain intensity compared with usual care.",
+     E("Acupuncture significantly reduced pain intensity compared with usual care",
+       "Acupuncture", "pain intensity", "decrease", comparator="usual care")),
     # pronouns and boosters
+    ("Ibuprofen is a common painkiller. It can irritate the stomach.",
+     E("It can irritate the stomach", "It", "the stomach", "worsen", resolved="Ibuprofen",
+       strength=C, hedges=["can"])),
+    ("Our new supplement is clinically proven to boost energy levels.",
+     E("Our new supplement is clinically proven to boost energy levels", "Our new supplement",
+       "energy levels", "increase", boosters=["clinically proven"])),
     ("Acupuncture is popular. This treatment clearly relieves stress.",
      E("This treatment clearly relieves stress", "This treatment", "stress", "decrease",
        resolved="Acupuncture", boosters=["clearly"])),
@@ -684,7 +693,11 @@ def _gold_rows(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-GOLD_ROWS = _gold_rows("effects_gold.jsonl") + _gold_rows("effects_heldout.jsonl")
+GOLD_ROWS = [
+    row
+    for name in ("effects_gold.jsonl", "effects_heldout.jsonl", "effects_heldout2.jsonl")
+    for row in _gold_rows(name)
+]
 
 
 @pytest.mark.parametrize("row", GOLD_ROWS, ids=[row["text"][:50] for row in GOLD_ROWS])

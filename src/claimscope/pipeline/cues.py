@@ -16,7 +16,8 @@ from importlib import resources
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 CUE_LABELS: tuple[str, ...] = (
     "hedge",
@@ -72,12 +73,16 @@ class CueMatcher:
             self.matcher.add(label, [make_doc(phrase) for phrase in lists[label]])
 
     def __call__(self, doc: Doc) -> list[Cue]:
-        """All cues in ``doc``, in document order (overlaps across labels kept)."""
-        cues = []
-        strings = doc.vocab.strings
-        for match_id, start, end in self.matcher(doc):
-            span = doc[start:end]
-            cues.append(Cue(strings[match_id], start, end, span.start_char, normalise(span.text)))
+        """All cues in ``doc``, in document order: the longest of overlapping cues of one label,
+        overlaps across labels kept."""
+        by_label: dict[str, list[Span]] = {}
+        for span in self.matcher(doc, as_spans=True):
+            by_label.setdefault(span.label_, []).append(span)
+        cues = [
+            Cue(label, span.start, span.end, span.start_char, normalise(span.text))
+            for label, spans in by_label.items()
+            for span in filter_spans(spans)  # "clinically proven", not also "proven"
+        ]
         cues.sort(key=lambda cue: (cue.start, -cue.end))
         return cues
 

@@ -43,6 +43,7 @@ from .spans import add_claim, register_extensions
 
 _GLUE = frozenset({"-", "/", "+", "–", "‐"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "*", "_", "«"})
+_INTENSIFIERS = frozenset({"too", "so", "very", "far"})
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "(", ")"})
 _LY_NOT_ADVERBS = frozenset({"family", "supply", "belly", "jelly", "italy", "ally", "anomaly"})
 _INCREASE_WORDS = frozenset({"higher", "greater", "increased", "more", "elevated", "high"})
@@ -325,6 +326,8 @@ def left_np(doc: Doc, end: int, lo: int, words: WordLists) -> tuple[int, int] | 
         elif start is not None and word in words.determiners:
             start = i
             attach = _prev(doc, i, lo)
+            if attach is not None and doc[attach].lower_ in _INTENSIFIERS:
+                start, attach = attach, _prev(doc, attach, lo)  # "Too much screen time"
             if attach is None or doc[attach].lower_ not in words.joiners_left:
                 break
             if not _content_before(doc, attach, lo, words):
@@ -559,7 +562,26 @@ def _complete(
     if effect.outcome is None:
         return None
     effect.end = effect.outcome[1]
+    effect.comparator = _trailing_comparator(doc, effect.end, hi, words)
+    if effect.comparator is not None:
+        effect.end = effect.comparator[1]
     return effect
+
+
+def _trailing_comparator(doc: Doc, after: int, hi: int, words: WordLists) -> tuple[int, int] | None:
+    """``… reduced pain compared with usual care``: the comparator after an outcome."""
+    i = _next(doc, after, hi)
+    if i is None:
+        return None
+    word = doc[i].lower_
+    if word in ("compared", "relative"):
+        prep = _next(doc, i + 1, hi)
+        if prep is None or doc[prep].lower_ not in ("with", "to"):
+            return None
+        return right_np(doc, prep + 1, hi, words)
+    if word in ("versus", "vs", "vs."):
+        return right_np(doc, i + 1, hi, words)
+    return None
 
 
 def _compare_outcome(
@@ -630,6 +652,8 @@ def direction_of(spec: CueSpec, doc: Doc, outcome: tuple[int, int] | None) -> st
     if spec.kind != "association" or outcome is None:
         return spec.direction
     first = doc[outcome[0]].lower_
+    if first in ("a", "an", "the") and outcome[1] - outcome[0] > 1:
+        first = doc[outcome[0] + 1].lower_  # "a lower risk of …"
     for words, direction in (
         (_DECREASE_WORDS, "decrease"),
         (_IMPROVE_WORDS, "improve"),
