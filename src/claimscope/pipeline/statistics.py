@@ -1,12 +1,13 @@
 """Tag statistics: numbers with their unit, qualifier and counted noun (CLAIMS.md, statistic).
 
 Method: a scanner of compiled regular expressions over the whole text, no per-token work.
-Cue-led forms are matched first by their own patterns: p-values (``p < 0.05``), confidence
-intervals (``95% CI 1.2–3.4``), sample sizes (``n = 40``) and multipliers (``twice as
-likely``). Then two regexes find every other number (digits with thousands commas, decimals,
-a ``-`` or U+2212 minus and scale words; number words such as ``twenty-five``). For each,
-patterns matched on the reversed text before it find a ratio label (``OR 2.1``, ``hazard
-ratio of 0.74``), a blocking prefix (``GB 30``) or a qualifier, and anchored patterns read
+Cue-led forms are matched first by their own patterns: p-values (``p < 0.05``) and sample
+sizes (``n = 40``), found by their comparison sign, and confidence intervals (``95% CI
+1.2–3.4``). Then two regexes find every other number (digits with thousands commas, decimals,
+a ``-`` or U+2212 minus and scale words; number words such as ``twenty-five`` and the
+multipliers of ``twice as likely``). For each, patterns matched on the reversed text before
+it find a ratio label (``OR 2.1``, ``hazard ratio of 0.74``), a blocking prefix (``GB 30``) or
+a qualifier, and anchored patterns read
 what follows it (a range, a proportion, ``+``, a unit, an arrow, a change word, a
 frequency, a counted noun). Scanning regexes open with a character class so the engine skips
 most positions at C speed. Every word list is data: ``data/statistics_lexicon.json``.
