@@ -36,7 +36,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .spans import add_claim, register_extensions
+from .spans import add_claim, claim_key, register_extensions
 
 LABEL = "citation"
 
@@ -785,30 +785,42 @@ class CitationTagger:
         self.lexicon = load_lexicon()
 
     def __call__(self, doc: Doc) -> Doc:
-        entries, citations, vague = self.match(doc)
-        self.set_annotations(doc, entries, citations, vague)
+        self.set_annotations(doc, self.match(doc))
         return doc
 
-    def match(self, doc: Doc) -> tuple[list[Found], list[Found], list[Found]]:
-        """Reference entries, in-text citations and (unsuppressed) vague appeals of a doc."""
-        return match_citations(doc.text, self.lexicon, _sentence_starts(doc))
+    def match(self, doc: Doc) -> Matches:
+        """Reference entries, in-text citations with their resolution, and vague appeals."""
+        text = doc.text  # rebuilt on every access: read it once
+        entries, citations, vague = match_citations(text, self.lexicon, _sentence_starts(doc))
+        resolved = resolve(citations, entries, find_abbreviations(text))
+        return Matches(entries, citations, vague, resolved)
 
-    def set_annotations(
-        self, doc: Doc, entries: list[Found], citations: list[Found], vague: list[Found]
-    ) -> None:
-        for entry in entries:
-            add_claim(doc, LABEL, entry.start, entry.end, _normalise_space(entry.attrs))
-        resolved = resolve(citations, entries, find_abbreviations(doc.text))
-        for index, citation in enumerate(citations):
-            entry = resolved.get(index)
-            key = f"{LABEL}@{entry.start}-{entry.end}" if entry is not None else None
+    def set_annotations(self, doc: Doc, matches: Matches) -> None:
+        keys: dict[int, str] = {}  # id(entry) -> local key of its claim, for resolved_to
+        for entry in matches.entries:
+            span = add_claim(doc, LABEL, entry.start, entry.end, _normalise_space(entry.attrs))
+            if span is not None:
+                keys[id(entry)] = claim_key(span)
+        for index, citation in enumerate(matches.citations):
+            entry = matches.resolved.get(index)
+            key = keys.get(id(entry)) if entry is not None else None
             attrs = _normalise_space({"kind": citation.kind, **citation.attrs})
             if citation.kind != "identifier":
                 attrs["resolved_to"] = key
                 attrs["traceable"] = key is not None
             add_claim(doc, LABEL, citation.start, citation.end, attrs)
-        for appeal in vague:
+        for appeal in matches.vague:
             add_claim(doc, LABEL, appeal.start, appeal.end, {"kind": "vague", "traceable": False})
+
+
+@dataclass
+class Matches:
+    """What the citation component found in one doc."""
+
+    entries: list[Found]
+    citations: list[Found]
+    vague: list[Found]
+    resolved: dict[int, Found]  # index into citations -> its reference entry
 
 
 def _normalise_space(attrs: dict[str, Any]) -> dict[str, Any]:
