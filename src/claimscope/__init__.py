@@ -9,18 +9,35 @@ Heavy modules (spaCy) load on first use, so importing claimscope stays cheap.
 
 from __future__ import annotations
 
-from typing import Any
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from .documents import Document, LoadError, iter_documents
-from .models import (
-    CitationClaim,
-    Claim,
-    ConditionClaim,
-    EffectClaim,
-    StatisticClaim,
-    claim_json_schema,
-    parse_claim,
-)
+if TYPE_CHECKING:
+    from .documents import Document, LoadError, iter_documents
+    from .models import (
+        CitationClaim,
+        Claim,
+        ConditionClaim,
+        EffectClaim,
+        StatisticClaim,
+        claim_json_schema,
+        parse_claim,
+    )
+
+# Public names loaded on first use: the CLI imports this package, and building the pydantic
+# models takes about as long as the rest of `claimscope --help`.
+_LAZY = {
+    "Document": "documents",
+    "LoadError": "documents",
+    "iter_documents": "documents",
+    "CitationClaim": "models",
+    "Claim": "models",
+    "ConditionClaim": "models",
+    "EffectClaim": "models",
+    "StatisticClaim": "models",
+    "claim_json_schema": "models",
+    "parse_claim": "models",
+}
 
 __version__ = "0.1.0"
 
@@ -61,3 +78,12 @@ def build_nlp() -> Any:
     from .pipeline import build_nlp as _build_nlp
 
     return _build_nlp()
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'claimscope' has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -17,8 +17,11 @@ import typer
 from rich.console import Console
 
 from .documents import DEFAULT_MAX_BYTES
-from .models import CLAIM_TYPES, claim_json_schema
 from .output import OutputError, open_output, silence_stdout
+
+# models.CLAIM_TYPES, repeated so that --help need not build the pydantic models (a test
+# keeps the two equal).
+CLAIM_TYPES: tuple[str, ...] = ("statistic", "citation", "condition", "effect")
 
 app = typer.Typer(
     name="claimscope",
@@ -127,6 +130,8 @@ def schema(output: OutputOption = None) -> None:
 
     Example: claimscope schema > claims_schema.json
     """
+    from .models import claim_json_schema
+
     with open_output(output) as stream:
         stream.write(json.dumps(claim_json_schema(), indent=2, ensure_ascii=False) + "\n")
 
