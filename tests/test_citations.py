@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from claimscope.models import CitationAttributes
 from claimscope.pipeline.citations import (
     expand_numbers,
     find_abbreviations,
     load_lexicon,
+    match_citations,
     parse_author_names,
     parse_reference_entry,
 )
@@ -579,8 +582,8 @@ Acupuncture beat NSAIDs [1]. Electroacupuncture sped recovery in mice [2, 3]. An
 trial disagreed [7].
 
 Sources
-1. Qin Z, Liu X, Wu J, Zhai Y, Liu Z. Effectiveness of acupuncture for treating sciatica: a \
-systematic review and meta-analysis. Evid Based Complement Alternat Med. 2015;2015:425108.
+1. Qin Z, Liu X, Wu J, Zhai Y, Liu Z. Effectiveness of acupuncture for treating sciatica: a
+   systematic review and meta-analysis. Evid Based Complement Alternat Med. 2015;2015:425108.
 2. Hoang NS, Sar C, Valmier J. Electro-acupuncture on functional peripheral nerve \
 regeneration in mice. BMC Complement Altern Med. 2012;12:141.
 3. Stafford MA, Peng P, Hill DA. Sciatica: a review. Br J Anaesth 2007;99:461-73.
@@ -627,7 +630,14 @@ def test_citations_vancouver_list_resolves_by_number(extract):
         ("2. Hoang NS, Sar C, Valmier J. Electro-a", "reference_entry", None, True),
         ("3. Stafford MA, Peng P, Hill DA. Sciatic", "reference_entry", None, True),
     ]
-    assert records[3].text.endswith("2015;2015:425108")  # spans the wrapped line, no full stop
+    # The hanging continuation line belongs to the entry; the final full stop does not.
+    assert records[3].text.endswith(
+        "a\n   systematic review and meta-analysis. Evid Based "
+        "Complement Alternat Med. 2015;2015:425108"
+    )
+    assert records[3].attributes.title == (
+        "Effectiveness of acupuncture for treating sciatica: a systematic review and meta-analysis"
+    )
 
 
 URL_SOURCES_DOC = """Sciatica and exercise
@@ -724,3 +734,19 @@ def test_citations_seed_numbers_are_covered(seed_records, seed_texts):
     for number in ("2007", "461-473", "p13", "(2015)"):
         position = text.index(number, text.index("Qin et al.") if number == "(2015)" else 3000)
         assert any(s <= position < e for s, e in spans), number
+
+
+# --- properties --------------------------------------------------------------------------------
+
+_ALPHABET = "Aa Smith et al. (),;:[]–-&12019\n¹²³ doi:10.1/x https://w.io Studies show References"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=300))
+def test_citations_match_never_crashes_and_spans_are_trimmed(lexicon, text):
+    entries, found, vague = match_citations(text, lexicon)
+    for item in [*entries, *found, *vague]:
+        piece = text[item.start : item.end]
+        assert 0 <= item.start < item.end <= len(text)
+        assert piece == piece.strip()
+        CitationAttributes(**{"kind": item.kind, "traceable": False, **item.attrs})
