@@ -31,7 +31,7 @@ def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any])
     Returns the new span, or None when the range is empty or already holds a claim of
     this type (components may then leave it alone).
     """
-    if not 0 <= start < end <= len(doc.text):
+    if not 0 <= start < end <= text_length(doc):
         return None
     token_span = doc.char_span(start, end, alignment_mode="expand")
     if token_span is None:
@@ -54,6 +54,11 @@ def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any])
     span._.claim_attrs = attrs
     group.append(span)
     return group[-1]
+
+
+def text_length(doc: Doc) -> int:
+    """len(doc.text) without rebuilding the text (Doc.text joins every token on each call)."""
+    return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
 
 
 def claim_range(span: Span) -> tuple[int, int]:
