@@ -47,11 +47,7 @@ def group_by_sentence(claims: list[Span], starts: list[int]) -> dict[int, list[S
 
 def link_targets(claim: Span, neighbours: list[Span]) -> list[Span]:
     """The citations, statistics and conditions of the claim's sentence, except itself."""
-    return [
-        other
-        for other in neighbours
-        if other.label_ in TARGET_TYPES and claim_range(other) != claim_range(claim)
-    ]
+    return [other for other in neighbours if other.label_ in TARGET_TYPES and other is not claim]
 
 
 def supporting_citations(sentence: list[Span], following: list[Span]) -> list[Span]:
