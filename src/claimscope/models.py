@@ -181,6 +181,8 @@ class _ClaimBase(_Frozen):
     fingerprint: str = Field(
         description="Stable across versions: hash of type and whitespace/case-normalised text."
     )
+    # Declared here so it serialises near the top; each subclass narrows it to a Literal tag.
+    type: str = Field(description="Claim type.")
     text: str = Field(description="The claim's exact text: document[start:end].")
     start: int = Field(ge=0, description="Start offset in code points.")
     end: int = Field(ge=0, description="End offset in code points (exclusive).")
