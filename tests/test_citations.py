@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimscope.models import CitationAttributes
+from claimscope.pipeline import citations as citation_module
 from claimscope.pipeline.citations import (
     expand_numbers,
     find_abbreviations,
@@ -750,3 +753,30 @@ def test_citations_match_never_crashes_and_spans_are_trimmed(lexicon, text):
         assert 0 <= item.start < item.end <= len(text)
         assert piece == piece.strip()
         CitationAttributes(**{"kind": item.kind, "traceable": False, **item.attrs})
+
+
+def test_fold_risk_chars_are_all_that_ignorecase_maps_onto_ascii_letters():
+    """The scoped fast path relies on str.lower(); these are the exceptions it must detect."""
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    risky = {chr(c) for c in range(128, 0x110000) if letter.fullmatch(chr(c))}
+    assert all(citation_module._FOLD_RISK_RE.match(c) for c in risky)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Multiple RCTs confirm it. Studies have shown that ſtudies confirm nothing.",
+        "A groundbreaking new study published in 2019 (Smith, 2019) showed 12 results.",
+        "The researchers, however, concluded 3 things; experts say otherwise.",
+        "(((((" * 40 + " research shows " + "A. " * 200,
+    ],
+)
+def test_scoped_vague_matches_equal_whole_text_matches(text):
+    lexicon = citation_module.load_lexicon()
+    lowered = text.lower()
+    for scope, pattern in (
+        (lexicon.vague_scope, lexicon.vague_re),
+        (lexicon.phrase_scope, lexicon.phrase_re),
+    ):
+        scoped = [m.span() for m in scope.finditer(pattern, text, lowered)]
+        assert scoped == [m.span() for m in pattern.finditer(text)]

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -74,6 +75,7 @@ SUPERSCRIPT_RE = re.compile(
     rf"(?<=[{_LOWER}{_UPPER}.,;:)\]”’\"'])([{SUPERSCRIPTS}]+(?:[⁻,˒‐–-][{SUPERSCRIPTS}]+)*)"
     rf"(?![{SUPERSCRIPTS}])"
 )
+_SUPERSCRIPT_DIGIT_RE = re.compile(f"[{SUPERSCRIPTS}]")
 # Squares and cubes of units are not citations: m², cm³, kg/m².
 _UNIT_BEFORE_RE = re.compile(r"(?:^|[^\w])(?:[a-zA-Zµμ]{1,2}|[a-z]+/[a-zA-Z]{1,2})$")
 
@@ -103,6 +105,8 @@ class Lexicon:
     vague_re: re.Pattern[str]
     phrase_re: re.Pattern[str]
     definite: frozenset[str]
+    vague_scope: Scope
+    phrase_scope: Scope
 
 
 def load_lexicon() -> Lexicon:
@@ -110,6 +114,8 @@ def load_lexicon() -> Lexicon:
     data = resources.files("claimscope") / "data"
     lexicon = json.loads((data / "citation_lexicon.json").read_text(encoding="utf-8"))
     vague = json.loads((data / "citation_vague.json").read_text(encoding="utf-8"))
+    vague_words = [vague[k] for k in ("definite_determiners", "indefinite_determiners")]
+    vague_words += [vague[k] for k in ("adjectives", "nouns", "adverbs", "verbs")]
     return Lexicon(
         headings_re=_headings_pattern(lexicon["reference_headings"]),
         not_names=frozenset(lexicon["not_names"]),
@@ -118,7 +124,74 @@ def load_lexicon() -> Lexicon:
         vague_re=_vague_pattern(vague),
         phrase_re=_alternation(vague["phrases"], flags=re.IGNORECASE),
         definite=frozenset(vague["definite_determiners"]),
+        vague_scope=Scope.build(vague["nouns"], [w for words in vague_words for w in words]),
+        phrase_scope=Scope.build(vague["phrases"], vague["phrases"]),
     )
+
+
+# Characters that re.IGNORECASE matches against an ASCII letter although str.lower() does not
+# map them onto it (checked over all of Unicode in the tests): texts holding one take the slow path.
+_FOLD_RISK_RE = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a lexicon pattern can match: near a key word, inside a run of allowed characters.
+
+    Running a pattern built from long alternations over the whole text costs a try of every
+    alternative at every word; the matches need one of ``keys`` (the longest word of each
+    required entry), and consist only of letters, whitespace, commas and the entries' other
+    characters. So the pattern only runs over the runs of such characters around a key hit,
+    which gives the same matches as ``finditer`` over the whole text.
+    """
+
+    keys: tuple[str, ...]
+    stop_re: re.Pattern[str]  # a character no match contains
+
+    @classmethod
+    def build(cls, required: Iterable[str], entries: Iterable[str]) -> Scope:
+        keys = {max(item.split(), key=len).lower() for item in required if item.strip()}
+        # A key containing another key is found through that one.
+        keys = {k for k in keys if not any(o != k and o in k for o in keys)}
+        extras = {c for item in entries for c in item if not (c.isalpha() or c.isspace())}
+        extras.add(",")
+        stop = rf"[\d_]|[^\w\s{re.escape(''.join(sorted(extras)))}]"
+        return cls(tuple(sorted(keys)), re.compile(stop))
+
+    def regions(self, text: str, lowered: str) -> list[tuple[int, int]] | None:
+        """(start, endpos) of the runs holding a key, in order; None when the text cannot be
+        scoped (case folding that str.lower() does not mirror)."""
+        if len(lowered) != len(text) or _FOLD_RISK_RE.search(text):
+            return None
+        hits = []
+        for key in self.keys:
+            at = lowered.find(key)
+            while at >= 0:
+                hits.append(at)
+                at = lowered.find(key, at + 1)
+        regions: list[tuple[int, int]] = []
+        reverse = text[::-1] if hits else ""
+        for hit in sorted(hits):
+            if regions and hit < regions[-1][1]:
+                continue
+            before = self.stop_re.search(reverse, len(text) - hit)
+            start = len(text) - before.start() if before else 0
+            after = self.stop_re.search(text, hit)
+            # endpos takes the stop character too, so lookaheads at a match's end see it
+            end = after.end() if after else len(text)
+            regions.append((start, end))
+        return regions
+
+    def finditer(
+        self, pattern: re.Pattern[str], text: str, lowered: str
+    ) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``, run only where a match can be."""
+        regions = self.regions(text, lowered)
+        if regions is None:
+            yield from pattern.finditer(text)
+            return
+        for start, end in regions:
+            yield from pattern.finditer(text, start, end)
 
 
 def _words(items: Iterable[str]) -> str:
@@ -187,7 +260,10 @@ def _trim_identifier(text: str) -> str:
 def find_identifiers(text: str) -> list[Found]:
     """DOIs (bare, ``doi:``, doi.org URLs), PMIDs, PMCIDs and other URLs in running text."""
     found: list[Found] = []
-    for match in DOI_RE.finditer(text):
+    # Each pattern runs only when a literal every match contains is in the text: the regular
+    # expressions try their optional prefixes at every position, str.find does not.
+    has_doi = "10." in text
+    for match in DOI_RE.finditer(text) if has_doi else ():
         raw = _trim_identifier(match.group())
         doi = re.search(r"10\.\d{4,9}/\S+", raw)
         if doi is None:
@@ -196,11 +272,12 @@ def find_identifiers(text: str) -> list[Found]:
         if raw.lower().startswith("http"):
             ids["url"] = raw
         found.append(_identifier(match.start(), match.start() + len(raw), ids))
-    for match in PMID_RE.finditer(text):
+    for match in PMID_RE.finditer(text) if "PMID" in text else ():
         found.append(_identifier(match.start(), match.end(), {"pmid": match.group(1)}))
-    for match in PMCID_RE.finditer(text):
+    for match in PMCID_RE.finditer(text) if "PMC" in text else ():
         found.append(_identifier(match.start(), match.end(), {"pmcid": match.group(1)}))
-    for match in URL_RE.finditer(text):
+    has_url = "://" in text or "www." in text.lower()
+    for match in URL_RE.finditer(text) if has_url else ():
         raw = _trim_identifier(match.group())
         end = match.start() + len(raw)
         if len(raw) > 8 and not any(f.overlaps(match.start(), end) for f in found):
@@ -227,6 +304,7 @@ _MARKER_RE = re.compile(r"^\s*(?:\[(\d{1,3})\]|(\d{1,3})[.)])\s+")
 _INITIALS = rf"[{_UPPER}](?:\.|(?![{_LOWER}]))(?:\s?-?[{_UPPER}](?:\.|(?![{_LOWER}])))*"
 # A family name followed by initials: 'Qin Z.', 'Smith, J. A.', 'Smith JA', 'van der Berg K'.
 _NAME_INITIALS_RE = re.compile(rf"(?<![\w'’])({SURNAME}),?\s+{_INITIALS}")
+_ANY_YEAR_RE = re.compile(YEAR)
 _YEAR_RE = re.compile(rf"(?<![\w/.])({YEAR})([a-z])?(?![\w/])")
 # The author part of an author-date entry ends at its year: ', 2015,' '(2019).' ' 2019.'
 _AUTHOR_DATE_RE = re.compile(
@@ -368,8 +446,8 @@ def _lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
 
 def _is_entry_shaped(line: str) -> bool:
     """Strict shape of a reference line, for lists without a heading."""
-    if "|" in line or len(line) < 25 or len(line) > 2000:
-        return False
+    if "|" in line or len(line) < 25 or len(line) > 2000 or not _ANY_YEAR_RE.search(line):
+        return False  # both shapes below need a year
     marker = _MARKER_RE.match(line)
     body = line[marker.end() :] if marker else line
     if marker and _VANCOUVER_AUTHORS_RE.match(body) and _YEAR_RE.search(body):
@@ -486,6 +564,8 @@ _NARRATIVE_RE = re.compile(
     rf"(?<![\w'’]){_AUTHORS}(?:['’]s)?\s*\((?P<year>{YEAR})(?P<suffix>[a-z])?"
     rf"(?:,\s*{YEAR}[a-z]?)*{_LOCATOR}?\)"
 )
+_YEAR_PAREN_RE = re.compile(rf"\({YEAR}")
+_ET_AL_RE = re.compile(ET_AL)
 _WORD_BEFORE_RE = re.compile(r"([^\s]+)\s+$")
 _BARE_ET_AL_RE = re.compile(
     rf"(?<![\w'’])(?P<authors>{SURNAME}\s+{ET_AL}),?\s+(?P<year>{YEAR})(?P<suffix>[a-z])?(?!\w)"
@@ -516,13 +596,15 @@ def find_author_year(text: str, not_names: frozenset[str]) -> list[Found]:
     (``(Smith 2019; Lee et al., 2020a)``, one claim per item) author-date citations, and
     source-date ones (``(JAMA Internal Medicine, 2022)``)."""
     found: list[Found] = []
-    for match in _NARRATIVE_RE.finditer(text):
+    # Skip patterns whose anchor is absent: the name patterns cost a try at every word.
+    has_year_paren = _YEAR_PAREN_RE.search(text) is not None
+    for match in _NARRATIVE_RE.finditer(text) if has_year_paren else ():
         authors = match.group("authors")
         if _is_name(authors, not_names) and not _inside_title(text, match.start(), authors):
             found.append(_author_found(match, "author_year"))
     for match in _PAREN_RE.finditer(text):
         found.extend(_parenthetical(match, not_names))
-    for match in _BARE_ET_AL_RE.finditer(text):
+    for match in _BARE_ET_AL_RE.finditer(text) if _ET_AL_RE.search(text) else ():
         if _is_name(match.group("authors"), not_names):
             found.append(_author_found(match, "author_year"))
     return _first_wins(found)
@@ -623,16 +705,19 @@ def find_numeric(text: str, not_names: frozenset[str] = frozenset()) -> list[Fou
     """Bracketed reference numbers (``[3]``, ``[1, 4–6]``, ``Smith et al. [12]``) and unicode
     superscript markers after a word or punctuation (not after units: ``m²``)."""
     found: list[Found] = []
-    for match in _NAMED_NUMERIC_RE.finditer(text):
+    # A named marker holds a bare one; superscripts need a superscript digit.
+    has_marker = _NUMERIC_RE.search(text) is not None
+    for match in _NAMED_NUMERIC_RE.finditer(text) if has_marker else ():
         numbers = expand_numbers(match.group("numbers"))
         if numbers and _is_name(match.group("authors"), not_names):
             attrs = {"authors": parse_author_names(match.group("authors")), "numbers": numbers}
             found.append(Found(match.start(), match.end(), "numeric", attrs))
-    for match in _NUMERIC_RE.finditer(text):
+    for match in _NUMERIC_RE.finditer(text) if has_marker else ():
         numbers = expand_numbers(match.group("numbers"))
         if numbers:
             found.append(Found(match.start(), match.end(), "numeric", {"numbers": numbers}))
-    for match in SUPERSCRIPT_RE.finditer(text):
+    has_superscript = _SUPERSCRIPT_DIGIT_RE.search(text) is not None
+    for match in SUPERSCRIPT_RE.finditer(text) if has_superscript else ():
         if _UNIT_BEFORE_RE.search(text[max(0, match.start() - 12) : match.start()]):
             continue
         digits = match.group(1).translate(_SUPER_DIGIT).replace("⁻", "-").replace("˒", ",")
@@ -689,6 +774,8 @@ _ABBREVIATION_RE = re.compile(
     rf"\s*[\[(](?P<abbr>{ACRONYM})[\])]"
 )
 
+_BRACKETED_ACRONYM_RE = re.compile(rf"[\[(]{ACRONYM}[\])]")
+
 
 def find_abbreviations(text: str) -> dict[str, str]:
     """Organisation abbreviations defined in the text: 'World Health Organization [WHO]'.
@@ -696,6 +783,8 @@ def find_abbreviations(text: str) -> dict[str, str]:
     Kept only when the acronym's letters are the initials of the name's last words.
     """
     found: dict[str, str] = {}
+    if _BRACKETED_ACRONYM_RE.search(text) is None:
+        return found  # the name pattern costs a try at every capital; the acronym is rarer
     for match in _ABBREVIATION_RE.finditer(text):
         abbr = match.group("abbr")
         words = [w for w in match.group("name").split() if w[0].isupper()]
@@ -754,9 +843,10 @@ def _pick(candidates: list[Found], suffix: str | None) -> Found | None:
 def find_vague(text: str, lexicon: Lexicon) -> list[Found]:
     """Appeals to evidence with no source: the noun phrase and its verb, or a fixed phrase."""
     found = []
-    for match in lexicon.phrase_re.finditer(text):
+    lowered = text.lower()
+    for match in lexicon.phrase_scope.finditer(lexicon.phrase_re, text, lowered):
         found.append(_vague(match.start(), match.end(), definite=False))
-    for match in lexicon.vague_re.finditer(text):
+    for match in lexicon.vague_scope.finditer(lexicon.vague_re, text, lowered):
         det = (match.group("det") or "").casefold()
         if match.group("verb"):
             end = match.end()
@@ -891,7 +981,10 @@ def _names_a_work(
 def _sentence_starts(doc: Doc) -> list[int]:
     if not doc.has_annotation("SENT_START"):
         return [0]
-    return [sent.start_char for sent in doc.sents]
+    # Arrays instead of doc.sents, which builds a Span per sentence.
+    values = doc.to_array([SENT_START, IDX])
+    starts = values[1:, 1][values[1:, 0] == 1].tolist()
+    return [0, *starts]
 
 
 @Language.factory("claimscope_citations", assigns=["doc.spans"])
