@@ -9,15 +9,15 @@ flags of the links step.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc
 
 CUE_LABELS: tuple[str, ...] = (
     "hedge",
@@ -72,19 +72,64 @@ class CueMatcher:
         for label in labels:
             self.matcher.add(label, [make_doc(phrase) for phrase in lists[label]])
 
-    def __call__(self, doc: Doc) -> list[Cue]:
+    def __call__(self, doc: Doc) -> Cues:
         """All cues in ``doc``, in document order: the longest of overlapping cues of one label,
         overlaps across labels kept."""
-        by_label: dict[str, list[Span]] = {}
-        for span in self.matcher(doc, as_spans=True):
-            by_label.setdefault(span.label_, []).append(span)
-        cues = [
-            Cue(label, span.start, span.end, span.start_char, normalise(span.text))
-            for label, spans in by_label.items()
-            for span in filter_spans(spans)  # "clinically proven", not also "proven"
-        ]
+        # Plain (match_id, start, end) tuples: Span objects per match cost more than matching.
+        by_label: dict[int, list[tuple[int, int]]] = {}
+        for key, start, end in self.matcher(doc):
+            by_label.setdefault(key, []).append((start, end))
+        strings = doc.vocab.strings
+        cues = Cues(
+            _cue(doc, strings[key], start, end)
+            for key, ranges in by_label.items()
+            for start, end in longest_ranges(ranges)  # "clinically proven", not also "proven"
+        )
         cues.sort(key=lambda cue: (cue.start, -cue.end))
         return cues
+
+
+def _cue(doc: Doc, label: str, start: int, end: int) -> Cue:
+    # From the tokens, not doc[start:end].text: slicing a Doc costs more than the match.
+    # normalise() drops the last token's trailing whitespace, as Span.text does.
+    first = doc[start]
+    if end - start == 1:
+        return Cue(label, start, end, first.idx, normalise(first.text))
+    text = "".join([doc[i].text_with_ws for i in range(start, end)])
+    return Cue(label, start, end, first.idx, normalise(text))
+
+
+def longest_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """spacy.util.filter_spans on ``(start, end)`` token ranges, with the same tie-breaking:
+    the (first) longest of overlapping ranges wins; the result is sorted by start."""
+    ordered = sorted(ranges, key=lambda r: (r[1] - r[0], -r[0]), reverse=True)
+    kept: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for start, end in ordered:
+        # Like filter_spans, only the boundary tokens are checked against earlier picks.
+        if start not in seen and end - 1 not in seen:
+            kept.append((start, end))
+            seen.update(range(start, end))
+    kept.sort(key=lambda r: r[0])
+    return kept
+
+
+class Cues(list):  # type: ignore[type-arg]
+    """A document's cues (a list of Cue) with a per-label index by start character, so
+    ``cues_in`` bisects instead of scanning every cue for every claim or sentence."""
+
+    _index: dict[str, tuple[list[int], list[str]]] | None = None
+
+    def by_label(self, label: str) -> tuple[list[int], list[str]]:
+        """Start characters and texts of the ``label`` cues, in document order."""
+        if self._index is None:
+            index: dict[str, tuple[list[int], list[str]]] = {}
+            for cue in self:
+                starts, texts = index.setdefault(cue.label, ([], []))
+                starts.append(cue.start_char)
+                texts.append(cue.text)
+            self._index = index
+        return self._index.get(label, ([], []))
 
 
 def normalise(text: str) -> str:
@@ -95,6 +140,15 @@ def normalise(text: str) -> str:
 def cues_in(cues: list[Cue], label: str, start_char: int, end_char: int) -> list[str]:
     """Distinct texts of the ``label`` cues starting in ``[start_char, end_char)``, in order."""
     found: list[str] = []
+    if isinstance(cues, Cues):
+        # A label's cues never overlap (longest_ranges), so their start order is list order.
+        starts, texts = cues.by_label(label)
+        i = bisect_left(starts, start_char)
+        while i < len(starts) and starts[i] < end_char:
+            if texts[i] not in found:
+                found.append(texts[i])
+            i += 1
+        return found
     for cue in cues:
         if cue.label == label and start_char <= cue.start_char < end_char and cue.text not in found:
             found.append(cue.text)

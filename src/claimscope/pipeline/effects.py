@@ -30,15 +30,17 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
-from .cues import Cue, CueMatcher, cues_in, normalise
+from .cues import Cue, CueMatcher, cues_in, longest_ranges, normalise
 from .spans import add_claim, register_extensions
 
 _GLUE = frozenset({"-", "/", "+", "–", "‐"})
@@ -194,7 +196,8 @@ def is_adverb(word: str) -> bool:
 
 def is_content(word: str, words: WordLists) -> bool:
     """A word that can sit inside a noun phrase: has a letter or digit, not a function word."""
-    return any(c.isalnum() for c in word) and word not in words.stop
+    # The set test first and ``isalnum`` before the per-character scan: most words decide fast.
+    return word not in words.stop and (word.isalnum() or any(c.isalnum() for c in word))
 
 
 def _is_glue(doc: Doc, i: int) -> bool:
@@ -709,10 +712,13 @@ class EffectTagger:
 
     def match(self, doc: Doc) -> list[tuple[int, int, CueSpec]]:
         """The effect cues of ``doc``: longest, non-overlapping, in order."""
-        spans = filter_spans(self.cue_matcher(doc, as_spans=True))
-        found = [(span.start, span.end, self.lexicon.cues[span.label_]) for span in spans]
-        found.sort(key=lambda match: match[0])
-        return found
+        # (match_id, start, end) tuples, not Spans: a Span per match costs more than matching.
+        strings = doc.vocab.strings
+        labels = {(start, end): key for key, start, end in reversed(self.cue_matcher(doc))}
+        ranges = longest_ranges(labels)
+        return [
+            (start, end, self.lexicon.cues[strings[labels[start, end]]]) for start, end in ranges
+        ]
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
         """Read the effect around each cue and add it as a claim."""
@@ -758,8 +764,7 @@ class EffectTagger:
         pending = [e for e in effects if e.pronoun and e.resolved is None and e.intervention]
         if not pending:
             return  # most documents have no pronoun intervention: skip the matcher
-        spans = filter_spans(self.intervention_matcher(doc, as_spans=True))
-        mentions = [(span.start, span.end) for span in spans]
+        mentions = longest_ranges((start, end) for _, start, end in self.intervention_matcher(doc))
         mentions += [e.intervention for e in effects if e.intervention and not e.pronoun]
         mentions.sort()
         for effect in pending:
@@ -818,9 +823,19 @@ def _clause_start(doc: Doc, lo: int, start: int) -> int:
 
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of the sentences, as ``doc.sents`` gives them (without a Span each)."""
     if not doc.has_annotation("SENT_START"):
         return [(0, len(doc))]
-    return [(sent.start, sent.end) for sent in doc.sents]
+    if not len(doc):
+        return []  # as doc.sents gives it
+    return list(pairwise([*sentence_starts(doc), len(doc)]))
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """Indices of the tokens that start a sentence: 0 and every ``is_sent_start`` token, read
+    from one array (``doc.sents`` builds a Span per sentence)."""
+    flags = doc.to_array(SENT_START).astype("int64")
+    return [0, *(numpy.flatnonzero(flags[1:] == 1) + 1).tolist()]
 
 
 def same_paragraph(doc: Doc, start: int, end: int) -> bool:
