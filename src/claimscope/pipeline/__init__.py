@@ -10,7 +10,15 @@ import spacy
 from spacy.language import Language
 
 from . import citations, conditions, effects, links, sentences, statistics  # noqa: F401  (registers)
-from .spans import CLAIMS_KEY, claim_key, claim_range, claims_of, register_extensions
+from .spans import (
+    CLAIMS_KEY,
+    TEXT_KEY,
+    claim_key,
+    claim_range,
+    claims_of,
+    doc_text,
+    register_extensions,
+)
 
 # Order matters: citations first so statistics can skip the numbers inside them; effects after
 # conditions and statistics so they can use them; links last, over everything.
@@ -23,7 +31,15 @@ COMPONENTS: tuple[str, ...] = (
     "claimscope_links",
 )
 
-__all__ = ["CLAIMS_KEY", "COMPONENTS", "build_nlp", "claim_key", "claim_range", "claims_of"]
+__all__ = [
+    "CLAIMS_KEY",
+    "COMPONENTS",
+    "build_nlp",
+    "claim_key",
+    "claim_range",
+    "claims_of",
+    "doc_text",
+]
 
 
 def build_nlp(max_length: int = 2_000_000) -> Language:
@@ -31,6 +47,25 @@ def build_nlp(max_length: int = 2_000_000) -> Language:
     register_extensions()
     nlp = spacy.blank("en")
     nlp.max_length = max_length
+    nlp.tokenizer = TextKeepingTokenizer(nlp.tokenizer)
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp
+
+
+class TextKeepingTokenizer:
+    """spaCy's tokenizer, also keeping the input string in ``doc.user_data`` for doc_text().
+
+    Components read the text many times; Doc.text would rebuild it from tokens each time.
+    """
+
+    def __init__(self, tokenizer) -> None:  # type: ignore[no-untyped-def]
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str):  # type: ignore[no-untyped-def]
+        doc = self.tokenizer(text)
+        doc.user_data[TEXT_KEY] = text
+        return doc
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self.tokenizer, name)

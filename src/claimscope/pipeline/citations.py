@@ -37,7 +37,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .spans import add_claim, claim_key, register_extensions
+from .spans import add_claim, claim_key, doc_text, register_extensions
 
 LABEL = "citation"
 
@@ -880,7 +880,7 @@ class CitationTagger:
 
     def match(self, doc: Doc) -> Matches:
         """Reference entries, in-text citations with their resolution, and vague appeals."""
-        text = doc.text  # rebuilt on every access: read it once
+        text = doc_text(doc)
         entries, citations, vague = match_citations(text, self.lexicon, _sentence_starts(doc))
         resolved = resolve(citations, entries, find_abbreviations(text))
         return Matches(entries, citations, vague, resolved)

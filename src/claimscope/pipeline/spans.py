@@ -56,6 +56,20 @@ def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any])
     return group[-1]
 
 
+TEXT_KEY = "claimscope_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """The doc's text, cached: Doc.text joins every token again on each access.
+
+    build_nlp's tokenizer stores the input string up front, so this costs nothing there.
+    """
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
 def text_length(doc: Doc) -> int:
     """len(doc.text) without rebuilding the text (Doc.text joins every token on each call)."""
     return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
