@@ -16,20 +16,27 @@ Matching, in order of trust:
 The longest match wins; severity and course modifiers before it (``minor``, ``chronic``) join
 the span. Context guards (``data/conditions_guards.tsv``) drop everyday senses of words such
 as ``cold`` or ``stroke``.
+
+Speed: a doc is read once into :class:`Tokens` (plain lists from ``Doc.to_array``), because
+spaCy builds a Token object on every ``doc[i]`` and rebuilds ``Doc.text`` on every access.
+Whatever depends only on a token's lower-case form (may a term start here? is it an ``-itis``
+word?) is worked out once per distinct form and kept by its hash.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 
+from spacy.attrs import IDX, IS_SPACE, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from .spans import add_claim, register_extensions
 
@@ -40,6 +47,7 @@ _LEADING_WORD = re.compile(r"[^\W_]+")
 _SUFFIX_SINGULAR = (("itides", "itis"), ("algias", "algia"), ("opathies", "opathy"))
 _NO_PLURAL_ENDINGS = ("s", "x", "z", "ia", "ism", "ing", "ed", "al", "ic", "ous", "ness", "ity")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "your", "my", "our", "its"})
+_UNSEEN = object()  # a memo miss (None is a cached answer)
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,47 @@ class Vocabulary:
     heads: dict[str, str]
     of_heads: frozenset[str]
     modifiers: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A doc's token attributes as plain lists, read once (see the module docstring)."""
+
+    lower: list[int]  # LOWER hashes
+    orth: list[int]  # ORTH hashes
+    idx: list[int]
+    space: list[int]  # 1 when the token has trailing whitespace
+    sent_start: list[int]  # 1 where a sentence starts (as Token.is_sent_start)
+    is_space: list[int]
+    strings: StringStore
+
+    @classmethod
+    def of(cls, doc: Doc) -> Tokens:
+        columns = doc.to_array([LOWER, ORTH, IDX, SPACY, SENT_START, IS_SPACE]).T.tolist()
+        if not columns:  # an empty doc
+            columns = [[] for _ in range(6)]
+        return cls(*columns, strings=doc.vocab.strings)
+
+    def __len__(self) -> int:
+        return len(self.orth)
+
+    def word(self, i: int) -> str:
+        """token.lower_"""
+        return self.strings[self.lower[i]]
+
+    def text(self, i: int) -> str:
+        """token.text"""
+        return self.strings[self.orth[i]]
+
+    def end_char(self, i: int) -> int:
+        return self.idx[i] + len(self.text(i))
+
+    def span_text(self, start: int, end: int) -> str:
+        """doc[start:end].text, without building Doc.text."""
+        text = "".join(
+            [self.text(i) + " " if self.space[i] else self.text(i) for i in range(start, end)]
+        )
+        return text[:-1] if self.space[end - 1] else text
 
 
 # --- data loading --------------------------------------------------------------------------
@@ -198,51 +247,49 @@ def passes_guards(doc: Doc, start: int, end: int, guards: list[Guard]) -> bool:
     return True
 
 
-def suffix_matches(doc: Doc, stoplist: frozenset[str], known: dict[str, Condition]) -> list[Match]:
-    """Single words ending in -itis, -algia, -opathy: diseases and pains by their form."""
-    found = []
-    for token in doc:
-        word = token.lower_
-        match = _SUFFIX_WORD.match(word)
-        if not match or word in stoplist:
-            continue
-        normalized = singular(word)
-        category = "symptom" if "algia" in match.group(1) else "disease"
-        condition = known.get(normalized, Condition(normalized, None, category))
-        found.append(Match(token.i, token.i + 1, condition, rank=2))
-    return found
+def suffix_condition(
+    word: str, stoplist: frozenset[str], known: dict[str, Condition]
+) -> Condition | None:
+    """A single word ending in -itis, -algia, -opathy: a disease or pain by its form."""
+    match = _SUFFIX_WORD.match(word)
+    if not match or word in stoplist:
+        return None
+    normalized = singular(word)
+    category = "symptom" if "algia" in match.group(1) else "disease"
+    return known.get(normalized, Condition(normalized, None, category))
 
 
 def body_part_matches(
-    doc: Doc, parts: Iterable[tuple[int, int]], vocabulary: Vocabulary, known: dict[str, Condition]
+    tokens: Tokens,
+    parts: Iterable[tuple[int, int]],
+    vocabulary: Vocabulary,
+    known: dict[str, Condition],
 ) -> list[Match]:
     """``<body part> <head>`` and ``<of-head> of/to (the) <body part>`` conditions."""
     found = []
+    word = tokens.word
     for start, end in parts:
-        if end < len(doc) and doc[end].lower_ in vocabulary.heads:
-            found.append(_productive(doc, start, end + 1, vocabulary.heads[doc[end].lower_], known))
+        if end < len(tokens) and word(end) in vocabulary.heads:
+            category = vocabulary.heads[word(end)]
+            found.append(_productive(tokens, start, end + 1, category, known))
         head = start - 1
-        if head > 0 and doc[head].lower_ in _DETERMINERS:
+        if head > 0 and word(head) in _DETERMINERS:
             head -= 1
-        if (
-            head > 0
-            and doc[head].lower_ in ("of", "to")
-            and doc[head - 1].lower_ in vocabulary.of_heads
-        ):
-            category = vocabulary.heads[doc[head - 1].lower_]
-            found.append(_productive(doc, head - 1, end, category, known, head_first=True))
+        if head > 0 and word(head) in ("of", "to") and word(head - 1) in vocabulary.of_heads:
+            category = vocabulary.heads[word(head - 1)]
+            found.append(_productive(tokens, head - 1, end, category, known, head_first=True))
     return found
 
 
 def _productive(
-    doc: Doc,
+    tokens: Tokens,
     start: int,
     end: int,
     category: str,
     known: dict[str, Condition],
     head_first: bool = False,
 ) -> Match:
-    words = [token.lower_ for token in doc[start:end]]
+    words = [tokens.word(i) for i in range(start, end)]
     head = 0 if head_first else -1
     words[head] = singular(words[head])
     normalized = " ".join(words)
@@ -250,23 +297,40 @@ def _productive(
     return Match(start, end, condition, rank=1)
 
 
-def longest(doc: Doc, matches: list[Match]) -> list[Match]:
+def filter_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """spaCy's filter_spans on (start, end) pairs, without making Span objects.
+
+    Longest first (the earlier of two as long), skipping any that overlaps one already taken;
+    returned in document order.
+    """
+    taken: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for start, end in sorted(ranges, key=lambda r: (r[1] - r[0], -r[0]), reverse=True):
+        if start not in seen and end - 1 not in seen:
+            taken.append((start, end))
+            seen.update(range(start, end))
+    return sorted(taken)
+
+
+def longest(matches: list[Match]) -> list[Match]:
     """Longest non-overlapping matches (spaCy's filter_spans); the best rank wins a tie."""
     best: dict[tuple[int, int], Match] = {}
     for match in matches:
         key = (match.start, match.end)
         if key not in best or match.rank < best[key].rank:
             best[key] = match
-    spans = filter_spans([Span(doc, start, end) for start, end in sorted(best)])
-    return [best[(span.start, span.end)] for span in spans]
+    return [best[key] for key in filter_ranges(best)]
 
 
-def with_modifiers(doc: Doc, match: Match, modifiers: frozenset[str], floor: int) -> Match:
-    """Extend a match left over severity/course words (``minor bruising``), not past ``floor``."""
+def with_modifiers(tokens: Tokens, match: Match, modifiers: frozenset[int], floor: int) -> Match:
+    """Extend a match left over severity/course words (``minor bruising``), not past ``floor``.
+
+    ``modifiers`` holds the hashes of the modifier words (compared with the LOWER hashes).
+    """
     start = match.start
-    while start - 1 >= floor and doc[start - 1].lower_ in modifiers:
+    while start - 1 >= floor and tokens.lower[start - 1] in modifiers:
         start -= 1
-    return replace(match, start=start)
+    return match if start == match.start else replace(match, start=start)
 
 
 def find_abbreviation(long_form_candidate: Span, short_form: Span) -> tuple[Span, Span | None]:
@@ -302,24 +366,37 @@ def is_short_form(text: str) -> bool:
     return 2 <= len(text) <= 10 and any(ch.isalpha() for ch in text) and text[0].isalnum()
 
 
-def abbreviation_definitions(doc: Doc) -> Iterator[tuple[Span, Span]]:
+def abbreviation_definitions(doc: Doc, tokens: Tokens | None = None) -> Iterator[tuple[Span, Span]]:
     """(long form, short form) pairs written ``long form (SF)`` inside one sentence."""
-    for token in doc[1:-2]:
-        close = doc[token.i + 2]
-        if token.text != "(" or close.text != ")" or not is_short_form(doc[token.i + 1].text):
+    tokens = tokens or Tokens.of(doc)
+    orth = tokens.orth
+    open_, close = tokens.strings["("], tokens.strings[")"]
+    for i in _positions(orth, open_, 1, len(orth) - 2):
+        if orth[i + 2] != close or not is_short_form(tokens.text(i + 1)):
             continue
-        short = doc[token.i + 1 : token.i + 2]
+        short = doc[i + 1 : i + 2]
         size = min(len(short.text) + 5, len(short.text) * 2)
-        start = max(_sentence_start(doc, token.i), token.i - size)
-        if start >= token.i:
+        start = max(_sentence_start(tokens, i), i - size)
+        if start >= i:
             continue
-        _, long_form = find_abbreviation(doc[start : token.i], short)
+        _, long_form = find_abbreviation(doc[start:i], short)
         if long_form is not None:
             yield long_form, short
 
 
-def _sentence_start(doc: Doc, i: int) -> int:
-    while i > 0 and not doc[i].is_sent_start:
+def _positions(values: list[int], value: int, start: int, stop: int) -> Iterator[int]:
+    """Indexes in ``[start, stop)`` holding ``value`` (list.index: no Python loop per item)."""
+    i = start - 1
+    while True:
+        try:
+            i = values.index(value, i + 1, stop)
+        except ValueError:
+            return
+        yield i
+
+
+def _sentence_start(tokens: Tokens, i: int) -> int:
+    while i > 0 and tokens.sent_start[i] != 1:
         i -= 1
     return i
 
@@ -345,46 +422,69 @@ class ConditionTagger:
         self.body_matcher = _phrase_matcher(
             nlp, "LOWER", list(nlp.tokenizer.pipe(sorted(self.vocabulary.body_parts)))
         )
+        self.modifiers = frozenset(nlp.vocab.strings.add(m) for m in self.vocabulary.modifiers)
+        self._suffix: dict[int, Condition | None] = {}  # LOWER hash -> suffix_condition
 
     def __call__(self, doc: Doc) -> Doc:
-        self.set_annotations(doc, self.match(doc))
+        tokens = Tokens.of(doc)
+        self.set_annotations(doc, self.match(doc, tokens), tokens)
         return doc
 
-    def match(self, doc: Doc) -> list[Match]:
+    def match(self, doc: Doc, tokens: Tokens | None = None) -> list[Match]:
         """The condition mentions of a doc, longest first-come, modifiers included."""
-        defined = dict(abbreviation_definitions(doc))
+        tokens = tokens or Tokens.of(doc)
+        defined = dict(abbreviation_definitions(doc, tokens))
         definitions = {short.text: long for long, short in defined.items()}
-        matches = [*self.lexicon_matches(doc, definitions), *self.pattern_matches(doc)]
-        chosen = longest(doc, matches)
-        chosen = self.abbreviation_matches(doc, chosen, defined)
+        matches = [
+            *self.lexicon_matches(doc, tokens, definitions),
+            *self.pattern_matches(doc, tokens),
+        ]
+        chosen = longest(matches)
+        if defined:
+            chosen = self.abbreviation_matches(doc, tokens, chosen, defined)
         floors = [0, *(m.end for m in chosen)]
         return [
-            with_modifiers(doc, match, self.vocabulary.modifiers, floor)
+            with_modifiers(tokens, match, self.modifiers, floor)
             for match, floor in zip(chosen, floors, strict=False)
         ]
 
-    def lexicon_matches(self, doc: Doc, definitions: dict[str, Span]) -> list[Match]:
+    def lexicon_matches(
+        self, doc: Doc, tokens: Tokens, definitions: dict[str, Span]
+    ) -> list[Match]:
         found = []
-        for start, end, key in self.index.matches(doc):
-            if passes_guards(doc, start, end, self.guards.get(key, [])):
-                found.append(Match(start, end, self.index.terms[key], rank=0))
+        terms, guards = self.index.terms, self.guards
+        for start, end, key in self.index.matches(doc, tokens):
+            if key not in guards or passes_guards(doc, start, end, guards[key]):
+                found.append(Match(start, end, terms[key], rank=0))
         for _, start, end in self.exact_matcher(doc):
-            text = doc[start:end].text
+            text = tokens.span_text(start, end)
             if text in definitions:  # the text defines this acronym itself
                 continue
-            if passes_guards(doc, start, end, self.guards.get(text, [])):
+            if text not in guards or passes_guards(doc, start, end, guards[text]):
                 found.append(Match(start, end, self.exact[text], rank=0))
         return found
 
-    def pattern_matches(self, doc: Doc) -> list[Match]:
+    def pattern_matches(self, doc: Doc, tokens: Tokens) -> list[Match]:
         parts = [(start, end) for _, start, end in self.body_matcher(doc)]
         return [
-            *body_part_matches(doc, parts, self.vocabulary, self.index.terms),
-            *suffix_matches(doc, self.stoplist, self.index.terms),
+            *body_part_matches(tokens, parts, self.vocabulary, self.index.terms),
+            *self.suffix_matches(tokens),
         ]
 
+    def suffix_matches(self, tokens: Tokens) -> list[Match]:
+        """Words ending in -itis, -algia, -opathy (see suffix_condition), once per word form."""
+        memo, found = self._suffix, []
+        for i, key in enumerate(tokens.lower):
+            condition = memo.get(key, _UNSEEN)
+            if condition is _UNSEEN:
+                word = tokens.strings[key]
+                condition = memo[key] = suffix_condition(word, self.stoplist, self.index.terms)
+            if condition is not None:
+                found.append(Match(i, i + 1, condition, rank=2))
+        return found
+
     def abbreviation_matches(
-        self, doc: Doc, chosen: list[Match], defined: dict[Span, Span]
+        self, doc: Doc, tokens: Tokens, chosen: list[Match], defined: dict[Span, Span]
     ) -> list[Match]:
         """Tag short forms whose long form ends in a condition, from the definition on."""
         extra = []
@@ -394,16 +494,16 @@ class ConditionTagger:
                 continue
             named = replace(condition, abbreviation_of=long_form.text.lower())
             extra += [
-                Match(token.i, token.i + 1, named, rank=-1)
-                for token in doc[short.start :]
-                if token.text == short.text
+                Match(i, i + 1, named, rank=-1)
+                for i in _positions(tokens.orth, tokens.orth[short.start], short.start, len(doc))
             ]
-        return longest(doc, [*chosen, *extra]) if extra else chosen
+        return longest([*chosen, *extra]) if extra else chosen
 
-    def set_annotations(self, doc: Doc, matches: list[Match]) -> None:
+    def set_annotations(self, doc: Doc, matches: list[Match], tokens: Tokens | None = None) -> None:
+        tokens = tokens or Tokens.of(doc)
         for match in matches:
-            span = doc[match.start : match.end]
-            add_claim(doc, LABEL, span.start_char, span.end_char, match.condition.attributes())
+            start_char, end_char = tokens.idx[match.start], tokens.end_char(match.end - 1)
+            add_claim(doc, LABEL, start_char, end_char, match.condition.attributes())
 
 
 def leading_word(text: str) -> str:
@@ -425,11 +525,16 @@ class TermIndex:
     tokenized Doc per pattern, and making ~30k of them took 1.5-4 s at start-up; here a
     candidate is the doc text from one token's start to a later token's end, squashed, and
     looked up in a dict. Only tokens that begin like some term (same leading word) are tried,
-    and only up to that word's longest term. Stretches do not cross a sentence start.
+    and a stretch grows only while it is the beginning of some term (a binary search in the
+    sorted keys) and no longer than that word's longest term. Stretches do not cross a
+    sentence start.
     """
 
     terms: dict[str, Condition]
     longest: dict[str, int]  # leading word -> character length of its longest term
+    sorted_keys: list[str] = field(default_factory=list)
+    # LOWER hash -> longest.get(leading_word(lower form)); filled as word forms are met
+    limits: dict[int, int | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, lexicon: dict[str, Condition]) -> TermIndex:
@@ -438,24 +543,50 @@ class TermIndex:
         for key in terms:
             word = leading_word(key)
             longest[word] = max(longest.get(word, 0), len(key))
-        return cls(terms, longest)
+        return cls(terms, longest, sorted(terms))
 
-    def matches(self, doc: Doc) -> Iterator[tuple[int, int, str]]:
+    def is_prefix(self, text: str) -> bool:
+        """True when some term starts with ``text``."""
+        keys = self.sorted_keys
+        i = bisect_left(keys, text)
+        return i < len(keys) and keys[i].startswith(text)
+
+    def starts(self, tokens: Tokens) -> Iterator[tuple[int, int]]:
+        """(token index, longest term length) of the tokens where a term may start."""
+        limits, longest = self.limits, self.longest
+        for i, key in enumerate(tokens.lower):
+            limit = limits.get(key, _UNSEEN)
+            if limit is _UNSEEN:
+                limit = limits[key] = longest.get(leading_word(tokens.strings[key]))
+            if limit is not None:
+                yield i, limit
+
+    def matches(self, doc: Doc, tokens: Tokens | None = None) -> Iterator[tuple[int, int, str]]:
         """Every (start, end, key) where the tokens ``doc[start:end]`` spell a term."""
-        text = doc.text
-        for token in doc:
-            limit = self.longest.get(leading_word(token.lower_))
-            if limit is None:
-                continue
-            for end in range(token.i + 1, len(doc) + 1):
-                last = doc[end - 1]
-                if end - 1 > token.i and last.is_sent_start:
-                    break
-                key = squash(text[token.idx : last.idx + len(last.text)])
+        tokens = tokens or Tokens.of(doc)
+        text, space, sent_start, is_space = (
+            tokens.text,
+            tokens.space,
+            tokens.sent_start,
+            tokens.is_space,
+        )
+        terms = self.terms
+        for start, limit in self.starts(tokens):
+            stretch = text(start)  # doc.text[token.idx : last.idx + len(last.text)]
+            for last in range(start, len(space)):
+                if last > start:
+                    if sent_start[last] == 1:
+                        break
+                    stretch += " " + text(last) if space[last - 1] else text(last)
+                key = squash(stretch)
                 if len(key) > limit:
                     break
-                if key in self.terms and not last.is_space:
-                    yield token.i, end, key
+                if key in terms and not is_space[last]:
+                    yield start, last + 1, key
+                # Longer stretches only extend the key (lower() is per character, sigma
+                # aside: hence the ASCII test), so none can be a term if this is not a prefix.
+                if key.isascii() and not self.is_prefix(key):
+                    break
 
 
 def _phrase_matcher(nlp: Language, attr: str, patterns: list[Doc]) -> PhraseMatcher:
