@@ -31,8 +31,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
+from typing import NamedTuple
 
-from spacy.attrs import IDX, IS_SPACE, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.strings import StringStore
@@ -47,7 +48,7 @@ _LEADING_WORD = re.compile(r"[^\W_]+")
 _SUFFIX_SINGULAR = (("itides", "itis"), ("algias", "algia"), ("opathies", "opathy"))
 _NO_PLURAL_ENDINGS = ("s", "x", "z", "ia", "ism", "ing", "ed", "al", "ic", "ous", "ness", "ity")
 _DETERMINERS = frozenset({"the", "a", "an", "his", "her", "their", "your", "my", "our", "its"})
-_UNSEEN = object()  # a memo miss (None is a cached answer)
+_MEMO_SIZE = 200_000  # entries kept by a per-text memo before it starts afresh
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,11 @@ class Condition:
         }
 
 
-@dataclass(frozen=True)
-class Match:
-    """A candidate condition over tokens ``[start, end)``; lower rank wins a tie."""
+class Match(NamedTuple):
+    """A candidate condition over tokens ``[start, end)``; lower rank wins a tie.
+
+    A NamedTuple, not a dataclass: a doc makes dozens and a frozen dataclass is slow to build.
+    """
 
     start: int
     end: int
@@ -102,18 +105,14 @@ class Tokens:
 
     lower: list[int]  # LOWER hashes
     orth: list[int]  # ORTH hashes
-    idx: list[int]
     space: list[int]  # 1 when the token has trailing whitespace
     sent_start: list[int]  # 1 where a sentence starts (as Token.is_sent_start)
-    is_space: list[int]
     strings: StringStore
 
     @classmethod
     def of(cls, doc: Doc) -> Tokens:
-        columns = doc.to_array([LOWER, ORTH, IDX, SPACY, SENT_START, IS_SPACE]).T.tolist()
-        if not columns:  # an empty doc
-            columns = [[] for _ in range(6)]
-        return cls(*columns, strings=doc.vocab.strings)
+        array = doc.to_array([LOWER, ORTH, SPACY, SENT_START])
+        return cls(*(array[:, k].tolist() for k in range(4)), strings=doc.vocab.strings)
 
     def __len__(self) -> int:
         return len(self.orth)
@@ -125,9 +124,6 @@ class Tokens:
     def text(self, i: int) -> str:
         """token.text"""
         return self.strings[self.orth[i]]
-
-    def end_char(self, i: int) -> int:
-        return self.idx[i] + len(self.text(i))
 
     def span_text(self, start: int, end: int) -> str:
         """doc[start:end].text, without building Doc.text."""
@@ -182,6 +178,19 @@ def load_vocabulary(path: Path) -> Vocabulary:
         of_heads=frozenset(kinds.get("of_head", {})),
         modifiers=frozenset(kinds.get("modifier", {})),
     )
+
+
+class SeenForms:
+    """The word forms (LOWER hashes) already classified by a per-form memo."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+
+    def union_new(self, keys: Iterable[int]) -> set[int]:
+        """Mark ``keys`` seen; return those not seen before (set arithmetic, no Python loop)."""
+        new = set(keys).difference(self.seen)
+        self.seen |= new
+        return new
 
 
 # --- pure helpers --------------------------------------------------------------------------
@@ -330,7 +339,7 @@ def with_modifiers(tokens: Tokens, match: Match, modifiers: frozenset[int], floo
     start = match.start
     while start - 1 >= floor and tokens.lower[start - 1] in modifiers:
         start -= 1
-    return match if start == match.start else replace(match, start=start)
+    return match if start == match.start else match._replace(start=start)
 
 
 def find_abbreviation(long_form_candidate: Span, short_form: Span) -> tuple[Span, Span | None]:
@@ -423,7 +432,8 @@ class ConditionTagger:
             nlp, "LOWER", list(nlp.tokenizer.pipe(sorted(self.vocabulary.body_parts)))
         )
         self.modifiers = frozenset(nlp.vocab.strings.add(m) for m in self.vocabulary.modifiers)
-        self._suffix: dict[int, Condition | None] = {}  # LOWER hash -> suffix_condition
+        self._suffix: dict[int, Condition] = {}  # LOWER hash -> suffix_condition, when one
+        self._suffix_seen = SeenForms()
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = Tokens.of(doc)
@@ -473,15 +483,12 @@ class ConditionTagger:
 
     def suffix_matches(self, tokens: Tokens) -> list[Match]:
         """Words ending in -itis, -algia, -opathy (see suffix_condition), once per word form."""
-        memo, found = self._suffix, []
-        for i, key in enumerate(tokens.lower):
-            condition = memo.get(key, _UNSEEN)
-            if condition is _UNSEEN:
-                word = tokens.strings[key]
-                condition = memo[key] = suffix_condition(word, self.stoplist, self.index.terms)
+        lower, found = tokens.lower, self._suffix
+        for key in self._suffix_seen.union_new(lower):
+            condition = suffix_condition(tokens.strings[key], self.stoplist, self.index.terms)
             if condition is not None:
-                found.append(Match(i, i + 1, condition, rank=2))
-        return found
+                found[key] = condition
+        return [Match(i, i + 1, found[key], 2) for i, key in enumerate(lower) if key in found]
 
     def abbreviation_matches(
         self, doc: Doc, tokens: Tokens, chosen: list[Match], defined: dict[Span, Span]
@@ -500,10 +507,10 @@ class ConditionTagger:
         return longest([*chosen, *extra]) if extra else chosen
 
     def set_annotations(self, doc: Doc, matches: list[Match], tokens: Tokens | None = None) -> None:
-        tokens = tokens or Tokens.of(doc)
+        tokens = tokens or Tokens.of(doc)  # texts only: idx comes from the few Tokens needed
         for match in matches:
-            start_char, end_char = tokens.idx[match.start], tokens.end_char(match.end - 1)
-            add_claim(doc, LABEL, start_char, end_char, match.condition.attributes())
+            end_char = doc[match.end - 1].idx + len(tokens.text(match.end - 1))
+            add_claim(doc, LABEL, doc[match.start].idx, end_char, match.condition.attributes())
 
 
 def leading_word(text: str) -> str:
@@ -527,14 +534,19 @@ class TermIndex:
     looked up in a dict. Only tokens that begin like some term (same leading word) are tried,
     and a stretch grows only while it is the beginning of some term (a binary search in the
     sorted keys) and no longer than that word's longest term. Stretches do not cross a
-    sentence start.
+    sentence start. What a stretch of text gives is remembered (texts repeat across docs).
     """
 
     terms: dict[str, Condition]
     longest: dict[str, int]  # leading word -> character length of its longest term
     sorted_keys: list[str] = field(default_factory=list)
-    # LOWER hash -> longest.get(leading_word(lower form)); filled as word forms are met
-    limits: dict[int, int | None] = field(default_factory=dict, compare=False, repr=False)
+    # Memos, filled as docs are read: LOWER hash -> longest term for a form that may start
+    # one; stretch text -> (key, is a term, may grow into a term).
+    limits: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
+    seen: SeenForms = field(default_factory=SeenForms, compare=False, repr=False)
+    steps: dict[str, tuple[str, bool, bool]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(cls, lexicon: dict[str, Condition]) -> TermIndex:
@@ -551,42 +563,44 @@ class TermIndex:
         i = bisect_left(keys, text)
         return i < len(keys) and keys[i].startswith(text)
 
-    def starts(self, tokens: Tokens) -> Iterator[tuple[int, int]]:
+    def starts(self, tokens: Tokens) -> list[tuple[int, int]]:
         """(token index, longest term length) of the tokens where a term may start."""
-        limits, longest = self.limits, self.longest
-        for i, key in enumerate(tokens.lower):
-            limit = limits.get(key, _UNSEEN)
-            if limit is _UNSEEN:
-                limit = limits[key] = longest.get(leading_word(tokens.strings[key]))
+        limits, lower = self.limits, tokens.lower
+        for key in self.seen.union_new(lower):
+            limit = self.longest.get(leading_word(tokens.strings[key]))
             if limit is not None:
-                yield i, limit
+                limits[key] = limit
+        return [(i, limits[key]) for i, key in enumerate(lower) if key in limits]
+
+    def step(self, stretch: str) -> tuple[str, bool, bool]:
+        """(key, is a term, may grow into a term) for a stretch of doc text."""
+        found = self.steps.get(stretch)
+        if found is None:
+            if len(self.steps) > _MEMO_SIZE:
+                self.steps.clear()
+            key = squash(stretch)
+            # Longer stretches only extend the key (lower() is per character, sigma aside:
+            # hence the ASCII test), so none can be a term if this key starts none.
+            grows = not key.isascii() or self.is_prefix(key)
+            found = self.steps[stretch] = (key, key in self.terms, grows)
+        return found
 
     def matches(self, doc: Doc, tokens: Tokens | None = None) -> Iterator[tuple[int, int, str]]:
         """Every (start, end, key) where the tokens ``doc[start:end]`` spell a term."""
         tokens = tokens or Tokens.of(doc)
-        text, space, sent_start, is_space = (
-            tokens.text,
-            tokens.space,
-            tokens.sent_start,
-            tokens.is_space,
-        )
-        terms = self.terms
+        text, space, sent_start, size = tokens.text, tokens.space, tokens.sent_start, len(tokens)
         for start, limit in self.starts(tokens):
-            stretch = text(start)  # doc.text[token.idx : last.idx + len(last.text)]
-            for last in range(start, len(space)):
-                if last > start:
-                    if sent_start[last] == 1:
-                        break
-                    stretch += " " + text(last) if space[last - 1] else text(last)
-                key = squash(stretch)
+            last, stretch = start, text(start)  # doc.text[token.idx : last.idx + len(last)]
+            while True:
+                key, is_term, grows = self.step(stretch)
                 if len(key) > limit:
                     break
-                if key in terms and not is_space[last]:
+                if is_term and not doc[last].is_space:
                     yield start, last + 1, key
-                # Longer stretches only extend the key (lower() is per character, sigma
-                # aside: hence the ASCII test), so none can be a term if this is not a prefix.
-                if key.isascii() and not self.is_prefix(key):
+                last += 1
+                if not grows or last == size or sent_start[last] == 1:
                     break
+                stretch += " " + text(last) if space[last - 1] else text(last)
 
 
 def _phrase_matcher(nlp: Language, attr: str, patterns: list[Doc]) -> PhraseMatcher:
