@@ -85,3 +85,21 @@ def test_records_types_filter_drops_links_to_filtered_records(nlp):
     document = Document(id="d", path="d", text=doc.text)
     (only,) = doc_to_records(doc, document, types=["statistic"])
     assert only.links == []
+
+
+def test_records_claims_over_the_same_tokens_keep_their_own_attributes(nlp):
+    from claimscope.pipeline.spans import add_claim
+
+    doc = nlp.make_doc("Sciatica affects 40% of adults")
+    add_claim(doc, "statistic", 17, 30, {"kind": "percent", "value": 40, "unit": "%"})
+    add_claim(doc, "citation", 17, 30, {"kind": "vague", "traceable": False})
+    add_claim(doc, "statistic", 17, 29, {"kind": "percent", "value": 41, "unit": "%"})
+    document = Document(id="d", path="d", text=doc.text)
+    records = doc_to_records(doc, document)
+    assert [(r.type, r.text, r.start, r.end) for r in records] == [
+        ("statistic", "40% of adult", 17, 29),
+        ("statistic", "40% of adults", 17, 30),
+        ("citation", "40% of adults", 17, 30),
+    ]
+    assert [r.attributes.kind for r in records] == ["percent", "percent", "vague"]
+    assert records[0].attributes.value == 41

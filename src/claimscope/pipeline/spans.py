@@ -3,8 +3,8 @@
 Claims live in ``doc.spans["claims"]``, labelled with their type. A claim's exact character
 range may fall inside a token (``37`` of ``37%`` is fine, but ``GB`` of ``GB30`` is not), so
 the span covers the enclosing tokens and the exact range is kept in ``span._.claim_range``.
-The span id is derived from the exact range, which keeps the ``Span._`` values of two claims
-over the same tokens apart.
+The span id is derived from the exact range, and the ``Span._`` values are kept per label,
+token range and span id, so two claims over the same tokens never share them.
 """
 
 from __future__ import annotations
@@ -19,10 +19,32 @@ _EXTENSIONS = ("claim_range", "claim_attrs", "claim_links", "claim_flags")
 
 
 def register_extensions() -> None:
-    """Register the Span._ extensions claimscope components write, once per process."""
+    """Register the Span._ extensions claimscope components write, once per process.
+
+    spaCy keys a Span's extension values by its character range alone, so two claims over
+    the same tokens (a statistic and a condition, say) would share them. These extensions
+    keep their values per claim instead: by label, token range and span id.
+    """
     for name in _EXTENSIONS:
         if not Span.has_extension(name):
-            Span.set_extension(name, default=None)
+            getter, setter = _claim_accessors(name)
+            Span.set_extension(name, getter=getter, setter=setter)
+
+
+_STORE_KEY = "claimscope_claim_data"
+
+
+def _claim_accessors(name: str):  # type: ignore[no-untyped-def]
+    def getter(span: Span) -> Any:
+        store = span.doc.user_data.get(_STORE_KEY)
+        entry = store.get((span.label, span.start, span.end, span.id)) if store else None
+        return entry.get(name) if entry else None
+
+    def setter(span: Span, value: Any) -> None:
+        store = span.doc.user_data.setdefault(_STORE_KEY, {})
+        store.setdefault((span.label, span.start, span.end, span.id), {})[name] = value
+
+    return getter, setter
 
 
 def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any]) -> Span | None:
