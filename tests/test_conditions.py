@@ -14,6 +14,7 @@ from claimscope.pipeline.conditions import (
     Condition,
     Guard,
     TermIndex,
+    filter_ranges,
     find_abbreviation,
     inflections,
     is_case_sensitive,
@@ -473,3 +474,18 @@ def test_conditions_seed_phrases_are_whole_spans(seed_records, seed, phrase):
 def test_conditions_seed_non_conditions(seed_records, seed, phrase):
     texts = [r.text for r in seed_records[seed] if r.type == "condition"]
     assert not any(phrase in text for text in texts)
+
+
+@pytest.mark.parametrize(
+    "ranges",
+    [
+        [(0, 2), (1, 3), (2, 4)],
+        [(0, 1), (0, 3), (2, 5), (4, 5), (5, 6)],
+        [(3, 4), (1, 2), (1, 4), (0, 2)],
+        [(0, 2), (2, 4), (1, 3)],
+    ],
+)
+def test_conditions_filter_ranges_is_spacys_filter_spans(blank, ranges):
+    doc = blank("one two three four five six seven")
+    spans = spacy.util.filter_spans([doc[start:end] for start, end in ranges])
+    assert filter_ranges(ranges) == [(span.start, span.end) for span in spans]
