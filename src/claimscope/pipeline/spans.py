@@ -97,9 +97,19 @@ def text_length(doc: Doc) -> int:
     return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
 
 
+def claim_data(span: Span) -> dict[str, Any]:
+    """All claimscope values of a claim (claim_range, claim_attrs, …) in one cheap look-up.
+
+    Reading ``span._.x`` builds an Underscore object per access; hot loops use this instead.
+    """
+    store = span.doc.user_data.get(_STORE_KEY)
+    entry = store.get((span.label, span.start, span.end, span.id)) if store else None
+    return entry or {}
+
+
 def claim_range(span: Span) -> tuple[int, int]:
     """The exact character range of a claim span."""
-    return span._.claim_range or (span.start_char, span.end_char)
+    return claim_data(span).get("claim_range") or (span.start_char, span.end_char)
 
 
 def claim_key(span: Span) -> str:
@@ -110,7 +120,9 @@ def claim_key(span: Span) -> str:
 
 def claims_of(doc: Doc, label: str | None = None) -> list[Span]:
     """The claims of a doc (of one type, if given), in document order."""
-    spans = list(doc.spans.get(CLAIMS_KEY, []))
+    if CLAIMS_KEY not in doc.spans:
+        return []
+    spans = list(doc.spans[CLAIMS_KEY])
     if label is not None:
         spans = [s for s in spans if s.label_ == label]
     return sorted(spans, key=claim_range)
