@@ -157,8 +157,13 @@ def test_file_at_max_bytes_is_read(tmp_path):
             "text/html",
             ARTICLE.strip(),
         ),
+        (
+            b"\xef\xbb\xbf\n <html><body><span>%s</span></body></html>" % ARTICLE.strip().encode(),
+            "text/html",
+            ARTICLE.strip(),
+        ),
     ],
-    ids=["text", "bom-crlf", "html"],
+    ids=["text", "bom-crlf", "html", "bom-html"],
 )
 def test_dash_reads_stdin(monkeypatch, data, media_type, text):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))

@@ -198,7 +198,8 @@ def _load_stdin(max_bytes: int) -> Iterator[Document | LoadError]:
     if len(data) > max_bytes:
         yield LoadError(STDIN, f"input is over the size limit of {_size(max_bytes)}")
         return
-    media_type = "text/html" if data.lstrip()[:1] == b"<" else "text/plain"
+    head = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    media_type = "text/html" if head == b"<" else "text/plain"
     yield from documents_from_bytes(data, STDIN, media_type)
 
 
