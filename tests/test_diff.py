@@ -460,11 +460,6 @@ def test_diff_seed_whitespace_edits_change_nothing(run, tmp_path, seed_texts, se
     assert result.exit_code == 0
 
 
-@pytest.mark.xfail(
-    reason="components do not yet match claims across a line break inside them "
-    "('five to six\\nweeks', 'peripheral nerve\\ndamage'); the diff itself is whitespace-blind",
-    strict=False,
-)
 @pytest.mark.parametrize("seed", [SEED_000, SEED_004])
 def test_diff_seed_hard_wrap_changes_nothing(run, tmp_path, seed_texts, seed):
     text = seed_texts[seed]

@@ -72,7 +72,8 @@ def doc_to_records(
         return []
     spans.sort(key=lambda s: (*claim_range(s), _TYPE_ORDER.get(s.label_, 99)))
     ids = {claim_key(s): f"{document.id}#{_shifted_key(s, offset)}" for s in spans}
-    text = doc.text if text is None else text
+    if text is None:  # the original text: the doc holds it unwrapped (see build_nlp)
+        text = document.text if not offset else document.text[offset : offset + len(doc.text)]
     if index is None:
         index = TextIndex(document.text if offset else text)
     source = Source(

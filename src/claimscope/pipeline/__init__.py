@@ -10,6 +10,7 @@ import spacy
 from spacy.language import Language
 
 from . import citations, conditions, effects, links, sentences, statistics  # noqa: F401  (registers)
+from .sentences import unwrap_lines
 from .spans import (
     CLAIMS_KEY,
     TEXT_KEY,
@@ -54,8 +55,10 @@ def build_nlp(max_length: int = 2_000_000) -> Language:
 
 
 class TextKeepingTokenizer:
-    """spaCy's tokenizer, also keeping the input string in ``doc.user_data`` for doc_text().
+    """spaCy's tokenizer over the unwrapped text (sentences.unwrap_lines), kept for doc_text().
 
+    Hard-wrapped lines are joined with spaces of the same length, so components match across
+    a wrap and every offset still points into the original text, which records quote.
     Components read the text many times; Doc.text would rebuild it from tokens each time.
     """
 
@@ -63,8 +66,9 @@ class TextKeepingTokenizer:
         self.tokenizer = tokenizer
 
     def __call__(self, text: str):  # type: ignore[no-untyped-def]
-        doc = self.tokenizer(text)
-        doc.user_data[TEXT_KEY] = text
+        unwrapped = unwrap_lines(text)
+        doc = self.tokenizer(unwrapped)
+        doc.user_data[TEXT_KEY] = unwrapped
         return doc
 
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]

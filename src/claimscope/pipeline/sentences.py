@@ -10,6 +10,8 @@ or bullet ends a sentence, except after abbreviations such as ``et al.``.
 
 from __future__ import annotations
 
+import re
+
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
@@ -28,6 +30,43 @@ CONTINUATION_WORDS = frozenset(
         "but", "if", "its", "their", "his", "her", "this", "these", "into", "onto", "over",
     }
 )  # fmt: skip
+
+
+# A line break with text on both sides (not a blank line).
+_LINE_BREAK = re.compile(r"(?<=[^\s])[ \t]*(\r?\n)(?=[ \t]*[^\s])")
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def unwrap_lines(text: str) -> str:
+    """``text`` with hard-wrapped lines joined: each soft line break becomes spaces.
+
+    A single line break is soft when the line before does not end a sentence and the next
+    line starts with a lower-case letter, or when the line before ends on a function word
+    (``the``, ``of`` …). The result has the same length as ``text``, so every offset still
+    points into the original: the tokenizer sees ``five to six weeks`` where a file has
+    ``five to six\nweeks``, and rule components match across the wrap. Blank lines, headings,
+    bullets and table rows keep their line breaks.
+    """
+    if "\n" not in text:
+        return text
+    chars: list[str] | None = None
+    for match in _LINE_BREAK.finditer(text):
+        start, end = match.span(1)
+        if _is_soft_break(text, start, end):
+            chars = chars or list(text)
+            chars[start:end] = " " * (end - start)
+    return "".join(chars) if chars else text
+
+
+def _is_soft_break(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 40) : start].rstrip()
+    after = text[end : end + 40].lstrip()
+    if not before or not after or before[-1] in ".!?:;" or after[0] in BULLETS:
+        return False
+    if after[0].islower():
+        return True
+    word = _LAST_WORD.search(before)
+    return bool(word) and word.group(1).lower() in CONTINUATION_WORDS
 
 
 @Language.component("claimscope_sentences")
