@@ -756,10 +756,34 @@ def find_venues(text: str, lexicon: Lexicon) -> list[Found]:
 def _first_wins(found: list[Found]) -> list[Found]:
     """Drop every match that overlaps an earlier one in the list."""
     kept: list[Found] = []
+    occupied = Occupied()
     for item in found:
-        if not any(k.overlaps(item.start, item.end) for k in kept):
+        if not occupied.overlaps(item.start, item.end):
+            occupied.add(item.start, item.end)
             kept.append(item)
     return kept
+
+
+class Occupied:
+    """Disjoint character ranges taken so far, with overlap checks in O(log n).
+
+    Checking each new match against every kept one made dense texts quadratic.
+    """
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start)
+        if i and self.ends[i - 1] > start:
+            return True
+        return i < len(self.starts) and self.starts[i] < end
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_right(self.starts, start)
+        self.starts.insert(i, start)
+        self.ends.insert(i, end)
 
 
 # --- resolution ------------------------------------------------------------------------------
@@ -929,7 +953,9 @@ def match_citations(
 ) -> tuple[list[Found], list[Found], list[Found]]:
     """All citation matches of a text: (reference entries, in-text citations, vague appeals)."""
     entries = find_reference_entries(text, lexicon)
-    taken: list[Found] = list(entries)
+    taken = Occupied()
+    for entry in entries:
+        taken.add(entry.start, entry.end)
     citations: list[Found] = []
     for batch in (
         find_identifiers(text),
@@ -938,8 +964,8 @@ def match_citations(
         find_venues(text, lexicon),
     ):
         for item in batch:
-            if not any(t.overlaps(item.start, item.end) for t in taken):
-                taken.append(item)
+            if not taken.overlaps(item.start, item.end):
+                taken.add(item.start, item.end)
                 citations.append(item)
     citations.sort(key=lambda f: f.start)
     naming = [c.start for c in citations if c.kind in _NAMING_KINDS]
@@ -947,7 +973,7 @@ def match_citations(
     vague = [
         v
         for v in find_vague(text, lexicon)
-        if not any(t.overlaps(v.start, v.end) for t in taken)
+        if not taken.overlaps(v.start, v.end)
         and not _names_a_work(v, naming, sentence_starts or [0], paragraphs)
     ]
     for appeal in vague:
