@@ -508,3 +508,20 @@ def test_unwritable_output_is_one_line_and_exit_2_before_any_work(tmp_path, targ
     assert process.returncode == 2
     assert stderr.splitlines() == [f"claimscope: {tmp_path / target}: {reason}"]
     assert leftovers(tmp_path) == []
+
+
+def test_reliability_output_file_gets_the_usual_file_mode(tmp_path):
+    import os
+    import stat
+
+    from claimscope.output import atomic_write
+
+    target = tmp_path / "report.html"
+    umask = os.umask(0o022)
+    try:
+        with atomic_write(target) as stream:
+            stream.write("<p>ok</p>")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert target.read_text(encoding="utf-8") == "<p>ok</p>"

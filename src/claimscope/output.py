@@ -66,6 +66,8 @@ def atomic_write(target: Path) -> Iterator[TextIO]:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise OutputError(f"{target}: cannot write ({error.strerror or error})") from None
+    # mkstemp makes the file private (0600); give it the mode a plain open() would have.
+    os.chmod(temp_name, _default_mode())
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
@@ -79,3 +81,10 @@ def atomic_write(target: Path) -> Iterator[TextIO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
+
+
+def _default_mode() -> int:
+    """0666 less the process umask: the mode a newly created file normally gets."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
