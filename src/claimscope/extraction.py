@@ -10,9 +10,11 @@ processes and yields results in input order, identical to a single-process run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -29,10 +31,14 @@ BATCH_SIZE = 16
 # processing speed per character does not depend on chunk size (measured 20k-1M).
 CHUNK_CHARS = 100_000
 CHUNK_ENV = "CLAIMSCOPE_CHUNK_CHARS"
+# Documents processed per spaCy memory zone (strings and lexemes they add are then freed).
+ZONE_DOCUMENTS = 64
+ZONE_CHARS = 1_000_000
 # Work sent to one worker at a time: up to this many documents or characters.
 TASK_DOCUMENTS = 32
 TASK_CHARS = 400_000
 
+_warm_pipelines: weakref.WeakSet[Any] = weakref.WeakSet()
 _SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*\s+|\n")
 _WHITESPACE = re.compile(r"\s+")
 
@@ -142,13 +148,28 @@ def extract_documents(
     """Run the pipeline over documents, yielding each with its claim records, in order.
 
     Texts longer than ``chunk_chars`` (default: ``chunk_limit()``) are processed in chunks;
-    a citation and its reference entry in different chunks are then not resolved.
+    a citation and its reference entry in different chunks are then not resolved. Documents
+    go through in groups, each in a spaCy memory zone (see ``_memory_zone``).
     """
-    from .records import doc_to_records
-
     nlp = nlp or shared_nlp()
     types = list(types) if types else None
     limit = min(chunk_chars or chunk_limit(), nlp.max_length)
+    stream = iter(documents)
+    while group := _take(stream, ZONE_DOCUMENTS, ZONE_CHARS):
+        with _memory_zone(nlp):
+            results = list(_extract_group(nlp, group, types, limit, batch_size))
+        yield from results  # after the zone: no spaCy object outlives it
+
+
+def _extract_group(
+    nlp: Language,
+    documents: list[Document],
+    types: list[str] | None,
+    limit: int,
+    batch_size: int,
+) -> Iterator[tuple[Document, list[Any]]]:
+    from .records import doc_to_records
+
     records: list[Any] = []
     pieces = _pieces(documents, limit)
     for spacy_doc, (document, offset, last, index, text) in nlp.pipe(
@@ -159,6 +180,33 @@ def extract_documents(
         if last:
             yield document, records
             records = []
+
+
+def _take(stream: Iterator[Document], documents: int, chars: int) -> list[Document]:
+    """The next documents of ``stream``, up to ``documents`` of them or ``chars`` of text."""
+    group: list[Document] = []
+    size = 0
+    for document in stream:
+        group.append(document)
+        size += len(document.text)
+        if len(group) >= documents or size >= chars:
+            break
+    return group
+
+
+def _memory_zone(nlp: Language) -> contextlib.AbstractContextManager[Any]:
+    """A spaCy memory zone, so the strings and lexemes a group adds are freed after it.
+
+    Without it the vocabulary grows with every new number, name and claim offset, i.e. with
+    the corpus. A pipeline's first group runs outside a zone, so that whatever components
+    add lazily on first use (and the tokenizer cache, which zones do not fill) persists.
+    """
+    if nlp not in _warm_pipelines:
+        _warm_pipelines.add(nlp)
+        return contextlib.nullcontext()
+    if not hasattr(nlp, "memory_zone"):  # spaCy < 3.8
+        return contextlib.nullcontext()
+    return nlp.memory_zone()
 
 
 def extract_items(
@@ -176,22 +224,27 @@ def extract_items(
     if jobs > 1:
         yield from _extract_parallel(items, types, jobs, chunk_chars)
         return
-    pending: deque[LoadError] = deque()
+    # Each document carries the load errors met just before it, so that errors come out
+    # exactly where they were in the input, as with worker processes.
+    errors_before: deque[list[LoadError]] = deque()
+    errors: list[LoadError] = []
 
     def documents() -> Iterator[Document]:
+        nonlocal errors
         for item in items:
             if isinstance(item, LoadError):
-                pending.append(item)
+                errors.append(item)
             else:
+                errors_before.append(errors)
+                errors = []
                 yield item
 
-    # Errors are yielded as soon as the loader passes them, ahead of the next document.
     for document, records in extract_documents(documents(), types, chunk_chars=chunk_chars):
-        while pending:
-            yield pending.popleft(), None
+        for error in errors_before.popleft():
+            yield error, None
         yield document, records
-    while pending:
-        yield pending.popleft(), None
+    for error in errors:
+        yield error, None
 
 
 def extract_paths(
