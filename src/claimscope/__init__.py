@@ -52,6 +52,8 @@ __all__ = [
     "__version__",
     "build_nlp",
     "claim_json_schema",
+    "diff",
+    "diff_records",
     "extract",
     "extract_text",
     "iter_documents",
@@ -87,3 +89,22 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+def diff(old: str, new: str, include_unchanged: bool = False) -> Any:
+    """Compare the claims of two versions (files, folders or extract JSONL): a ClaimDiff.
+
+    For folders, a FolderDiff with one ClaimDiff per paired document. Inputs that could not
+    be read raise ``claimscope.diff.DiffInputError``.
+    """
+    from .diff import diff_paths
+
+    result, _skipped = diff_paths(old, new, include_unchanged=include_unchanged)
+    return result
+
+
+def diff_records(old: list[Any], new: list[Any]) -> Any:
+    """Compare two lists of claim records of one document: a ClaimDiff."""
+    from .diff import diff_records as _diff_records
+
+    return _diff_records(old, new)
