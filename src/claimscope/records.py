@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from .documents import Document
 from .models import CLAIM_TYPES, Source, parse_claim
-from .pipeline.spans import claim_key, claim_range, claims_of
+from .pipeline.spans import claim_data, claims_of
 
 QUOTE_CONTEXT = 32
 _TYPE_ORDER = {name: i for i, name in enumerate(CLAIM_TYPES)}
@@ -67,11 +67,21 @@ def doc_to_records(
     ``doc.text`` when the caller has it: spaCy rebuilds Doc.text from the tokens on each access.
     """
     wanted = set(types) if types else set(CLAIM_TYPES)
-    spans = [s for s in claims_of(doc) if s.label_ in wanted]
-    if not spans:
+    # One look-up per claim of its range and values (Span._ builds an object per access).
+    claims = []
+    for span in claims_of(doc):
+        label = span.label_
+        if label in wanted:
+            data = claim_data(span)
+            start, end = data.get("claim_range") or (span.start_char, span.end_char)
+            claims.append((start, end, _TYPE_ORDER.get(label, 99), label, span, data))
+    if not claims:
         return []
-    spans.sort(key=lambda s: (*claim_range(s), _TYPE_ORDER.get(s.label_, 99)))
-    ids = {claim_key(s): f"{document.id}#{_shifted_key(s, offset)}" for s in spans}
+    claims.sort(key=lambda claim: claim[:3])
+    ids = {
+        f"{label}@{start}-{end}": f"{document.id}#{label}@{start + offset}-{end + offset}"
+        for start, end, _, label, _, _ in claims
+    }
     if text is None:  # the original text: the doc holds it unwrapped (see build_nlp)
         text = document.text if not offset else document.text[offset : offset + len(doc.text)]
     if index is None:
@@ -84,41 +94,32 @@ def doc_to_records(
     )
     sentences = SentenceIndex(doc, text)
     return [
-        parse_claim(_record_dict(span, index, source, ids, offset, sentences)) for span in spans
+        parse_claim(_record_dict(claim, index, source, ids, offset, sentences)) for claim in claims
     ]
 
 
-def _shifted_key(span: Span, offset: int) -> str:
-    """The claim's key in the whole document: claim_key with offsets moved by ``offset``."""
-    if not offset:
-        return claim_key(span)
-    start, end = claim_range(span)
-    return f"{span.label_}@{start + offset}-{end + offset}"
-
-
 def _record_dict(
-    span: Span,
+    claim: tuple[int, int, int, str, Span, dict[str, Any]],
     index: TextIndex,
     source: Source,
     ids: dict[str, str],
-    offset: int = 0,
-    sentences: SentenceIndex | None = None,
+    offset: int,
+    sentences: SentenceIndex,
 ) -> dict:
+    local_start, local_end, _, label, span, data = claim
     text = index.text
-    start, end = claim_range(span)
-    start, end = start + offset, end + offset
+    start, end = local_start + offset, local_end + offset
     line, column = index.line_column(start)
-    attributes = dict(span._.claim_attrs or {})
+    attributes = dict(data.get("claim_attrs") or {})
     if attributes.get("resolved_to"):
         attributes["resolved_to"] = ids.get(attributes["resolved_to"])
     if offset:
         attributes = {name: _shift_text_spans(value, offset) for name, value in attributes.items()}
-    sentences = sentences or SentenceIndex(span.doc, span.doc.text)
     sentence = sentences.around(span.start_char, span.end_char)
     return {
-        "id": ids[claim_key(span)],
-        "fingerprint": fingerprint(span.label_, text[start:end]),
-        "type": span.label_,
+        "id": ids[f"{label}@{local_start}-{local_end}"],
+        "fingerprint": fingerprint(label, text[start:end]),
+        "type": label,
         "text": text[start:end],
         "start": start,
         "end": end,
@@ -130,8 +131,8 @@ def _record_dict(
         "suffix": text[end : end + QUOTE_CONTEXT],
         "sentence": {"start": sentence["start"] + offset, "end": sentence["end"] + offset},
         "source": source,
-        "links": [ids[key] for key in (span._.claim_links or []) if key in ids],
-        "flags": list(span._.claim_flags or []),
+        "links": [ids[key] for key in (data.get("claim_links") or []) if key in ids],
+        "flags": list(data.get("claim_flags") or []),
         "attributes": attributes,
     }
 
