@@ -11,13 +11,16 @@ from __future__ import annotations
 import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy
+from spacy.attrs import IDX, LOWER, SENT_START, SPACY
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+
+from .spans import doc_text
 
 CUE_LABELS: tuple[str, ...] = (
     "hedge",
@@ -31,9 +34,11 @@ CUE_LABELS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Cue:
-    """One cue found in a document: its list, token range and normalised text."""
+class Cue(NamedTuple):
+    """One cue found in a document: its list, token range and normalised text.
+
+    A NamedTuple, not a dataclass: a document has dozens and a dataclass is slow to build.
+    """
 
     label: str
     start: int  # token index
@@ -80,8 +85,9 @@ class CueMatcher:
         for key, start, end in self.matcher(doc):
             by_label.setdefault(key, []).append((start, end))
         strings = doc.vocab.strings
+        tokens = TokenView.of(doc)
         cues = Cues(
-            _cue(doc, strings[key], start, end)
+            _cue(tokens, strings[key], start, end)
             for key, ranges in by_label.items()
             for start, end in longest_ranges(ranges)  # "clinically proven", not also "proven"
         )
@@ -89,14 +95,9 @@ class CueMatcher:
         return cues
 
 
-def _cue(doc: Doc, label: str, start: int, end: int) -> Cue:
-    # From the tokens, not doc[start:end].text: slicing a Doc costs more than the match.
-    # normalise() drops the last token's trailing whitespace, as Span.text does.
-    first = doc[start]
-    if end - start == 1:
-        return Cue(label, start, end, first.idx, normalise(first.text))
-    text = "".join([doc[i].text_with_ws for i in range(start, end)])
-    return Cue(label, start, end, first.idx, normalise(text))
+def _cue(tokens: TokenView, label: str, start: int, end: int) -> Cue:
+    # From the token view, not doc[start:end].text: slicing a Doc costs more than the match.
+    return Cue(label, start, end, tokens.idx[start], normalise(tokens.span_text(start, end)))
 
 
 def longest_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -153,3 +154,85 @@ def cues_in(cues: list[Cue], label: str, start_char: int, end_char: int) -> list
         if cue.label == label and start_char <= cue.start_char < end_char and cue.text not in found:
             found.append(cue.text)
     return found
+
+
+# --- a shared per-document token view ----------------------------------------------------------
+
+_VIEW_KEY = "claimscope_token_view"
+_WORDS: dict[int, str] = {}  # LOWER hash -> string, for every vocabulary (a hash is its string's)
+_WORDS_SIZE = 500_000  # entries kept before the memo starts afresh
+
+
+class TokenView:
+    """A doc's token attributes as plain lists, read with one ``Doc.to_array`` call.
+
+    spaCy builds a Token object on every ``doc[i]`` and rebuilds ``Doc.text`` on every access;
+    the conditions, effects and cue components read tokens through this view instead. The
+    lists are kept in ``doc.user_data`` (a tuple of int lists), so the view is built once per
+    doc by whichever component needs it first. Texts come from the doc's text and ``idx``
+    (a token ends where the next starts, less its one trailing space), strings from the
+    vocabulary's StringStore once per distinct LOWER hash.
+    """
+
+    __slots__ = ("doc", "idx", "lower_hashes", "n", "sent_starts", "space", "strings", "text")
+
+    def __init__(self, doc: Doc, lists: tuple[list[int], list[int], list[int], list[int]]) -> None:
+        self.doc = doc
+        # sent_starts: indices of the tokens with is_sent_start True (0 only when set)
+        self.lower_hashes, self.space, self.idx, self.sent_starts = lists
+        self.n = len(self.idx)
+        self.text = doc_text(doc)
+        self.strings = doc.vocab.strings
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenView:
+        """The view of ``doc``, from its cached lists when a component made them before."""
+        lists = doc.user_data.get(_VIEW_KEY)
+        if lists is None or len(lists[0]) != len(doc):
+            array = doc.to_array([LOWER, SPACY, IDX, SENT_START])
+            lists = doc.user_data[_VIEW_KEY] = (
+                *(array[:, k].tolist() for k in range(3)),
+                numpy.flatnonzero(array[:, 3] == 1).tolist(),
+            )
+        return cls(doc, lists)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def lower(self, i: int) -> str:
+        """token.lower_"""
+        key = self.lower_hashes[i]
+        word = _WORDS.get(key)
+        if word is None:
+            if len(_WORDS) > _WORDS_SIZE:
+                _WORDS.clear()
+            word = _WORDS[key] = self.strings[key]
+        return word
+
+    def end_char(self, i: int) -> int:
+        """token.idx + len(token)"""
+        nxt = self.idx[i + 1] if i + 1 < self.n else len(self.text)
+        return nxt - self.space[i]
+
+    def token_text(self, i: int) -> str:
+        """token.text"""
+        return self.text[self.idx[i] : self.end_char(i)]
+
+    def span_text(self, start: int, end: int) -> str:
+        """doc[start:end].text (empty for an empty range)."""
+        if end <= start:
+            return ""
+        return self.text[self.idx[start] : self.end_char(end - 1)]
+
+    def is_space(self, i: int) -> bool:
+        """token.is_space"""
+        return self.lower(i).isspace()
+
+    def whitespace(self, i: int) -> bool:
+        """token.whitespace_ == " " """
+        return self.space[i] == 1
+
+
+def as_view(doc: Doc | TokenView) -> TokenView:
+    """``doc`` as a TokenView (functions that read tokens take either)."""
+    return doc if isinstance(doc, TokenView) else TokenView.of(doc)

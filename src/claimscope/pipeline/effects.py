@@ -33,14 +33,12 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
-import numpy
-from spacy.attrs import SENT_START
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .cues import Cue, CueMatcher, cues_in, longest_ranges, normalise
+from .cues import Cue, CueMatcher, TokenView, as_view, cues_in, longest_ranges, normalise
 from .spans import add_claim, register_extensions
 
 _GLUE = frozenset({"-", "/", "+", "–", "‐"})
@@ -174,17 +172,17 @@ class CueTokens:
 # --- token helpers ----------------------------------------------------------------------------
 
 
-def _prev(doc: Doc, i: int, lo: int) -> int | None:
+def _prev(doc: TokenView, i: int, lo: int) -> int | None:
     """Index of the nearest non-space token before ``i`` (not before ``lo``)."""
     i -= 1
-    while i >= lo and doc[i].is_space:
+    while i >= lo and doc.is_space(i):
         i -= 1
     return i if i >= lo else None
 
 
-def _next(doc: Doc, i: int, hi: int) -> int | None:
+def _next(doc: TokenView, i: int, hi: int) -> int | None:
     """Index of the nearest non-space token at or after ``i`` (before ``hi``)."""
-    while i < hi and doc[i].is_space:
+    while i < hi and doc.is_space(i):
         i += 1
     return i if i < hi else None
 
@@ -200,14 +198,13 @@ def is_content(word: str, words: WordLists) -> bool:
     return word not in words.stop and (word.isalnum() or any(c.isalnum() for c in word))
 
 
-def _is_glue(doc: Doc, i: int) -> bool:
+def _is_glue(doc: TokenView, i: int) -> bool:
     """A hyphen or slash glued to both neighbours ("electro-acupuncture", "GI/renal")."""
-    token = doc[i]
     return (
-        token.text in _GLUE
-        and token.whitespace_ == ""
+        doc.token_text(i) in _GLUE
+        and not doc.whitespace(i)
         and i > 0
-        and doc[i - 1].whitespace_ == ""
+        and not doc.whitespace(i - 1)
         and i + 1 < len(doc)
     )
 
@@ -215,45 +212,47 @@ def _is_glue(doc: Doc, i: int) -> bool:
 # --- gap: what may stand between the intervention and the cue ----------------------------------
 
 
-def frame_start(doc: Doc, noun: int, lo: int, words: WordLists) -> int | None:
+def frame_start(doc: Doc | TokenView, noun: int, lo: int, words: WordLists) -> int | None:
     """Start of ``<be> a|an|the <adjectives> <noun>`` ending at ``noun``, else None.
 
     Recognises evaluative frames such as ``is an efficient treatment`` and ``be a valuable
     method``, which bridge an intervention and the cue after the frame noun.
     """
+    doc = as_view(doc)
     i = _prev(doc, noun, lo)
     adjectives = 0
     while i is not None and adjectives < 4:
-        word = doc[i].lower_
+        word = doc.lower(i)
         if word in ("a", "an", "the"):
             break
         if not (is_content(word, words) or _is_glue(doc, i)):
             return None
         adjectives += 1
         i = _prev(doc, i, lo)
-    if i is None or doc[i].lower_ not in ("a", "an", "the"):
+    if i is None or doc.lower(i) not in ("a", "an", "the"):
         return None
     j = _prev(doc, i, lo)
-    while j is not None and is_adverb(doc[j].lower_):
+    while j is not None and is_adverb(doc.lower(j)):
         j = _prev(doc, j, lo)
-    if j is None or doc[j].lower_ not in words.be:
+    if j is None or doc.lower(j) not in words.be:
         return None
     return j
 
 
-def walk_gap(doc: Doc, cue: int, lo: int, words: WordLists) -> int:
+def walk_gap(doc: Doc | TokenView, cue: int, lo: int, words: WordLists) -> int:
     """First token of the gap before the cue at ``cue`` (``cue`` itself when there is none).
 
     The gap holds auxiliaries, modals, negators, hedges, -ly adverbs, evaluative frames
     (``is a valuable treatment for``) and a predicate list (``is invasive, can cause``).
     """
+    doc = as_view(doc)
     start = cue
     i = _prev(doc, cue, lo)
     while i is not None:
-        word = doc[i].lower_
+        word = doc.lower(i)
         if word in ("to", "for"):
             noun = _prev(doc, i, lo)
-            if noun is not None and doc[noun].lower_ in words.frame_nouns:
+            if noun is not None and doc.lower(noun) in words.frame_nouns:
                 begin = frame_start(doc, noun, lo, words)
                 if begin is not None:
                     start, i = begin, _prev(doc, begin, lo)
@@ -269,8 +268,8 @@ def walk_gap(doc: Doc, cue: int, lo: int, words: WordLists) -> int:
             be = _prev(doc, adjective, lo) if adjective is not None else None
             if (
                 be is not None
-                and doc[be].lower_ in words.be
-                and is_content(doc[adjective].lower_, words)
+                and doc.lower(be) in words.be
+                and is_content(doc.lower(adjective), words)
             ):
                 start, i = be, _prev(doc, be, lo)
                 continue
@@ -278,8 +277,8 @@ def walk_gap(doc: Doc, cue: int, lo: int, words: WordLists) -> int:
     return start
 
 
-def _gap_words(doc: Doc, start: int, cue: int) -> list[str]:
-    return [doc[i].lower_ for i in range(start, cue) if not doc[i].is_space]
+def _gap_words(doc: TokenView, start: int, cue: int) -> list[str]:
+    return [doc.lower(i) for i in range(start, cue) if not doc.is_space(i)]
 
 
 def licensed(spec: CueSpec, gap: list[str], words: WordLists) -> bool:
@@ -306,22 +305,23 @@ def licensed(spec: CueSpec, gap: list[str], words: WordLists) -> bool:
 # --- noun phrases ------------------------------------------------------------------------------
 
 
-def left_np(doc: Doc, end: int, lo: int, words: WordLists) -> tuple[int, int] | None:
+def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[int, int] | None:
     """The noun phrase ending just before token ``end``: ``[start, end)`` token range, or None.
 
     Function words bound it; a determiner ends it unless a preposition attaches a further
     phrase (``Application before the development of painful symptoms``). A lone pronoun
     (``it``) is a phrase too.
     """
+    doc = as_view(doc)
     i = _prev(doc, end, lo)
     if i is None:
         return None
-    if doc[i].lower_ in words.pronouns:
+    if doc.lower(i) in words.pronouns:
         # "it"/"this" may be resolved later; "that" (relative) or "they" cannot be.
-        return (i, i + 1) if doc[i].lower_ in words.resolvable_pronouns else None
+        return (i, i + 1) if doc.lower(i) in words.resolvable_pronouns else None
     start: int | None = None
     while i is not None:
-        word = doc[i].lower_
+        word = doc.lower(i)
         head = start is None
         in_phrase = is_content(word, words) and _content_in_subject(word, head, words)
         if in_phrase or (start is not None and _is_glue(doc, i)):
@@ -329,9 +329,9 @@ def left_np(doc: Doc, end: int, lo: int, words: WordLists) -> tuple[int, int] | 
         elif start is not None and word in words.determiners:
             start = i
             attach = _prev(doc, i, lo)
-            if attach is not None and doc[attach].lower_ in _INTENSIFIERS:
+            if attach is not None and doc.lower(attach) in _INTENSIFIERS:
                 start, attach = attach, _prev(doc, attach, lo)  # "Too much screen time"
-            if attach is None or doc[attach].lower_ not in words.joiners_left:
+            if attach is None or doc.lower(attach) not in words.joiners_left:
                 break
             if not _content_before(doc, attach, lo, words):
                 break
@@ -352,20 +352,20 @@ def _content_in_subject(word: str, head: bool, words: WordLists) -> bool:
     return head or not word.endswith("ing") or word in words.ing_nouns
 
 
-def _content_before(doc: Doc, i: int, lo: int, words: WordLists) -> bool:
+def _content_before(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
     before = _prev(doc, i, lo)
-    return before is not None and is_content(doc[before].lower_, words)
+    return before is not None and is_content(doc.lower(before), words)
 
 
-def _end_of(doc: Doc, start: int, end: int) -> int:
+def _end_of(doc: TokenView, start: int, end: int) -> int:
     """``end`` pulled back over trailing spaces."""
-    while end > start and doc[end - 1].is_space:
+    while end > start and doc.is_space(end - 1):
         end -= 1
     return end
 
 
 def right_np(
-    doc: Doc, start: int, hi: int, words: WordLists, cue_tokens: CueTokens | None = None
+    doc: Doc | TokenView, start: int, hi: int, words: WordLists, cue_tokens: CueTokens | None = None
 ) -> tuple[int, int] | None:
     """The noun phrase starting at token ``start`` (after quotes and determiners), or None.
 
@@ -373,16 +373,17 @@ def right_np(
     cue, and an effect cue ends the phrase once it has a content word, as does a participle
     that opens a modifier (``following``, ``including``).
     """
+    doc = as_view(doc)
     stops = cue_tokens.finite if cue_tokens else frozenset()
     cue_starts = cue_tokens.starts if cue_tokens else frozenset()
     i = _next(doc, start, hi)
-    while i is not None and doc[i].text in _OPENERS:
+    while i is not None and doc.token_text(i) in _OPENERS:
         i = _next(doc, i + 1, hi)
     if i is None:
         return None
     first, last = i, None
     while i is not None:
-        word = doc[i].lower_
+        word = doc.lower(i)
         if last is not None and i in stops:
             break
         if is_content(word, words):
@@ -395,7 +396,7 @@ def right_np(
             after = _next(doc, i + 1, hi)
             if after is None or after in stops or after in cue_starts:
                 break
-            nxt = doc[after].lower_
+            nxt = doc.lower(after)
             if not (is_content(nxt, words) or nxt in words.determiners):
                 break
         else:
@@ -404,16 +405,16 @@ def right_np(
     return None if last is None else (first, last + 1)
 
 
-def _inside_phrase(doc: Doc, i: int, first: int, last: int | None, words: WordLists) -> bool:
+def _inside_phrase(doc: TokenView, i: int, first: int, last: int | None, words: WordLists) -> bool:
     """A leading determiner, one after ``of``/``and``, or a glued hyphen."""
-    if doc[i].lower_ in words.determiners and (last is None or _after_joiner(doc, i, first, words)):
+    if doc.lower(i) in words.determiners and (last is None or _after_joiner(doc, i, first, words)):
         return True
     return last is not None and _is_glue(doc, i)
 
 
-def _after_joiner(doc: Doc, i: int, lo: int, words: WordLists) -> bool:
+def _after_joiner(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
     before = _prev(doc, i, lo)
-    return before is not None and doc[before].lower_ in words.joiners_right | {"and", "or"}
+    return before is not None and doc.lower(before) in words.joiners_right | {"and", "or"}
 
 
 # --- one effect ---------------------------------------------------------------------------------
@@ -437,7 +438,7 @@ class Effect:
 
 
 def read_effect(
-    doc: Doc,
+    doc: TokenView,
     cue: tuple[int, int],
     spec: CueSpec,
     sentence: tuple[int, int],
@@ -458,7 +459,7 @@ def read_effect(
     gap = _gap_words(doc, gap_start, cue_start)
     negation = negation_cue(doc, gap_start, cue_start, words)
     if spec.kind == "no_effect":
-        negation = normalise(doc[cue_start:cue_end].text)
+        negation = normalise(doc.span_text(cue_start, cue_end))
     passive = _passive(doc, spec, gap, cue_end, hi, words)
     if passive is not None:
         return _passive_effect(doc, passive, cue, spec, gap_start, sentence, words, negation)
@@ -476,25 +477,25 @@ def read_effect(
     return _complete(doc, effect, hi, words, cue_tokens)
 
 
-def _plural_subject(doc: Doc, spec: CueSpec, gap: list[str], part: tuple[int, int]) -> bool:
+def _plural_subject(doc: TokenView, spec: CueSpec, gap: list[str], part: tuple[int, int]) -> bool:
     """``Probiotics boost …``: a bare base form agrees with a plural subject."""
-    head = doc[part[1] - 1].lower_
+    head = doc.lower(part[1] - 1)
     return spec.form == "base" and not gap and head.endswith("s") and not head.endswith("ss")
 
 
 def _passive(
-    doc: Doc, spec: CueSpec, gap: list[str], cue_end: int, hi: int, words: WordLists
+    doc: TokenView, spec: CueSpec, gap: list[str], cue_end: int, hi: int, words: WordLists
 ) -> int | None:
     """Token after ``by`` when the cue is a passive participle (``was reduced by``)."""
     core = [w for w in gap if not is_adverb(w) and w not in words.negators]
     if spec.form != "ed" or not core or core[-1] not in words.be:
         return None
     by = _next(doc, cue_end, hi)
-    return by + 1 if by is not None and doc[by].lower_ == "by" else None
+    return by + 1 if by is not None and doc.lower(by) == "by" else None
 
 
 def _passive_effect(
-    doc: Doc,
+    doc: TokenView,
     after_by: int,
     cue: tuple[int, int],
     spec: CueSpec,
@@ -517,7 +518,7 @@ def _passive_effect(
 
 
 def _coordinated(
-    doc: Doc,
+    doc: TokenView,
     cue: tuple[int, int],
     spec: CueSpec,
     gap_start: int,
@@ -531,7 +532,7 @@ def _coordinated(
         return None
     if spec.kind not in ("causal", "association"):
         return None
-    between = [doc[i].lower_ for i in range(previous.end, gap_start) if not doc[i].is_space]
+    between = [doc.lower(i) for i in range(previous.end, gap_start) if not doc.is_space(i)]
     joiners = [w for w in between if w not in (",",) and not is_adverb(w)]
     if not joiners or any(w not in ("and", "or", "nor") for w in joiners):
         return None
@@ -545,7 +546,7 @@ def _coordinated(
 
 
 def _complete(
-    doc: Doc, effect: Effect, hi: int, words: WordLists, cue_tokens: CueTokens
+    doc: TokenView, effect: Effect, hi: int, words: WordLists, cue_tokens: CueTokens
 ) -> Effect | None:
     """Find the outcome (and comparator) after the cue; None when a needed part is missing."""
     spec = effect.spec
@@ -571,15 +572,17 @@ def _complete(
     return effect
 
 
-def _trailing_comparator(doc: Doc, after: int, hi: int, words: WordLists) -> tuple[int, int] | None:
+def _trailing_comparator(
+    doc: TokenView, after: int, hi: int, words: WordLists
+) -> tuple[int, int] | None:
     """``… reduced pain compared with usual care``: the comparator after an outcome."""
     i = _next(doc, after, hi)
     if i is None:
         return None
-    word = doc[i].lower_
+    word = doc.lower(i)
     if word in ("compared", "relative"):
         prep = _next(doc, i + 1, hi)
-        if prep is None or doc[prep].lower_ not in ("with", "to"):
+        if prep is None or doc.lower(prep) not in ("with", "to"):
             return None
         return right_np(doc, prep + 1, hi, words)
     if word in ("versus", "vs", "vs."):
@@ -588,54 +591,57 @@ def _trailing_comparator(doc: Doc, after: int, hi: int, words: WordLists) -> tup
 
 
 def _compare_outcome(
-    doc: Doc, after: int, hi: int, words: WordLists, cue_tokens: CueTokens
+    doc: TokenView, after: int, hi: int, words: WordLists, cue_tokens: CueTokens
 ) -> tuple[int, int] | None:
     """``… more effective than placebo in reducing pain``: the outcome after a comparison."""
     prep = _next(doc, after, hi)
-    if prep is None or doc[prep].lower_ not in ("in", "at", "for"):
+    if prep is None or doc.lower(prep) not in ("in", "at", "for"):
         return None
     start = prep + 1
     verb = _next(doc, start, hi)
-    if verb is not None and verb in cue_tokens.finite and doc[verb].lower_.endswith("ing"):
+    if verb is not None and verb in cue_tokens.finite and doc.lower(verb).endswith("ing"):
         start = verb + 1
     return right_np(doc, start, hi, words, cue_tokens)
 
 
-def negation_cue(doc: Doc, start: int, cue: int, words: WordLists) -> str | None:
+def negation_cue(doc: Doc | TokenView, start: int, cue: int, words: WordLists) -> str | None:
     """The negation in the gap ``[start, cue)``: ``did not``, ``failed to``, ``never``…"""
+    doc = as_view(doc)
     for i in range(start, cue):
-        word = doc[i].lower_
+        word = doc.lower(i)
         if word in words.negation_heads:
             to = _next(doc, i + 1, cue)
-            end = to + 1 if to is not None and doc[to].lower_ == "to" else i + 1
-            return normalise(doc[i:end].text)
+            end = to + 1 if to is not None and doc.lower(to) == "to" else i + 1
+            return normalise(doc.span_text(i, end))
         if word in words.negators and word != "longer":
             first = i
             aux = _prev(doc, i, start)
-            if aux is not None and (doc[aux].lower_ in words.aux or doc[aux].lower_ in words.be):
+            if aux is not None and (doc.lower(aux) in words.aux or doc.lower(aux) in words.be):
                 first = aux
             if word == "no":
                 longer = _next(doc, i + 1, cue)
-                if longer is not None and doc[longer].lower_ == "longer":
-                    return normalise(doc[first : longer + 1].text)
-            return normalise(doc[first : i + 1].text)
+                if longer is not None and doc.lower(longer) == "longer":
+                    return normalise(doc.span_text(first, longer + 1))
+            return normalise(doc.span_text(first, i + 1))
     return None
 
 
-def _is_pronoun(doc: Doc, part: tuple[int, int], words: WordLists) -> bool:
-    tokens = [doc[i].lower_ for i in range(*part) if not doc[i].is_space]
+def _is_pronoun(doc: TokenView, part: tuple[int, int], words: WordLists) -> bool:
+    tokens = [doc.lower(i) for i in range(*part) if not doc.is_space(i)]
     if len(tokens) == 1:
         return tokens[0] in words.resolvable_pronouns
     return len(tokens) == 2 and tokens[0] in ("this", "that") and tokens[1] in words.generic_nouns
 
 
-def _plausible_intervention(doc: Doc, part: tuple[int, int], lo: int, words: WordLists) -> bool:
+def _plausible_intervention(
+    doc: TokenView, part: tuple[int, int], lo: int, words: WordLists
+) -> bool:
     """Not a study or a person (``Researchers``, ``we``), not inside ``if``/``whether``."""
-    head = doc[part[1] - 1].lower_
+    head = doc.lower(part[1] - 1)
     if head in words.not_interventions:
         return False
     before = _prev(doc, part[0], lo)
-    return before is None or doc[before].lower_ not in words.blockers
+    return before is None or doc.lower(before) not in words.blockers
 
 
 # --- attributes -------------------------------------------------------------------------------
@@ -650,13 +656,14 @@ def strength_of(spec: CueSpec, negated: bool, hedges: list[str]) -> str:
     return "conditional" if hedges else "causal"
 
 
-def direction_of(spec: CueSpec, doc: Doc, outcome: tuple[int, int] | None) -> str:
+def direction_of(spec: CueSpec, doc: Doc | TokenView, outcome: tuple[int, int] | None) -> str:
     """The cue's direction; an association takes it from the outcome (``higher risk``)."""
+    doc = as_view(doc)
     if spec.kind != "association" or outcome is None:
         return spec.direction
-    first = doc[outcome[0]].lower_
+    first = doc.lower(outcome[0])
     if first in ("a", "an", "the") and outcome[1] - outcome[0] > 1:
-        first = doc[outcome[0] + 1].lower_  # "a lower risk of …"
+        first = doc.lower(outcome[0] + 1)  # "a lower risk of …"
     for words, direction in (
         (_DECREASE_WORDS, "decrease"),
         (_IMPROVE_WORDS, "improve"),
@@ -677,12 +684,12 @@ def population_of(cues: list[Cue], start_char: int, end_char: int) -> str | None
     return None
 
 
-def _char_span(doc: Doc, part: tuple[int, int] | None) -> dict[str, Any] | None:
+def _char_span(doc: TokenView, part: tuple[int, int] | None) -> dict[str, Any] | None:
     if part is None:
         return None
     # The shape of spans.text_span, from the tokens: Doc.text is rebuilt on every access.
-    span = doc[part[0] : part[1]]
-    return {"text": span.text, "start": span.start_char, "end": span.end_char}
+    start, end = doc.idx[part[0]], doc.end_char(part[1] - 1)
+    return {"text": doc.text[start:end], "start": start, "end": end}
 
 
 # --- the component ------------------------------------------------------------------------------
@@ -722,7 +729,8 @@ class EffectTagger:
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
         """Read the effect around each cue and add it as a claim."""
-        sentences = _sentences(doc)
+        tokens = TokenView.of(doc)  # every token read below goes through the shared view
+        sentences = _sentences(doc, tokens)
         cues = self.cues(doc)
         cue_tokens = CueTokens(
             finite=frozenset(s for s, _, spec in matches if spec.form not in ("base", "frame")),
@@ -740,10 +748,10 @@ class EffectTagger:
             sentence = sentences[index]
             if previous is not None and previous.start < sentence[0]:
                 previous = None
-            if spec.form == "frame" and _next(doc, end, sentence[1]) in ing_cues:
+            if spec.form == "frame" and _next(tokens, end, sentence[1]) in ing_cues:
                 continue  # "a treatment for accelerating …": the verb carries the effect
             effect = read_effect(
-                doc, (start, end), spec, sentence, self.words, cue_tokens, previous
+                tokens, (start, end), spec, sentence, self.words, cue_tokens, previous
             )
             if effect is None:
                 continue
@@ -754,12 +762,12 @@ class EffectTagger:
             effects.append((effect, index))
             previous = effect
             taken_until = effect.end
-        self._resolve(doc, [e for e, _ in effects])
-        descriptions = _study_descriptions(sentences, doc, cues)
+        self._resolve(doc, tokens, [e for e, _ in effects])
+        descriptions = _study_descriptions(sentences, tokens, cues)
         for effect, index in effects:
-            self._add(doc, effect, sentences, index, cues, descriptions)
+            self._add(doc, tokens, effect, sentences, index, cues, descriptions)
 
-    def _resolve(self, doc: Doc, effects: list[Effect]) -> None:
+    def _resolve(self, doc: Doc, tokens: TokenView, effects: list[Effect]) -> None:
         """Point pronoun interventions at the latest intervention mention of their paragraph."""
         pending = [e for e in effects if e.pronoun and e.resolved is None and e.intervention]
         if not pending:
@@ -770,12 +778,13 @@ class EffectTagger:
         for effect in pending:
             pronoun = effect.intervention[0]
             earlier = [m for m in mentions if m[1] <= pronoun]
-            if earlier and same_paragraph(doc, max(earlier)[1], pronoun):
+            if earlier and same_paragraph(tokens, max(earlier)[1], pronoun):
                 effect.resolved = max(earlier)
 
     def _add(
         self,
         doc: Doc,
+        tokens: TokenView,
         effect: Effect,
         sentences: list[tuple[int, int]],
         index: int,
@@ -785,13 +794,11 @@ class EffectTagger:
         part = effect.intervention
         if effect.pronoun and effect.resolved is None and part and part[1] - part[0] == 1:
             return  # an unresolved "it" is as likely a disease as a treatment
-        span_start = doc[effect.start].idx
-        last = doc[effect.end - 1]
-        span_end = last.idx + len(last)
-        clause = doc[_clause_start(doc, effect.clause_start, effect.start)].idx
-        sent_start = doc[sentences[index][0]].idx
-        sent_last = doc[sentences[index][1] - 1]
-        sent_end = sent_last.idx + len(sent_last)
+        span_start = tokens.idx[effect.start]
+        span_end = tokens.end_char(effect.end - 1)
+        clause = tokens.idx[_clause_start(tokens, effect.clause_start, effect.start)]
+        sent_start = tokens.idx[sentences[index][0]]
+        sent_end = tokens.end_char(sentences[index][1] - 1)
         hedges = cues_in(cues, "hedge", max(clause, sent_start), span_end)
         boosters = cues_in(cues, "booster", max(clause, sent_start), span_end)
         negated = effect.negation_cue is not None
@@ -799,11 +806,11 @@ class EffectTagger:
             descriptions, index, cues, sent_start, sent_end
         )
         attrs = {
-            "intervention": _char_span(doc, effect.intervention),
-            "intervention_resolved": _char_span(doc, effect.resolved),
-            "outcome": _char_span(doc, effect.outcome),
-            "comparator": _char_span(doc, effect.comparator),
-            "direction": direction_of(effect.spec, doc, effect.outcome),
+            "intervention": _char_span(tokens, effect.intervention),
+            "intervention_resolved": _char_span(tokens, effect.resolved),
+            "outcome": _char_span(tokens, effect.outcome),
+            "comparator": _char_span(tokens, effect.comparator),
+            "direction": direction_of(effect.spec, tokens, effect.outcome),
             "negated": negated,
             "negation_cue": effect.negation_cue,
             "strength": strength_of(effect.spec, negated, hedges),
@@ -814,42 +821,47 @@ class EffectTagger:
         add_claim(doc, "effect", span_start, span_end, attrs)
 
 
-def _clause_start(doc: Doc, lo: int, start: int) -> int:
+def _clause_start(doc: TokenView, lo: int, start: int) -> int:
     """After the last clause punctuation before token ``start``: the scope of its hedges."""
     for i in range(start - 1, lo - 1, -1):
-        if doc[i].text in _CLAUSE_PUNCT:
+        if doc.token_text(i) in _CLAUSE_PUNCT:
             return i + 1
     return lo
 
 
-def _sentences(doc: Doc) -> list[tuple[int, int]]:
+def _sentences(doc: Doc, tokens: TokenView) -> list[tuple[int, int]]:
     """Token ranges of the sentences, as ``doc.sents`` gives them (without a Span each)."""
     if not doc.has_annotation("SENT_START"):
         return [(0, len(doc))]
     if not len(doc):
         return []  # as doc.sents gives it
-    return list(pairwise([*sentence_starts(doc), len(doc)]))
+    return list(pairwise([*sentence_starts(tokens), len(doc)]))
 
 
-def sentence_starts(doc: Doc) -> list[int]:
-    """Indices of the tokens that start a sentence: 0 and every ``is_sent_start`` token, read
-    from one array (``doc.sents`` builds a Span per sentence)."""
-    flags = doc.to_array(SENT_START).astype("int64")
-    return [0, *(numpy.flatnonzero(flags[1:] == 1) + 1).tolist()]
+def sentence_starts(doc: Doc | TokenView) -> list[int]:
+    """Indices of the tokens that start a sentence: 0 and every ``is_sent_start`` token, from
+    the token view (``doc.sents`` builds a Span per sentence)."""
+    return [0, *(i for i in as_view(doc).sent_starts if i > 0)]
 
 
-def same_paragraph(doc: Doc, start: int, end: int) -> bool:
+def same_paragraph(doc: TokenView, start: int, end: int) -> bool:
     """No blank line between tokens ``start`` and ``end`` (a blank line ends a paragraph)."""
-    return not any(doc[i].is_space and doc[i].text.count("\n") >= 2 for i in range(start, end))
+    return not any(
+        doc.is_space(i) and doc.token_text(i).count("\n") >= 2 for i in range(start, end)
+    )
 
 
 def _study_descriptions(
-    sentences: list[tuple[int, int]], doc: Doc, cues: list[Cue]
+    sentences: list[tuple[int, int]], doc: TokenView, cues: list[Cue]
 ) -> list[tuple[int, str]]:
     """Sentences that describe a study and its subjects: (sentence index, population)."""
+    # Only sentences holding a study cue can describe a study: find them from the cues.
+    first_tokens = [start for start, _ in sentences]
+    indices = sorted({bisect_right(first_tokens, c.start) - 1 for c in cues if c.label == "study"})
     out = []
-    for index, (start, end) in enumerate(sentences):
-        start_char, end_char = doc[start].idx, doc[end - 1].idx + len(doc[end - 1])
+    for index in indices:
+        start, end = sentences[index]
+        start_char, end_char = doc.idx[start], doc.end_char(end - 1)
         if cues_in(cues, "study", start_char, end_char):
             population = population_of(cues, start_char, end_char)
             if population is not None:
