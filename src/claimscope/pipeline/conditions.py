@@ -26,20 +26,21 @@ word?) is worked out once per distinct form and kept by its hash.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
 
-from spacy.attrs import LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
+from .cues import TokenView
 from .spans import add_claim, register_extensions
+
+Tokens = TokenView  # the shared per-doc token view (see cues.TokenView)
 
 LABEL = "condition"
 DATA = files("claimscope") / "data"
@@ -97,40 +98,6 @@ class Vocabulary:
     heads: dict[str, str]
     of_heads: frozenset[str]
     modifiers: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Tokens:
-    """A doc's token attributes as plain lists, read once (see the module docstring)."""
-
-    lower: list[int]  # LOWER hashes
-    orth: list[int]  # ORTH hashes
-    space: list[int]  # 1 when the token has trailing whitespace
-    sent_start: list[int]  # 1 where a sentence starts (as Token.is_sent_start)
-    strings: StringStore
-
-    @classmethod
-    def of(cls, doc: Doc) -> Tokens:
-        array = doc.to_array([LOWER, ORTH, SPACY, SENT_START])
-        return cls(*(array[:, k].tolist() for k in range(4)), strings=doc.vocab.strings)
-
-    def __len__(self) -> int:
-        return len(self.orth)
-
-    def word(self, i: int) -> str:
-        """token.lower_"""
-        return self.strings[self.lower[i]]
-
-    def text(self, i: int) -> str:
-        """token.text"""
-        return self.strings[self.orth[i]]
-
-    def span_text(self, start: int, end: int) -> str:
-        """doc[start:end].text, without building Doc.text."""
-        text = "".join(
-            [self.text(i) + " " if self.space[i] else self.text(i) for i in range(start, end)]
-        )
-        return text[:-1] if self.space[end - 1] else text
 
 
 # --- data loading --------------------------------------------------------------------------
@@ -276,7 +243,7 @@ def body_part_matches(
 ) -> list[Match]:
     """``<body part> <head>`` and ``<of-head> of/to (the) <body part>`` conditions."""
     found = []
-    word = tokens.word
+    word = tokens.lower
     for start, end in parts:
         if end < len(tokens) and word(end) in vocabulary.heads:
             category = vocabulary.heads[word(end)]
@@ -298,7 +265,7 @@ def _productive(
     known: dict[str, Condition],
     head_first: bool = False,
 ) -> Match:
-    words = [tokens.word(i) for i in range(start, end)]
+    words = [tokens.lower(i) for i in range(start, end)]
     head = 0 if head_first else -1
     words[head] = singular(words[head])
     normalized = " ".join(words)
@@ -337,7 +304,7 @@ def with_modifiers(tokens: Tokens, match: Match, modifiers: frozenset[int], floo
     ``modifiers`` holds the hashes of the modifier words (compared with the LOWER hashes).
     """
     start = match.start
-    while start - 1 >= floor and tokens.lower[start - 1] in modifiers:
+    while start - 1 >= floor and tokens.lower_hashes[start - 1] in modifiers:
         start -= 1
     return match if start == match.start else match._replace(start=start)
 
@@ -378,10 +345,10 @@ def is_short_form(text: str) -> bool:
 def abbreviation_definitions(doc: Doc, tokens: Tokens | None = None) -> Iterator[tuple[Span, Span]]:
     """(long form, short form) pairs written ``long form (SF)`` inside one sentence."""
     tokens = tokens or Tokens.of(doc)
-    orth = tokens.orth
+    lower = tokens.lower_hashes  # the LOWER of a bracket is its ORTH
     open_, close = tokens.strings["("], tokens.strings[")"]
-    for i in _positions(orth, open_, 1, len(orth) - 2):
-        if orth[i + 2] != close or not is_short_form(tokens.text(i + 1)):
+    for i in _positions(lower, open_, 1, len(lower) - 2):
+        if lower[i + 2] != close or not is_short_form(tokens.token_text(i + 1)):
             continue
         short = doc[i + 1 : i + 2]
         size = min(len(short.text) + 5, len(short.text) * 2)
@@ -405,9 +372,9 @@ def _positions(values: list[int], value: int, start: int, stop: int) -> Iterator
 
 
 def _sentence_start(tokens: Tokens, i: int) -> int:
-    while i > 0 and tokens.sent_start[i] != 1:
-        i -= 1
-    return i
+    """The nearest sentence start at or before token ``i`` (0 when none)."""
+    k = bisect_right(tokens.sent_starts, i) - 1
+    return tokens.sent_starts[k] if k >= 0 else 0
 
 
 # --- the component -------------------------------------------------------------------------
@@ -483,7 +450,7 @@ class ConditionTagger:
 
     def suffix_matches(self, tokens: Tokens) -> list[Match]:
         """Words ending in -itis, -algia, -opathy (see suffix_condition), once per word form."""
-        lower, found = tokens.lower, self._suffix
+        lower, found = tokens.lower_hashes, self._suffix
         for key in self._suffix_seen.union_new(lower):
             condition = suffix_condition(tokens.strings[key], self.stoplist, self.index.terms)
             if condition is not None:
@@ -500,17 +467,21 @@ class ConditionTagger:
             if condition is None:
                 continue
             named = replace(condition, abbreviation_of=long_form.text.lower())
+            # Same ORTH as the short form: same LOWER, then the same text.
+            text, lower = tokens.token_text(short.start), tokens.lower_hashes
             extra += [
                 Match(i, i + 1, named, rank=-1)
-                for i in _positions(tokens.orth, tokens.orth[short.start], short.start, len(doc))
+                for i in _positions(lower, lower[short.start], short.start, len(doc))
+                if tokens.token_text(i) == text
             ]
         return longest([*chosen, *extra]) if extra else chosen
 
     def set_annotations(self, doc: Doc, matches: list[Match], tokens: Tokens | None = None) -> None:
-        tokens = tokens or Tokens.of(doc)  # texts only: idx comes from the few Tokens needed
+        tokens = tokens or Tokens.of(doc)
+        idx, end_char = tokens.idx, tokens.end_char
         for match in matches:
-            end_char = doc[match.end - 1].idx + len(tokens.text(match.end - 1))
-            add_claim(doc, LABEL, doc[match.start].idx, end_char, match.condition.attributes())
+            start, end = idx[match.start], end_char(match.end - 1)
+            add_claim(doc, LABEL, start, end, match.condition.attributes())
 
 
 def leading_word(text: str) -> str:
@@ -565,7 +536,7 @@ class TermIndex:
 
     def starts(self, tokens: Tokens) -> list[tuple[int, int]]:
         """(token index, longest term length) of the tokens where a term may start."""
-        limits, lower = self.limits, tokens.lower
+        limits, lower = self.limits, tokens.lower_hashes
         for key in self.seen.union_new(lower):
             limit = self.longest.get(leading_word(tokens.strings[key]))
             if limit is not None:
@@ -588,17 +559,18 @@ class TermIndex:
     def matches(self, doc: Doc, tokens: Tokens | None = None) -> Iterator[tuple[int, int, str]]:
         """Every (start, end, key) where the tokens ``doc[start:end]`` spell a term."""
         tokens = tokens or Tokens.of(doc)
-        text, space, sent_start, size = tokens.text, tokens.space, tokens.sent_start, len(tokens)
+        text, space, size = tokens.token_text, tokens.space, len(tokens)
+        sent_start = set(tokens.sent_starts)
         for start, limit in self.starts(tokens):
             last, stretch = start, text(start)  # doc.text[token.idx : last.idx + len(last)]
             while True:
                 key, is_term, grows = self.step(stretch)
                 if len(key) > limit:
                     break
-                if is_term and not doc[last].is_space:
+                if is_term and not tokens.is_space(last):
                     yield start, last + 1, key
                 last += 1
-                if not grows or last == size or sent_start[last] == 1:
+                if not grows or last == size or last in sent_start:
                     break
                 stretch += " " + text(last) if space[last - 1] else text(last)
 
