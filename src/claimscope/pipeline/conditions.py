@@ -559,10 +559,11 @@ class TermIndex:
     def matches(self, doc: Doc, tokens: Tokens | None = None) -> Iterator[tuple[int, int, str]]:
         """Every (start, end, key) where the tokens ``doc[start:end]`` spell a term."""
         tokens = tokens or Tokens.of(doc)
-        text, space, size = tokens.token_text, tokens.space, len(tokens)
+        text, idx, end_char, size = tokens.text, tokens.idx, tokens.end_char, len(tokens)
         sent_start = set(tokens.sent_starts)
         for start, limit in self.starts(tokens):
-            last, stretch = start, text(start)  # doc.text[token.idx : last.idx + len(last)]
+            last, first_char = start, idx[start]
+            stretch = text[first_char : end_char(start)]  # doc.text[token.idx : last end]
             while True:
                 key, is_term, grows = self.step(stretch)
                 if len(key) > limit:
@@ -572,7 +573,7 @@ class TermIndex:
                 last += 1
                 if not grows or last == size or last in sent_start:
                     break
-                stretch += " " + text(last) if space[last - 1] else text(last)
+                stretch = text[first_char : end_char(last)]
 
 
 def _phrase_matcher(nlp: Language, attr: str, patterns: list[Doc]) -> PhraseMatcher:
