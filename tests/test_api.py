@@ -17,11 +17,17 @@ def test_api_extract_text_returns_typed_records():
     assert (effect.attributes.strength, effect.attributes.hedges) == ("conditional", ["may"])
 
 
+def test_api_diff_module_is_not_shadowed():
+    import claimscope.diff
+
+    assert callable(claimscope.diff.align)
+
+
 def test_api_diff_reports_a_softened_claim_and_a_changed_number(tmp_path):
     old, new = tmp_path / "old.txt", tmp_path / "new.txt"
     old.write_text("Acupuncture reduces pain in 40% of adults.", encoding="utf-8")
     new.write_text("Acupuncture may reduce pain in 45% of adults.", encoding="utf-8")
-    result = claimscope.diff(str(old), str(new))
+    result = claimscope.diff_paths(str(old), str(new))
     assert (result.summary.changed, result.summary.added, result.summary.removed) == (2, 0, 0)
     fields = {change.type: change.fields for change in result.changes}
     assert fields["effect"]["strength"].old == "causal"

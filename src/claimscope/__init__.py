@@ -52,7 +52,7 @@ __all__ = [
     "__version__",
     "build_nlp",
     "claim_json_schema",
-    "diff",
+    "diff_paths",
     "diff_records",
     "extract",
     "extract_text",
@@ -91,15 +91,16 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-def diff(old: str, new: str, include_unchanged: bool = False) -> Any:
+def diff_paths(old: str, new: str, include_unchanged: bool = False) -> Any:
     """Compare the claims of two versions (files, folders or extract JSONL): a ClaimDiff.
 
     For folders, a FolderDiff with one ClaimDiff per paired document. Inputs that could not
-    be read raise ``claimscope.diff.DiffInputError``.
+    be read raise ``claimscope.diff.DiffInputError``. (The module ``claimscope.diff`` holds
+    the alignment itself; a function of the same name would shadow it.)
     """
-    from .diff import diff_paths
+    from .diff import diff_paths as _diff_paths
 
-    result, _skipped = diff_paths(old, new, include_unchanged=include_unchanged)
+    result, _skipped = _diff_paths(old, new, include_unchanged=include_unchanged)
     return result
 
 
