@@ -780,3 +780,26 @@ def test_scoped_vague_matches_equal_whole_text_matches(text):
     ):
         scoped = [m.span() for m in scope.finditer(pattern, text, lowered)]
         assert scoped == [m.span() for m in pattern.finditer(text)]
+
+
+_VAGUE_ALPHABET = [
+    "studies", "Study", "research", "RCTs", "clinical", "trials", "the", "A", "new", "many",
+    "have", "consistently", "shown", "show", "however", "in", "fact", "it", "is", "widely",
+    "believed", "according", "to", "experts", "evidence-based", "peer-reviewed", "data",
+    " ", "  ", ", ", ".", "\n", "(", ")", "-", "ſ", "2019", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_VAGUE_ALPHABET), max_size=40))
+def test_word_scoped_vague_matches_equal_whole_text_matches(pieces):
+    """The word chains around key nouns hold every match the whole-text scan finds."""
+    text = "".join(p if p in " ,.\n()-" or p.startswith(" ") else f"{p} " for p in pieces)
+    lexicon = citation_module.load_lexicon()
+    lowered = text.lower()
+    for scope, pattern in (
+        (lexicon.vague_scope, lexicon.vague_re),
+        (lexicon.phrase_scope, lexicon.phrase_re),
+    ):
+        scoped = [m.span() for m in scope.finditer(pattern, text, lowered)]
+        assert scoped == [m.span() for m in pattern.finditer(text)]
