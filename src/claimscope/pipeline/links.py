@@ -16,17 +16,16 @@ The flags never change a span. Cue lists come from ``data/cue_lists.json`` (see 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import defaultdict
 from itertools import pairwise
 from typing import Any, NamedTuple
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .cues import Cue, CueMatcher, cues_in
-from .spans import CLAIMS_KEY, register_extensions, text_length
+from .spans import claim_entries, register_extensions, text_length, token_offsets
 
 LINKED_TYPES = frozenset({"effect", "statistic"})
 TARGET_TYPES = frozenset({"citation", "statistic", "condition"})
@@ -41,26 +40,23 @@ def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
         return []  # as doc.sents gives it
     # One array read instead of a Span per sentence (doc.sents): starts are token 0 and every
     # is_sent_start token; a sentence ends at its last token's end, as Span.end_char does.
-    values = doc.to_array([SENT_START, IDX, LENGTH]).astype("int64")
-    starts = [0, *(numpy.flatnonzero(values[1:, 0] == 1) + 1).tolist()]
-    idx, ends = values[:, 1].tolist(), (values[:, 1] + values[:, 2]).tolist()
-    return [(idx[start], ends[end - 1]) for start, end in pairwise([*starts, len(doc)])]
+    firsts = [0, *(numpy.flatnonzero(doc.to_array(SENT_START)[1:] == 1) + 1).tolist()]
+    starts, ends = token_offsets(doc)
+    return [(starts[first], ends[last - 1]) for first, last in pairwise([*firsts, len(doc)])]
 
 
 class ClaimView(NamedTuple):
-    """One claim read once: ``Span._`` access hashes into doc.user_data on every read."""
+    """One claim read once, with its store entry (``spans.claim_entries``) to write back to."""
 
-    span: Span
     label: str
     start: int
     end: int
     attrs: dict[str, Any]
+    entry: dict[str, Any]
 
     @classmethod
-    def of(cls, span: Span) -> ClaimView:
-        underscore = span._
-        start, end = underscore.claim_range or (span.start_char, span.end_char)
-        return cls(span, span.label_, start, end, underscore.claim_attrs or {})
+    def of(cls, label: str, start: int, end: int, entry: dict[str, Any]) -> ClaimView:
+        return cls(label, start, end, entry.get("claim_attrs") or {}, entry)
 
     @property
     def key(self) -> str:
@@ -69,10 +65,14 @@ class ClaimView(NamedTuple):
 
 
 def group_by_sentence(claims: list[ClaimView], starts: list[int]) -> dict[int, list[ClaimView]]:
-    """Claims keyed by the index of the sentence their start falls in."""
-    groups: dict[int, list[ClaimView]] = defaultdict(list)
+    """Claims (in document order) keyed by the index of the sentence their start falls in."""
+    groups: dict[int, list[ClaimView]] = {}
+    index, following = -1, -1  # the current sentence, and where the next one starts
     for claim in claims:
-        groups[bisect_right(starts, claim.start) - 1].append(claim)
+        if claim.start >= following:
+            index = bisect_right(starts, claim.start) - 1
+            following = starts[index + 1] if index + 1 < len(starts) else 1 << 62
+        groups.setdefault(index, []).append(claim)
     return groups
 
 
@@ -141,37 +141,38 @@ class LinkTagger:
         self.cues = CueMatcher(nlp.make_doc, labels=("anecdote", "advice", "booster"))
 
     def __call__(self, doc: Doc) -> Doc:
-        claims = list(doc.spans.get(CLAIMS_KEY, []))
-        if any(claim.label_ in LINKED_TYPES for claim in claims):
-            self.set_annotations(doc, claims)
+        entries = claim_entries(doc)
+        if any(label in LINKED_TYPES for label, _, _, _ in entries):
+            self.set_annotations(doc, entries)
         return doc
 
-    def set_annotations(self, doc: Doc, claims: list[Span]) -> None:
+    def set_annotations(
+        self, doc: Doc, entries: list[tuple[str, int, int, dict[str, Any]]]
+    ) -> None:
         """Add links and flags to every effect and statistic of ``doc``."""
-        # Span._ reads are the cost of this step: read each claim once into a ClaimView.
-        views = sorted((ClaimView.of(claim) for claim in claims), key=lambda c: (c.start, c.end))
+        # Plain tuples over the claim store: Span and Span._ access were this step's cost.
+        views = sorted((ClaimView.of(*entry) for entry in entries), key=lambda c: (c.start, c.end))
         sentences = sentence_ranges(doc)
         groups = group_by_sentence(views, [start for start, _ in sentences])
         cues = self.cues(doc)
         for index, members in groups.items():
+            linked = [claim for claim in members if claim.label in LINKED_TYPES]
+            if not linked:
+                continue
             support = support_flag(supporting_citations(members, groups.get(index + 1, [])))
-            for claim in members:
-                if claim.label in LINKED_TYPES:
-                    links = [other.key for other in link_targets(claim, members)]
-                    flags = claim_flags(claim, support, cues, sentences[index])
-                    extend_claim(claim.span, links, flags)
+            sentence = sentences[index]
+            for claim in linked:
+                links = [other.key for other in link_targets(claim, members)]
+                extend_claim(claim.entry, links, claim_flags(claim, support, cues, sentence))
 
 
-def extend_claim(span: Span, links: list[str], flags: list[str]) -> None:
-    """``add_link``/``add_flag`` for many keys at once: one ``Span._`` read and write each
-    (extension access dominates this step's time), keeping what is already there."""
-    if not (links or flags):
-        return
-    underscore = span._
+def extend_claim(entry: dict[str, Any], links: list[str], flags: list[str]) -> None:
+    """``add_link``/``add_flag`` for many keys at once, on a claim's store entry
+    (``spans.claim_entries``), keeping what is already there."""
     if links:
-        underscore.claim_links = _merged(underscore.claim_links, links)
+        entry["claim_links"] = _merged(entry.get("claim_links"), links)
     if flags:
-        underscore.claim_flags = _merged(underscore.claim_flags, flags)
+        entry["claim_flags"] = _merged(entry.get("claim_flags"), flags)
 
 
 def _merged(existing: list[str] | None, new: list[str]) -> list[str]:

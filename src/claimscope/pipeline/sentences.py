@@ -11,11 +11,14 @@ or bullet ends a sentence, except after abbreviations such as ``et al.``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
+
+from .spans import doc_text
 
 TERMINALS = frozenset({".", "!", "?", "…", "...", "!?", "?!", ":"})
 CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»", "*"})
@@ -76,64 +79,105 @@ def segment_sentences(doc: Doc) -> Doc:
         return doc
     # One array write instead of a Token.is_sent_start assignment per token, each of which
     # re-scans the whole doc for a parse (quadratic on long texts). 1 = start, -1 = not.
-    values = numpy.full((len(doc), 1), -1, dtype="int64")
-    values[sorted(sentence_starts(doc)), 0] = 1
-    doc.from_array([SENT_START], values.astype("uint64"))
+    values = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
+    values[start_indices(doc_text(doc), doc.to_array(IDX).astype("int64")), 0] = 1
+    doc.from_array([SENT_START], values)
     return doc
+
+
+_NOT_START = numpy.uint64(2**64 - 1)  # -1 as from_array reads SENT_START values
 
 
 def sentence_starts(doc: Doc) -> set[int]:
     """Indices of the tokens that start a sentence or block."""
-    starts = {0} if len(doc) else set()
-    previous: Token | None = None  # last non-space token
-    pending_newlines = 0
-    for token in doc:
-        if token.is_space:
-            pending_newlines += token.text.count("\n")
-            continue
-        if previous is not None and _breaks_before(previous, token, pending_newlines):
-            starts.add(token.i)
-        previous = token
-        pending_newlines = 0
+    if not len(doc):
+        return set()
+    # Token objects cost more than the rules: read the token offsets once, decide from the text.
+    return set(start_indices(doc_text(doc), doc.to_array(IDX).astype("int64")))
+
+
+def start_indices(text: str, idx: numpy.ndarray) -> list[int]:
+    """Sentence-start token indices, from ``text`` and its tokens' start offsets ``idx``.
+
+    Token 0 always starts one; the rules look at each pair of consecutive non-space tokens
+    and the line breaks between them. A non-space token holds no whitespace and is followed
+    by one space or none, so offsets and text give every token's end and trailing space.
+    """
+    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    following = numpy.append(idx[1:], len(text))
+    spaced = codes[following - 1] == 32  # token followed by a space (whitespace_ == " ")
+    ends = following - spaced
+    solid = numpy.flatnonzero(~_lookup(_WHITESPACE, codes[idx]))
+    if len(solid) < 2:
+        return [0]
+    previous, current = solid[:-1], solid[1:]
+    # Line breaks lie only in space tokens, so the breaks between two solid tokens are the
+    # newlines between the end of one and the start of the next.
+    newline_count = numpy.concatenate(([0], numpy.cumsum(codes == 10)))
+    breaks = newline_count[idx[current]] - newline_count[ends[previous]]
+    # Inside a line only a token ending in a terminal or closer (and followed by a space)
+    # can end a sentence: the rest are ruled out without looking at them one by one.
+    inline = (breaks == 0) & spaced[previous] & _lookup(_ENDERS, codes[ends[previous] - 1])
+    tokens = _TokenTexts(text, idx.tolist(), ends.tolist())
+    starts = [0, *current[breaks >= 2].tolist()]
+    wrapped = breaks == 1
+    for before, after in zip(previous[wrapped].tolist(), current[wrapped].tolist(), strict=True):
+        if _line_break_ends_block(tokens, before, after):
+            starts.append(after)
+    for before, after in zip(previous[inline].tolist(), current[inline].tolist(), strict=True):
+        if _ends_sentence(tokens, before) and _starts_sentence(tokens[after]):
+            starts.append(after)
     return starts
 
 
-def _breaks_before(previous: Token, token: Token, newlines: int) -> bool:
-    if newlines >= 2:
-        return True
-    if newlines == 1:
-        return _line_break_ends_block(previous, token)
-    if previous.whitespace_ == "":
-        return False  # "来源:TCM1st", "Med.2015": no space, no new sentence
-    return _ends_sentence(previous) and _starts_sentence(token)
+def _code_table(characters: Iterable[str]) -> numpy.ndarray:
+    """A lookup table by code point: True for ``characters`` (one past the end is False)."""
+    codes = [ord(c) for c in characters]
+    table = numpy.zeros(max(codes) + 2, dtype=bool)
+    table[codes] = True
+    return table
 
 
-def _line_break_ends_block(previous: Token, token: Token) -> bool:
-    if _ends_sentence(previous) or _is_bullet(token):
+def _lookup(table: numpy.ndarray, codes: numpy.ndarray) -> numpy.ndarray:
+    return table[numpy.minimum(codes, len(table) - 1)]
+
+
+# Every code point str.isspace accepts (the tokenizer's whitespace), all below U+3001.
+_WHITESPACE = _code_table(chr(c) for c in range(0x3001) if chr(c).isspace())
+_ENDERS = _code_table(t[-1] for t in TERMINALS | CLOSERS)
+
+
+class _TokenTexts:
+    """Token texts by index, sliced from the doc text on demand."""
+
+    def __init__(self, text: str, idx: list[int], ends: list[int]) -> None:
+        self.text, self.idx, self.ends = text, idx, ends
+
+    def __getitem__(self, i: int) -> str:
+        return self.text[self.idx[i] : self.ends[i]]
+
+
+def _line_break_ends_block(tokens: _TokenTexts, previous: int, token: int) -> bool:
+    text = tokens[token]
+    if _ends_sentence(tokens, previous) or text in BULLETS:
         return True
-    first = token.text[0]
+    first = text[0]
     starts_upper = first.isupper() or first.isdigit() or not first.isalpha()
-    return starts_upper and previous.lower_ not in CONTINUATION_WORDS
+    return starts_upper and tokens[previous].lower() not in CONTINUATION_WORDS
 
 
-def _ends_sentence(token: Token) -> bool:
-    """True when ``token`` ends a sentence: terminal punctuation, possibly behind closers."""
-    doc = token.doc
-    i = token.i
-    while i > 0 and doc[i].text in CLOSERS:
+def _ends_sentence(tokens: _TokenTexts, i: int) -> bool:
+    """True when token ``i`` ends a sentence: terminal punctuation, possibly behind closers."""
+    while i > 0 and tokens[i] in CLOSERS:
         i -= 1
-    text = doc[i].text
+    text = tokens[i]
     if text not in TERMINALS:
         return False
-    before = doc[i - 1].lower_.rstrip(".") if i > 0 else ""
+    before = tokens[i - 1].lower().rstrip(".") if i > 0 else ""
     return not (text == "." and before in ABBREVIATIONS)
 
 
-def _starts_sentence(token: Token) -> bool:
+def _starts_sentence(text: str) -> bool:
     # Digits are left out: inside a line, "Alt Med. 2015, p13" is one reference entry.
-    first = token.text[0]
-    return first.isupper() or first in "\"'“‘«(" or _is_bullet(token)
-
-
-def _is_bullet(token: Token) -> bool:
-    return token.text in BULLETS or (token.text[:1] in BULLETS and len(token.text) == 1)
+    first = text[0]
+    return first.isupper() or first in "\"'“‘«(" or text in BULLETS

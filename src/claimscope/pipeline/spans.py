@@ -9,8 +9,10 @@ token range and span id, so two claims over the same tokens never share them.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc, Span
 
 CLAIMS_KEY = "claims"
@@ -55,27 +57,67 @@ def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any])
     """
     if not 0 <= start < end <= text_length(doc):
         return None
-    token_span = doc.char_span(start, end, alignment_mode="expand")
-    if token_span is None:
-        return None
     if CLAIMS_KEY not in doc.spans:
         doc.spans[CLAIMS_KEY] = []
-    group = doc.spans[CLAIMS_KEY]
     taken = doc.user_data.setdefault("claimscope_taken", set())
     if (label, start, end) in taken:
         return None
     taken.add((label, start, end))
-    span = Span(
-        doc,
-        token_span.start,
-        token_span.end,
-        label=label,
-        span_id=f"{start}:{end}",
-    )
-    span._.claim_range = (start, end)
-    span._.claim_attrs = attrs
-    group.append(span)
-    return group[-1]
+    first, last = token_range(doc, start, end)
+    span = Span(doc, first, last, label=label, span_id=f"{start}:{end}")
+    # The store entry span._.claim_range/claim_attrs would write, without two Underscore
+    # round trips per claim.
+    store = doc.user_data.setdefault(_STORE_KEY, {})
+    entry = store.setdefault((span.label, first, last, span.id), {})
+    entry["claim_range"] = (start, end)
+    entry["claim_attrs"] = attrs
+    doc.spans[CLAIMS_KEY].append(span)
+    doc.user_data.setdefault(_LIST_KEY, []).append((label, start, end, entry))
+    return span
+
+
+_LIST_KEY = "claimscope_claim_list"
+_OFFSETS_KEY = "claimscope_token_offsets"
+
+
+def token_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """The tokens ``[first, last)`` that ``doc.char_span(start, end, alignment_mode="expand")``
+    covers, by bisection over cached token offsets (char_span costs a Span and two searches)."""
+    starts, ends = token_offsets(doc)
+    first = bisect_right(starts, start) - 1
+    if start == ends[first]:
+        first += 1  # the range starts in the token's trailing space: not part of it
+    return first, bisect_right(starts, end - 1)
+
+
+def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """Start and end character offsets of every token (``idx``, ``idx + len``), cached."""
+    cached = doc.user_data.get(_OFFSETS_KEY)
+    if cached is None or len(cached[0]) != len(doc):
+        table = doc.to_array([IDX, LENGTH])
+        starts = table[:, 0].tolist()
+        cached = doc.user_data[_OFFSETS_KEY] = (starts, (table[:, 0] + table[:, 1]).tolist())
+    return cached
+
+
+def claim_entries(doc: Doc) -> list[tuple[str, int, int, dict[str, Any]]]:
+    """Every claim as (label, start, end, store entry), in the order they were added.
+
+    The entry is the dict ``claim_data`` returns (claim_range, claim_attrs, claim_links,
+    claim_flags): writing into it is writing the claim's ``Span._`` values.
+    """
+    group = doc.spans.get(CLAIMS_KEY, [])
+    entries = doc.user_data.get(_LIST_KEY)
+    if entries is not None and len(entries) == len(group):
+        return entries
+    # Claims added other than by add_claim: read them from the span group.
+    store = doc.user_data.setdefault(_STORE_KEY, {})
+    result = []
+    for span in group:
+        entry = store.setdefault((span.label, span.start, span.end, span.id), {})
+        start, end = entry.get("claim_range") or (span.start_char, span.end_char)
+        result.append((span.label_, start, end, entry))
+    return result
 
 
 TEXT_KEY = "claimscope_text"
