@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from spacy.tokens import Span
 
 from claimscope.pipeline.links import cue_flags, support_flag
 from claimscope.pipeline.spans import add_claim, claim_range, claims_of
@@ -272,3 +273,41 @@ def test_links_seed_002_clinic_statistics_are_anecdotal(seed_records):
     # Depends on the statistics component finding "78%" in the "In my clinic" sentence.
     stats = {r.text: r for r in seed_records[SEED_002] if r.type == "statistic"}
     assert "anecdotal" in stats["78%"].flags
+
+
+@pytest.mark.parametrize(
+    "text, piece, tokens",
+    [
+        ("Needle point GB30 helps.", "GB", "GB30"),  # inside a token: the token is covered
+        ("Pain fell by 37% in trials.", "by 37%", "by 37%"),
+        ("Pain fell by 37% in trials.", " in", "in"),  # a token's trailing space is not its own
+        ("Pain fell.\n\nNext part", "\nNext", "\n\nNext"),
+        ("Pain fell.\n\nNext part", "ll.\n", "fell.\n\n"),
+        ("Ends here", "here", "here"),
+    ],
+)
+def test_links_add_claim_spans_cover_the_touched_tokens(nlp, text, piece, tokens):
+    # add_claim bisects cached token offsets; it must cover what char_span "expand" covers.
+    doc = nlp.make_doc(text)
+    start = text.index(piece)
+    span = add_claim(doc, "statistic", start, start + len(piece), STAT)
+    expanded = doc.char_span(start, start + len(piece), alignment_mode="expand")
+    assert (span.start, span.end, span.text) == (expanded.start, expanded.end, tokens)
+    assert claim_range(span) == (start, start + len(piece))
+    assert span._.claim_attrs == STAT
+
+
+def test_links_claims_added_as_plain_spans_are_linked(nlp):
+    # A claim put straight into doc.spans (not through add_claim) is still read and linked.
+    text = "Acupuncture reduces back pain by 37%."
+    doc = nlp.get_pipe("claimscope_sentences")(nlp.make_doc(text))
+    add_claim(doc, "effect", 0, 29, EFFECT)
+    stat = Span(doc, 5, 7, label="statistic", span_id="33:36")
+    stat._.claim_range = (33, 36)
+    stat._.claim_attrs = STAT
+    doc.spans["claims"].append(stat)
+    doc = nlp.get_pipe("claimscope_links")(doc)
+    assert claim_at(doc, "effect", "Acupuncture reduces back pain")._.claim_links == [
+        "statistic@33-36"
+    ]
+    assert claim_at(doc, "statistic", "37%")._.claim_flags == ["uncited"]

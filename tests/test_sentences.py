@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimscope.pipeline.sentences import unwrap_lines
+from claimscope.pipeline.sentences import sentence_starts, unwrap_lines
 
 
 def _sentences(nlp, text: str) -> list[str]:
@@ -86,3 +86,48 @@ def test_sentences_claims_match_across_a_hard_wrap(extract):
     records = extract("Recovery took five to six\nweeks in most patients.")
     stats = [r for r in records if r.type == "statistic"]
     assert [r.text for r in stats] == ["five to six\nweeks"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Closers behind the terminal still end the sentence; the walk-back crosses them all.
+        ('She said "it helps.") Then it failed.', ['She said "it helps.")', "Then it failed."]),
+        # Abbreviations keep the sentence open; other words before a stop do not.
+        ("See e.g. Smith on it. Fig. Two says.", ["See e.g. Smith on it.", "Fig. Two says."]),
+        ("Trial no. Three was best.", ["Trial no. Three was best."]),
+        ("We saw none. No one improved.", ["We saw none.", "No one improved."]),
+        # Only a plain space separates sentences inside a line: tab or no-break space do not.
+        ("It ended.\tThen more.", ["It ended.\tThen more."]),
+        ("It ended.\u00a0Then more.", ["It ended.\u00a0Then more."]),
+        ("It ended.  Then more.", ["It ended.", "Then more."]),
+        # A line break before a bullet or after a terminal ends a block, even before lower case.
+        ("Benefits of the\n• sleep\n• mood", ["Benefits of the", "• sleep", "• mood"]),
+        ("It ended.\nthen more", ["It ended.", "then more"]),
+        ("Results of the\n2019 trial", ["Results of the\n2019 trial"]),
+        ("Dose 5 mg\n10 mg daily", ["Dose 5 mg", "10 mg daily"]),
+        # A lower-case, digit or punctuation start inside a line continues the sentence.
+        ("It rose 5. 10 left. why? No one knows.", ["It rose 5. 10 left. why?", "No one knows."]),
+        ("Wait... «Non» he said. ¿Qué? Sí.", ["Wait...", "«Non» he said. ¿Qué?", "Sí."]),
+        ("  \n\n  Leading space. Then text.  \n", ["Leading space.", "Then text."]),
+        ("Emoji 😀. Then text.", ["Emoji 😀.", "Then text."]),
+    ],
+)  # fmt: skip
+def test_sentences_punctuation_and_whitespace(nlp, text, expected):
+    assert _sentences(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, starts",
+    [
+        ("", []),
+        ("   ", [0]),
+        ("One. Two.", [0, 2]),
+        ("\n\nA b.\n\nC", [0, 4]),
+        ("x\r\n\r\nY", [0, 2]),
+    ],
+)
+def test_sentences_start_tokens(nlp, text, starts):
+    doc = nlp.get_pipe("claimscope_sentences")(nlp.make_doc(text))
+    assert [token.i for token in doc if token.is_sent_start] == starts
+    assert sorted(sentence_starts(doc)) == starts
