@@ -115,16 +115,30 @@ def claim_flags(
 ) -> list[str]:
     """All evidence-triage flags of one effect or statistic (``support``: its sentence's
     ``support_flag``)."""
+    return flags_of(claim, support, cue_flags(cues, *sentence), SentenceBoost(cues, sentence))
+
+
+class SentenceBoost:
+    """Whether a sentence has a booster cue, looked up once and only when asked."""
+
+    def __init__(self, cues: list[Cue], sentence: tuple[int, int]) -> None:
+        self.cues, self.sentence, self.value = cues, sentence, None
+
+    def __bool__(self) -> bool:
+        if self.value is None:
+            self.value = bool(cues_in(self.cues, "booster", *self.sentence))
+        return self.value
+
+
+def flags_of(
+    claim: ClaimView, support: str | None, cue_flags: list[str], boosted: SentenceBoost
+) -> list[str]:
+    """``claim_flags`` with the sentence's cue flags and booster look-up computed once."""
     flags = [support] if support else []
     if claim.label == "effect" and claim.attrs.get("population") == "animal":
         flags.append("animal_evidence")
-    flags.extend(cue_flags(cues, *sentence))
-    boosted = (
-        bool(claim.attrs.get("boosters"))
-        if claim.label == "effect"
-        else bool(cues_in(cues, "booster", *sentence))
-    )
-    if boosted:
+    flags.extend(cue_flags)
+    if bool(claim.attrs.get("boosters")) if claim.label == "effect" else boosted:
         flags.append("boosted")
     return flags
 
@@ -160,10 +174,13 @@ class LinkTagger:
             if not linked:
                 continue
             support = support_flag(supporting_citations(members, groups.get(index + 1, [])))
+            # Cue look-ups per sentence, not per claim: they are the same for all its claims.
             sentence = sentences[index]
+            sentence_flags = cue_flags(cues, *sentence)
+            boosted = SentenceBoost(cues, sentence)
             for claim in linked:
                 links = [other.key for other in link_targets(claim, members)]
-                extend_claim(claim.entry, links, claim_flags(claim, support, cues, sentence))
+                extend_claim(claim.entry, links, flags_of(claim, support, sentence_flags, boosted))
 
 
 def extend_claim(entry: dict[str, Any], links: list[str], flags: list[str]) -> None:
