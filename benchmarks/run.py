@@ -210,7 +210,7 @@ def report(r: dict) -> str:
     lines = [
         f"Corpus: {r['documents']:,} documents, {r['words']:,} words for throughput "
         f"({r['claims']:,} claims); pipeline build {r['build_s']:.1f} s. Words/s are per "
-        "CPU-second (less sensitive to other load); --jobs times are wall clock, start-up included. "
+        "CPU-second (less sensitive to other load); --jobs times are wall clock with start-up. "
         f"Python {r['python']}, spaCy {r['spacy']}, {r['cores']} cores, "
         f"load average {r['load_before']:.1f} before / {r['load_after']:.1f} after.",
         "",
