@@ -265,3 +265,35 @@ def test_cli_claim_types_match_the_models():
     from claimscope import cli, models
 
     assert cli.CLAIM_TYPES == models.CLAIM_TYPES
+
+
+def test_extraction_a_component_crash_skips_only_that_document(tmp_path, monkeypatch):
+    """A pipeline failure on one document is reported as skipped; the others keep their records."""
+    from claimscope.pipeline import statistics
+
+    good = "Over 40% of adults have sciatica."
+    (tmp_path / "a.txt").write_text(good, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("BOOM 12 patients.", encoding="utf-8")
+    (tmp_path / "c.txt").write_text(good, encoding="utf-8")
+    original = statistics.StatisticsTagger.__call__
+
+    def explode_on_boom(self, doc):
+        if "BOOM" in doc.user_data.get("claimscope_text", ""):
+            raise ValueError("simulated component bug")
+        return original(self, doc)
+
+    monkeypatch.setattr(statistics.StatisticsTagger, "__call__", explode_on_boom)
+    result = CliRunner().invoke(app, ["extract", str(tmp_path)])
+    assert result.exit_code == 2
+    assert (
+        f"{tmp_path / 'b.txt'}: internal error while tagging, skipped "
+        "(ValueError: simulated component bug)"
+    ) in result.stderr
+    assert "2 documents, 4 claims, 1 skipped" in result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["source"]["path"].rsplit("/", 1)[-1], r["text"]) for r in lines] == [
+        ("a.txt", "Over 40% of adults"),
+        ("a.txt", "sciatica"),
+        ("c.txt", "Over 40% of adults"),
+        ("c.txt", "sciatica"),
+    ]

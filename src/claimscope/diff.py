@@ -541,6 +541,9 @@ def load_side(
         raise DiffInputError(str(side.errors[0]) if side.errors else f"{path}: no document")
     side.single = side.single and len(documents) == 1
     for document, records in _extract(documents, wanted, nlp):
+        if isinstance(records, LoadError):  # the pipeline failed on this document
+            side.errors.append(records)
+            continue
         label = _label(document.path, document.id)
         side.documents[_document_key(path, document)] = (label, records)
     return side

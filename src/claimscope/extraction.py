@@ -144,8 +144,11 @@ def extract_documents(
     nlp: Language | None = None,
     batch_size: int = BATCH_SIZE,
     chunk_chars: int | None = None,
-) -> Iterator[tuple[Document, list[Any]]]:
+) -> Iterator[tuple[Document, list[Any] | LoadError]]:
     """Run the pipeline over documents, yielding each with its claim records, in order.
+
+    A document the pipeline fails on (a bug, not bad input) comes with a LoadError
+    instead of records, so the caller reports it and the run goes on.
 
     Texts longer than ``chunk_chars`` (default: ``chunk_limit()``) are processed in chunks;
     a citation and its reference entry in different chunks are then not resolved. Documents
@@ -162,6 +165,35 @@ def extract_documents(
 
 
 def _extract_group(
+    nlp: Language,
+    documents: list[Document],
+    types: list[str] | None,
+    limit: int,
+    batch_size: int,
+) -> Iterator[tuple[Document, list[Any] | LoadError]]:
+    """Records per document; a document the pipeline fails on gets a LoadError instead.
+
+    A failure in a batch retries its documents one by one, so one bad document never costs
+    the others their records.
+    """
+    try:
+        yield from list(_tag_group(nlp, documents, types, limit, batch_size))
+    except Exception as error:
+        if len(documents) == 1:
+            yield documents[0], internal_error(documents[0], error)
+            return
+        for document in documents:
+            yield from _extract_group(nlp, [document], types, limit, batch_size)
+
+
+def internal_error(document: Document, error: Exception) -> LoadError:
+    """The one-line report of a document the pipeline failed on (a bug in claimscope)."""
+    message = str(error).splitlines()[0][:200] if str(error) else ""
+    detail = f"{type(error).__name__}: {message}" if message else type(error).__name__
+    return LoadError(document.id, f"internal error while tagging, skipped ({detail})")
+
+
+def _tag_group(
     nlp: Language,
     documents: list[Document],
     types: list[str] | None,
@@ -260,6 +292,8 @@ def extract_paths(
     stats = stats if stats is not None else RunStats()
     items = iter_documents(paths, max_bytes=max_bytes)
     for item, records in extract_items(items, types, jobs=jobs):
+        if isinstance(records, LoadError):  # the pipeline failed on this document
+            item, records = records, None
         if isinstance(item, LoadError):
             stats.skipped.append(item)
             if on_error:
@@ -275,7 +309,10 @@ def extract_paths(
 def extract_text(text: str, path: str = "<text>", types: Iterable[str] | None = None) -> list[Any]:
     """The claim records of one text, e.g. ``extract_text("Acupuncture reduces pain.")``."""
     document = Document(id=path, path=path, text=text)
-    return next(extract_documents([document], types))[1]
+    records = next(extract_documents([document], types))[1]
+    if isinstance(records, LoadError):
+        raise RuntimeError(str(records))
+    return records
 
 
 # --- worker processes ----------------------------------------------------------------------
