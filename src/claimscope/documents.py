@@ -328,7 +328,10 @@ def html_to_text(html: str) -> tuple[str, tuple[str, ...]]:
     When trafilatura finds no main text (a fragment, or a page nested deeper than lxml
     can parse), all visible text is used instead, with a note.
     """
-    import trafilatura
+    try:
+        import trafilatura
+    except ImportError as error:  # a broken install: report it per file, keep the run going
+        raise InputError(f"HTML support is not installed properly ({error.msg})") from error
 
     # lxml refuses strings with NUL or other C0 controls; they carry no article text.
     html = _XML_INCOMPATIBLE.sub("", html)
