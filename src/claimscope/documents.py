@@ -331,7 +331,8 @@ def html_to_text(html: str) -> tuple[str, tuple[str, ...]]:
     try:
         import trafilatura
     except ImportError as error:  # a broken install: report it per file, keep the run going
-        raise InputError(f"HTML support is not installed properly ({error.msg})") from error
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(f"HTML support is not installed properly ({reason})") from error
 
     # lxml refuses strings with NUL or other C0 controls; they carry no article text.
     html = _XML_INCOMPATIBLE.sub("", html)
