@@ -103,3 +103,16 @@ def test_records_claims_over_the_same_tokens_keep_their_own_attributes(nlp):
     ]
     assert [r.attributes.kind for r in records] == ["percent", "percent", "vague"]
     assert records[0].attributes.value == 41
+
+
+def test_records_effect_parts_quote_the_original_text_across_a_hard_wrap(extract):
+    text = (
+        "Acupuncture was more effective than non-steroidal\n"
+        "anti-inflammatory medications for sciatic\nnerve pain."
+    )
+    (effect,) = [r for r in extract(text) if r.type == "effect"]
+    parts = effect.attributes
+    assert parts.comparator.text == "non-steroidal\nanti-inflammatory medications"
+    assert parts.outcome.text == "sciatic\nnerve pain"
+    for part in (parts.intervention, parts.outcome, parts.comparator):
+        assert text[part.start : part.end] == part.text

@@ -113,8 +113,10 @@ def _record_dict(
     attributes = dict(data.get("claim_attrs") or {})
     if attributes.get("resolved_to"):
         attributes["resolved_to"] = ids.get(attributes["resolved_to"])
-    if offset:
-        attributes = {name: _shift_text_spans(value, offset) for name, value in attributes.items()}
+    if label == "effect":  # the only type whose attributes hold text parts
+        attributes = {
+            name: _anchor_text_spans(value, offset, text) for name, value in attributes.items()
+        }
     sentence = sentences.around(span.start_char, span.end_char)
     return {
         "id": ids[f"{label}@{local_start}-{local_end}"],
@@ -137,16 +139,21 @@ def _record_dict(
     }
 
 
-def _shift_text_spans(value: Any, offset: int) -> Any:
-    """Move the offsets of TextSpan-shaped parts ({text, start, end}) of an attribute."""
+def _anchor_text_spans(value: Any, offset: int, text: str) -> Any:
+    """Pin TextSpan-shaped parts ({text, start, end}) of an attribute to the whole text.
+
+    Offsets move by ``offset`` (the chunk's start) and the text is quoted from the original:
+    components see hard-wrapped lines joined (see pipeline.build_nlp), records never do.
+    """
     if hasattr(value, "model_dump"):  # a pydantic TextSpan given instead of a dict
         value = value.model_dump()
     if isinstance(value, dict):
         if {"text", "start", "end"} <= value.keys() and isinstance(value["start"], int):
-            return {**value, "start": value["start"] + offset, "end": value["end"] + offset}
-        return {name: _shift_text_spans(item, offset) for name, item in value.items()}
+            start, end = value["start"] + offset, value["end"] + offset
+            return {**value, "text": text[start:end], "start": start, "end": end}
+        return {name: _anchor_text_spans(item, offset, text) for name, item in value.items()}
     if isinstance(value, list):
-        return [_shift_text_spans(item, offset) for item in value]
+        return [_anchor_text_spans(item, offset, text) for item in value]
     return value
 
 
