@@ -623,3 +623,19 @@ def test_diff_document_jsonl_pairs_with_its_extract_records_by_id(run, tmp_path,
         (f"{documents}#{SEED_002}", f"{edited_docs}#{SEED_002}", 1),
         (f"{documents}#{SEED_004}", f"{edited_docs}#{SEED_004}", 0),
     ]
+
+
+def test_diff_reads_its_own_jsonl_with_line_separators_inside_strings(run, tmp_path):
+    text = "Acupuncture reduces sciatic\u2028nerve pain in 40% of adults.\u0085 More text."
+    article = tmp_path / "a.txt"
+    article.write_text(text, encoding="utf-8")
+    extracted = CliRunner().invoke(app, ["extract", str(article)])
+    assert extracted.exit_code == 0
+    assert "\u2028" in extracted.stdout  # pydantic writes it raw inside JSON strings
+    records = tmp_path / "a.jsonl"
+    records.write_text(extracted.stdout, encoding="utf-8")
+    result, data = diff_json(run, str(records), str(article), "--all")
+    statuses = [change["status"] for change in data["changes"]]
+    assert statuses == ["unchanged"] * extracted.stdout.count("\n")
+    assert len(statuses) >= 3
+    assert result.exit_code == 0

@@ -411,3 +411,11 @@ def test_html_is_parsed_from_a_string_and_nothing_is_fetched(monkeypatch):
     assert ARTICLE.strip() in text
     assert "fetch" not in text
     assert len(calls) == 1 and isinstance(calls[0], str)
+
+
+def test_jsonl_duplicate_ids_are_renamed_so_record_ids_stay_unique():
+    data = b'{"id": "a", "text": "one"}\n{"id": "a", "text": "two"}\n{"id": "b", "text": "x"}\n'
+    documents = list(documents_from_bytes(data, "c.jsonl", "application/jsonl"))
+    assert [d.id for d in documents] == ["a", "c.jsonl:2", "b"]
+    assert documents[1].notes == ("duplicate id 'a', named c.jsonl:2 instead",)
+    assert documents[1].text == "two"

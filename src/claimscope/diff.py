@@ -36,7 +36,7 @@ from typing import Any, Literal, TextIO
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .documents import DEFAULT_MAX_BYTES, Document, LoadError, iter_documents
+from .documents import DEFAULT_MAX_BYTES, Document, LoadError, iter_documents, jsonl_lines
 from .models import CLAIM_TYPES, Claim, parse_claim
 
 FUZZY_THRESHOLD = 80.0
@@ -553,10 +553,10 @@ def read_claim_records(path: Path) -> list[Any] | None:
     """The records of a claim-record JSONL, or None when its first line is not a record
     (then it is a JSONL of input documents). A later line that is not a record is an error."""
     try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
         raise DiffInputError(f"{path}: cannot read ({error})") from error
-    numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
+    numbered = list(jsonl_lines(text))
     if not numbered:
         return []
     if not _is_claim(numbered[0][1]):

@@ -15,7 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from html.parser import HTMLParser
 from pathlib import Path
@@ -413,17 +413,31 @@ class VisibleText(HTMLParser):
             self.parts.append(data)
 
 
-def _jsonl_documents(text: str, path: str) -> Iterator[Document | LoadError]:
-    # Split on LF only: str.splitlines would also cut at U+2028, U+0085 and other
-    # characters that may stand unescaped inside a JSON string.
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) of each non-blank line of a JSONL text.
+
+    Splits on LF only: str.splitlines would also cut at U+2028, U+0085 and other characters
+    that may stand unescaped inside a JSON string.
+    """
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
+        if line.strip():
+            yield number, line
+
+
+def _jsonl_documents(text: str, path: str) -> Iterator[Document | LoadError]:
+    seen: set[str] = set()
+    for number, line in jsonl_lines(text):
         where = f"{path}:{number}"
         try:
-            yield _jsonl_document(line, path, where)
+            document = _jsonl_document(line, path, where)
         except InputError as error:
             yield LoadError(where, str(error))
+            continue
+        if document.id in seen:  # ids must stay unique: record ids and diff pairing use them
+            note = f"duplicate id {document.id!r}, named {where} instead"
+            document = replace(document, id=where, notes=(*document.notes, note))
+        seen.add(document.id)
+        yield document
 
 
 def _jsonl_document(line: str, path: str, where: str) -> Document:
