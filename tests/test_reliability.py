@@ -525,3 +525,23 @@ def test_reliability_output_file_gets_the_usual_file_mode(tmp_path):
         os.umask(umask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
     assert target.read_text(encoding="utf-8") == "<p>ok</p>"
+
+
+@pytest.mark.parametrize("view", ["table", "show", "diff"])
+def test_human_views_into_head_end_quietly_with_status_0(big, tmp_path, view):
+    long_article = tmp_path / "long.txt"
+    long_article.write_text("\n\n".join(p.read_text(encoding="utf-8") for p in SEED_FILES) * 15)
+    command = {
+        "table": f"extract {big} --format table",
+        "show": f"show {long_article}",
+        "diff": f"diff {long_article} {long_article} --all",
+    }[view]
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{sys.executable} -m claimscope {command} | head -1"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1
+    assert "Traceback" not in result.stderr

@@ -35,10 +35,6 @@ app = typer.Typer(
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class UserError(Exception):
-    """A problem with the user's input or options: reported in one line, exit 2."""
-
-
 class OutputFormat(str, Enum):
     jsonl = "jsonl"
     json = "json"
@@ -187,6 +183,7 @@ def diff(
     Example: claimscope diff old.html new.html --format json | jq .summary
     """
     from . import diff as claimdiff
+    from .render import stdout_console
 
     try:
         result, skipped = claimdiff.diff_paths(old, new, show_all, parse_types(types))
@@ -195,7 +192,7 @@ def diff(
         raise typer.Exit(2) from None
     with open_output(output) as stream:
         if fmt is DiffFormat.human:
-            claimdiff.render_human(result, Console(file=stream, highlight=False, soft_wrap=True))
+            claimdiff.render_human(result, stdout_console(stream, soft_wrap=True))
         else:
             (claimdiff.write_json if fmt is DiffFormat.json else claimdiff.write_jsonl)(
                 result, stream
@@ -273,7 +270,7 @@ def main() -> None:
         signal.signal(signum, _interrupt)
     try:
         app()
-    except (UserError, OutputError) as error:
+    except OutputError as error:
         stderr.print(f"claimscope: {error}", markup=False)
         sys.exit(2)
     except BrokenPipeError:

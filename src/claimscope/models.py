@@ -10,7 +10,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-ClaimType = Literal["statistic", "citation", "condition", "effect"]
 CLAIM_TYPES: tuple[str, ...] = ("statistic", "citation", "condition", "effect")
 
 Flag = Literal["uncited", "untraceable_source", "animal_evidence", "anecdotal", "advice", "boosted"]
@@ -234,13 +233,6 @@ Claim = Annotated[
 ]
 
 CLAIM_ADAPTER: TypeAdapter[Any] = TypeAdapter(Claim)
-
-ATTRIBUTE_MODELS: dict[str, type[BaseModel]] = {
-    "statistic": StatisticAttributes,
-    "citation": CitationAttributes,
-    "condition": ConditionAttributes,
-    "effect": EffectAttributes,
-}
 
 
 def claim_json_schema() -> dict[str, Any]:

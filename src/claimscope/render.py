@@ -280,9 +280,19 @@ def _place(record: Any) -> str:
     return f"{record.source.document}:{record.line}"
 
 
-def stdout_console(stream: TextIO | None = None) -> Console:
+class PipeConsole(Console):
+    """A rich Console that lets a closed pipe surface as BrokenPipeError.
+
+    rich's own handling exits with status 1; the CLI ends quietly with 0, as for JSONL.
+    """
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError
+
+
+def stdout_console(stream: TextIO | None = None, soft_wrap: bool = False) -> Console:
     """A rich console for human views: colour on a terminal, plain text when piped."""
-    return Console(file=stream or sys.stdout, highlight=False, emoji=False)
+    return PipeConsole(file=stream or sys.stdout, highlight=False, emoji=False, soft_wrap=soft_wrap)
 
 
 class TableWriter:
