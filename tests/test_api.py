@@ -39,3 +39,10 @@ def test_api_extract_streams_records_of_paths(tmp_path):
     (tmp_path / "a.txt").write_text("Over 40% of adults have sciatica.", encoding="utf-8")
     records = list(claimscope.extract([str(tmp_path)]))
     assert [r.text for r in records] == ["Over 40% of adults", "sciatica"]
+
+
+def test_api_unknown_claim_type_is_an_error_not_an_empty_result():
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown claim type effects"):
+        claimscope.extract_text("Acupuncture reduces pain.", types=["effects"])

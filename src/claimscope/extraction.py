@@ -138,6 +138,21 @@ def _pieces(
 # --- in-process extraction -----------------------------------------------------------------
 
 
+def checked_types(types: Iterable[str] | None) -> list[str] | None:
+    """``types`` as a list (None for all), or ValueError naming an unknown claim type."""
+    if not types:
+        return None
+    from .models import CLAIM_TYPES
+
+    wanted = list(types)
+    unknown = sorted(set(wanted) - set(CLAIM_TYPES))
+    if unknown:
+        raise ValueError(
+            f"unknown claim type {', '.join(unknown)}; known: {', '.join(CLAIM_TYPES)}"
+        )
+    return wanted
+
+
 def extract_documents(
     documents: Iterable[Document],
     types: Iterable[str] | None = None,
@@ -155,7 +170,7 @@ def extract_documents(
     go through in groups, each in a spaCy memory zone (see ``_memory_zone``).
     """
     nlp = nlp or shared_nlp()
-    types = list(types) if types else None
+    types = checked_types(types)
     limit = min(chunk_chars or chunk_limit(), nlp.max_length)
     stream = iter(documents)
     while group := _take(stream, ZONE_DOCUMENTS, ZONE_CHARS):
@@ -251,7 +266,7 @@ def extract_items(
 
     ``jobs`` > 1 runs the pipeline in that many worker processes.
     """
-    types = list(types) if types else None
+    types = checked_types(types)
     jobs = resolve_jobs(jobs)
     if jobs > 1:
         yield from _extract_parallel(items, types, jobs, chunk_chars)
