@@ -81,6 +81,22 @@ sentence_heavy_text = st.lists(
 ).map("".join)
 
 
+def _hard_wrap(text: str, every: int, newline: str) -> str:
+    """Replace every ``every``-th space with a line break, as a text editor's hard wrap does."""
+    parts = text.split(" ")
+    return "".join(
+        part + ((newline if (i + 1) % every == 0 else " ") if i < len(parts) - 1 else "")
+        for i, part in enumerate(parts)
+    )
+
+
+# Hard-wrapped prose: the tokenizer sees these line breaks as spaces (unwrap_lines), records
+# must still quote the original text, line breaks included, in every part of a claim.
+hard_wrapped_text = st.builds(
+    _hard_wrap, sentence_heavy_text, st.integers(2, 9), st.sampled_from(["\n", "\r\n"])
+)
+
+
 def check_invariants(text: str, records: list) -> None:
     """Every record's fields agree with the text and with each other."""
     ids = {record.id for record in records}
@@ -148,6 +164,12 @@ mutated_seeds = st.builds(
     st.lists(st.tuples(st.integers(0, 10**5), st.sampled_from(AWKWARD) | st.text(max_size=4)),
              max_size=30),
 )  # fmt: skip
+
+
+@settings(FUZZ, max_examples=150)
+@given(hard_wrapped_text)
+def test_hard_wrapped_text_gives_records_with_exact_spans(nlp, text):
+    check_invariants(text, run_pipeline(nlp, text))
 
 
 @settings(FUZZ, max_examples=40)
