@@ -522,6 +522,132 @@ def test_effects_further_sentences(nlp, text, expected):
     assert len(found) == 1
 
 
+# --- blind-evaluation error classes (own sentences): A whole intervention, B hyphenated
+# comparator, C inflected association cues, D "it" naming a phrase outside the lexicon, E idioms
+
+K_DEC = {"strength": K, "direction": "decrease"}
+ERROR_CLASSES = [
+    # A: gerund phrases, "N of/to/at M", -ing modifiers, hyphenated modifiers
+    ("Cutting down on sugar lowers blood pressure.",
+     E("Cutting down on sugar lowers blood pressure", "Cutting down on sugar", "blood pressure",
+       "decrease")),
+    ("Drinking green tea every day lowers cholesterol.",
+     E("Drinking green tea every day lowers cholesterol", "Drinking green tea every day",
+       "cholesterol", "decrease")),
+    ("Taking a daily aspirin prevents heart attacks.",
+     E("Taking a daily aspirin prevents heart attacks", "Taking a daily aspirin",
+       "heart attacks", "prevent")),
+    ("Listening to music reduces anxiety before surgery.",
+     E("Listening to music reduces anxiety", "Listening to music", "anxiety", "decrease")),
+    ("Switching to whole grains lowers cholesterol.",
+     E("Switching to whole grains lowers cholesterol", "Switching to whole grains",
+       "cholesterol", "decrease")),
+    ("Sitting for long periods raises the risk of diabetes.",
+     E("Sitting for long periods raises the risk of diabetes", "Sitting for long periods",
+       "the risk of diabetes", "increase")),
+    ("Exposure to traffic noise is linked to hypertension.",
+     E("Exposure to traffic noise is linked to hypertension", "Exposure to traffic noise",
+       "hypertension", "increase", strength=K)),
+    ("Acupuncture at the PC6 point reduces nausea.",
+     E("Acupuncture at the PC6 point reduces nausea", "Acupuncture at the PC6 point", "nausea",
+       "decrease")),
+    ("Standing desks reduce back pain in office workers.",
+     E("Standing desks reduce back pain", "Standing desks", "back pain", "decrease")),
+    ("Increasing age is associated with higher risk of falls.",
+     E("Increasing age is associated with higher risk of falls", "Increasing age",
+       "higher risk of falls", "increase", strength=K)),
+    ("Once-daily tablets improve adherence.",
+     E("Once-daily tablets improve adherence", "Once-daily tablets", "adherence", "improve")),
+    # B: a hyphenated comparator is one word
+    ("Online therapy was as effective as face-to-face counselling for insomnia.",
+     E("Online therapy was as effective as face-to-face counselling for insomnia",
+       "Online therapy", "insomnia", "compare", comparator="face-to-face counselling")),
+    ("Video consultations were not inferior to in-person visits.",
+     E("Video consultations were not inferior to in-person visits", "Video consultations",
+       None, "compare", comparator="in-person visits", negated=True, negation_cue="were not",
+       strength=R)),
+    # C: perfect tense, adverbs and adjectives inside association cues
+    ("Poor sleep has been associated with weight gain.",
+     E("Poor sleep has been associated with weight gain", "Poor sleep", "weight gain",
+       "increase", strength=K)),
+    ("High salt intake has repeatedly been linked to stroke.",
+     E("High salt intake has repeatedly been linked to stroke", "High salt intake", "stroke",
+       "increase", strength=K)),
+    ("Night shifts have long been tied to breast cancer.",
+     E("Night shifts have long been tied to breast cancer", "Night shifts", "breast cancer",
+       "increase", strength=K)),
+    ("Vitamin D levels correlated inversely with fracture risk.",
+     E("Vitamin D levels correlated inversely with fracture risk", "Vitamin D levels",
+       "fracture risk", **K_DEC)),
+    ("Fiber intake is inversely correlated with colon cancer.",
+     E("Fiber intake is inversely correlated with colon cancer", "Fiber intake",
+       "colon cancer", **K_DEC)),
+    ("Sedentary behaviour was independently and positively associated with mortality.",
+     E("Sedentary behaviour was independently and positively associated with mortality",
+       "Sedentary behaviour", "mortality", "increase", strength=K)),
+    ("Red meat intake was associated positively with colorectal cancer.",
+     E("Red meat intake was associated positively with colorectal cancer", "Red meat intake",
+       "colorectal cancer", "increase", strength=K)),
+    ("Smoking is an established risk factor for stroke.",
+     E("Smoking is an established risk factor for stroke", "Smoking", "stroke", "increase",
+       strength=K)),
+    ("Physical inactivity is a well-known risk factor for diabetes.",
+     E("Physical inactivity is a well-known risk factor for diabetes", "Physical inactivity",
+       "diabetes", "increase", strength=K)),
+    ("Obesity is the main risk factor for knee osteoarthritis.",
+     E("Obesity is the main risk factor for knee osteoarthritis", "Obesity",
+       "knee osteoarthritis", "increase", strength=K)),
+    ("Elevated homocysteine levels are independent risk factors for dementia.",
+     E("Elevated homocysteine levels are independent risk factors for dementia",
+       "Elevated homocysteine levels", "dementia", "increase", strength=K)),
+    # D: "it" resolved to the subject (or a person's object) of the clause or sentence before
+    ("We recommend cold water swimming because it improves circulation.",
+     E("it improves circulation", "it", "circulation", "improve",
+       resolved="cold water swimming")),
+    ("Whole-body vibration was delivered daily. It increased bone density.",
+     E("It increased bone density", "It", "bone density", "increase",
+       resolved="Whole-body vibration")),
+    ("Cold exposure is unpleasant, but it boosts brown fat activity.",
+     E("it boosts brown fat activity", "it", "brown fat activity", "increase",
+       resolved="Cold exposure")),
+    ("The supplement was popular. However, it caused liver damage.",
+     E("it caused liver damage", "it", "liver damage", "cause", resolved="The supplement")),
+    # E: lay idioms
+    ("The cream did nothing for my eczema.",
+     E("The cream did nothing for my eczema", "The cream", "my eczema", "no_effect",
+       negated=True, negation_cue="did nothing for", strength=R)),
+    ("Stretching does nothing for muscle soreness.",
+     E("Stretching does nothing for muscle soreness", "Stretching", "muscle soreness",
+       "no_effect", negated=True, negation_cue="does nothing for", strength=R)),
+    ("Yoga helps with lower back pain.",
+     E("Yoga helps with lower back pain", "Yoga", "lower back pain", "improve")),
+    ("Magnesium may help with muscle cramps.",
+     E("Magnesium may help with muscle cramps", "Magnesium", "muscle cramps", "improve",
+       strength=C, hedges=["may"])),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text, expected", ERROR_CLASSES, ids=[t for t, _ in ERROR_CLASSES])
+def test_effects_error_classes(nlp, text, expected):
+    found = effects_in(nlp, text)
+    assert_effect(found, text, expected)
+    assert len(found) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sciatica is common. It causes leg pain.",  # "it" is a condition
+        "Migraine is disabling. It impairs concentration.",
+        "Acupuncture is popular. Back pain is common. It reduces quality of life.",
+        "The researchers were surprised. It reduced pain.",  # not an intervention
+        "It worked wonders and it reduced the itching.",  # a pronoun subject resolves nothing
+    ],
+)
+def test_effects_unresolvable_it_is_dropped(nlp, text):
+    assert effects_in(nlp, text) == {}
+
+
 def test_effects_coordinated_verbs_share_the_intervention(nlp):
     text = "Acupuncture relieves pain and improves mobility."
     found = effects_in(nlp, text)
@@ -599,6 +725,12 @@ def test_effects_walk_gap(nlp, text, cue_word, gap):
         ("a Mediterranean diet lowers", "lowers", "a Mediterranean diet"),
         ("Multiple RCTs confirm it reduces", "reduces", "it"),
         ("mechanisms that help", "help", None),
+        ("Cutting back on salt lowers", "lowers", "Cutting back on salt"),
+        ("Exposure to wildfire-like haze raises", "raises", "Exposure to wildfire-like haze"),
+        ("Acupuncture at LI4 eases", "eases", "Acupuncture at LI4"),
+        ("Once-weekly injections reduce", "reduce", "Once-weekly injections"),
+        ("a study showing running shoes reduce", "reduce", "running shoes"),
+        ("Wearing a brace every night eases", "eases", "Wearing a brace every night"),
     ],
 )  # fmt: skip
 def test_effects_left_np(nlp, text, end_word, expected):
@@ -617,6 +749,8 @@ def test_effects_left_np(nlp, text, end_word, expected):
         ("“neuropathic pain that develops", "neuropathic pain"),
         ("higher risk of depression.", "higher risk of depression"),
         (", which helps", None),
+        ("face-to-face therapy for pain", "face-to-face therapy"),
+        ("up-to-date vaccines and", "up-to-date vaccines"),
     ],
 )  # fmt: skip
 def test_effects_right_np(nlp, text, expected):

@@ -9,7 +9,9 @@ lexicons and word lists, in the manner of rule-based causal-relation extractors:
    ``data/effect_phrases.jsonl``).
 2. Walking left from the cue over a *gap* of auxiliaries, modals, negators, hedges, adverbs and
    frames (``appears to be a valuable method to``, ``is invasive,``) reaches the intervention,
-   a noun phrase bounded by function words; walking right reaches the outcome. A cue's form
+   a noun phrase bounded by function words (with its opening gerund, ``Cutting down on
+   sugar``, and ``of/to/at`` attachments, ``Exposure to smoke``); walking right reaches the
+   outcome. Spans never start or end inside a hyphenated word. A cue's form
    must be licensed by its gap (``reduce`` needs ``can``/``did not``/``helps``; ``reducing``
    needs ``a treatment for``), which keeps noun uses (``pain relieving medication``) out.
    Passives (``pain was reduced by acupuncture``) swap the two sides; a cue after ``and``
@@ -18,7 +20,9 @@ lexicons and word lists, in the manner of rule-based causal-relation extractors:
    causal language conditional, plain causal verbs causal; denied effects have none.
 4. A pronoun intervention (``it``, ``this``, ``this treatment``) is resolved to the latest
    intervention mention of its paragraph (lexicon ``data/effect_interventions.txt`` or an
-   earlier effect); unresolvable ``it``/``they`` clauses are dropped.
+   earlier effect), or to a later subject of the clause or sentence before (``Cold exposure
+   is unpleasant, but it boosts …``) unless that subject is a condition claim (``Sciatica
+   is common. It causes leg pain``); unresolvable ``it``/``they`` clauses are dropped.
 5. Population: animal or human words in the sentence, else the document's study
    description (a sentence naming the study and its subjects) for findings that report it.
 """
@@ -27,7 +31,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
@@ -39,7 +43,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from .cues import Cue, CueMatcher, TokenView, as_view, cues_in, longest_ranges, normalise
-from .spans import add_claim, register_extensions
+from .spans import CLAIMS_KEY, add_claim, claim_range, register_extensions
 
 _GLUE = frozenset({"-", "/", "+", "–", "‐"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "*", "_", "«"})
@@ -58,7 +62,7 @@ class CueSpec:
 
     kind: str  # causal | frame | compare | association | no_effect
     direction: str
-    form: str  # base | s | ed | ing | be | frame | have
+    form: str  # base | s | ed | ing | be | frame | have | any
     comparator: bool = False
 
 
@@ -86,6 +90,13 @@ class WordLists:
     not_interventions: frozenset[str]
     ing_nouns: frozenset[str]
     outcome_breaks: frozenset[str]
+    to_heads: frozenset[str]
+    gerund_particles: frozenset[str]
+    time_nouns: frozenset[str]
+    cue_adverbs: frozenset[str]
+    inverse_adverbs: frozenset[str]
+    frame_participles: frozenset[str]
+    connectives: frozenset[str]
     stop: frozenset[str]
 
 
@@ -118,7 +129,23 @@ def load_effect_lexicon() -> EffectLexicon:
         line.strip() for line in lexicon_text.splitlines() if line.strip() and line[0] != "#"
     )
     raw = json.loads((data / "effect_words.json").read_text(encoding="utf-8"))
-    return EffectLexicon(cues, interventions, _word_lists(raw))
+    words = _word_lists(raw)
+    return EffectLexicon(_with_split_cues(cues, words), interventions, words)
+
+
+def _with_split_cues(cues: dict[str, CueSpec], words: WordLists) -> dict[str, CueSpec]:
+    """The cues plus association cues split by an adverb (``correlated inversely with``);
+    an inverse adverb turns the direction to ``decrease``."""
+    out = dict(cues)
+    for pattern, spec in cues.items():
+        parts = pattern.split()
+        if spec.kind != "association" or spec.form == "frame" or len(parts) != 2:
+            continue
+        for adverb in words.cue_adverbs:
+            direction = "decrease" if adverb in words.inverse_adverbs else spec.direction
+            split = f"{parts[0]} {adverb} {parts[1]}"
+            out.setdefault(split, CueSpec(spec.kind, direction, spec.form, spec.comparator))
+    return out
 
 
 def _word_lists(raw: dict[str, Any]) -> WordLists:
@@ -146,6 +173,13 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
         "not_interventions": words("not_interventions"),
         "ing_nouns": words("ing_nouns"),
         "outcome_breaks": words("outcome_breaks"),
+        "to_heads": words("to_heads"),
+        "gerund_particles": words("gerund_particles"),
+        "time_nouns": words("time_nouns"),
+        "cue_adverbs": words("cue_adverbs"),
+        "inverse_adverbs": words("inverse_adverbs"),
+        "frame_participles": words("frame_participles"),
+        "connectives": words("connectives"),
     }
     # Function words bound noun phrases; a few spaCy stop words are content words here.
     stop = (
@@ -212,11 +246,15 @@ def _is_glue(doc: TokenView, i: int) -> bool:
 # --- gap: what may stand between the intervention and the cue ----------------------------------
 
 
-def frame_start(doc: Doc | TokenView, noun: int, lo: int, words: WordLists) -> int | None:
+def frame_start(
+    doc: Doc | TokenView, noun: int, lo: int, words: WordLists, article_optional: bool = False
+) -> int | None:
     """Start of ``<be> a|an|the <adjectives> <noun>`` ending at ``noun``, else None.
 
     Recognises evaluative frames such as ``is an efficient treatment`` and ``be a valuable
-    method``, which bridge an intervention and the cue after the frame noun.
+    method``, which bridge an intervention and the cue after the frame noun, and association
+    frames (``is an established risk factor for``, ``are major risk factors for``: there the
+    article is optional).
     """
     doc = as_view(doc)
     i = _prev(doc, noun, lo)
@@ -225,7 +263,9 @@ def frame_start(doc: Doc | TokenView, noun: int, lo: int, words: WordLists) -> i
         word = doc.lower(i)
         if word in ("a", "an", "the"):
             break
-        if not (is_content(word, words) or _is_glue(doc, i)):
+        if article_optional and word in words.be:
+            return i
+        if not (is_content(word, words) or _is_glue(doc, i) or word in words.frame_participles):
             return None
         adjectives += 1
         i = _prev(doc, i, lo)
@@ -263,6 +303,11 @@ def walk_gap(doc: Doc | TokenView, cue: int, lo: int, words: WordLists) -> int:
         if word in words.negators or word in words.negation_heads or word in words.have_verbs:
             start, i = i, _prev(doc, i, lo)
             continue
+        if word == "and" and is_adverb(doc.lower(start)):
+            before = _prev(doc, i, lo)  # "independently and positively associated with"
+            if before is not None and is_adverb(doc.lower(before)):
+                start, i = i, before
+                continue
         if word == ",":
             adjective = _prev(doc, i, lo)
             be = _prev(doc, adjective, lo) if adjective is not None else None
@@ -299,7 +344,7 @@ def licensed(spec: CueSpec, gap: list[str], words: WordLists) -> bool:
         return any(w in words.be for w in core)
     if spec.form == "have":
         return any(w in words.have_verbs for w in core)
-    return True  # frame: checked by frame_start
+    return True  # frame: checked by frame_start; any: "correlated with" is active or passive
 
 
 # --- noun phrases ------------------------------------------------------------------------------
@@ -309,8 +354,10 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
     """The noun phrase ending just before token ``end``: ``[start, end)`` token range, or None.
 
     Function words bound it; a determiner ends it unless a preposition attaches a further
-    phrase (``Application before the development of painful symptoms``). A lone pronoun
-    (``it``) is a phrase too.
+    phrase (``Application before the development of painful symptoms``, ``Exposure to
+    smoke``). A gerund that opens the clause heads it (``Cutting down on sugar``, ``Standing
+    desks``), a time phrase may close it (``… every day``), and it never starts inside a
+    hyphenated word (``Once-weekly dosing``). A lone pronoun (``it``) is a phrase too.
     """
     doc = as_view(doc)
     i = _prev(doc, end, lo)
@@ -323,8 +370,12 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
     while i is not None:
         word = doc.lower(i)
         head = start is None
-        in_phrase = is_content(word, words) and _content_in_subject(word, head, words)
-        if in_phrase or (start is not None and _is_glue(doc, i)):
+        in_phrase = is_content(word, words) and _content_in_subject(doc, i, word, head, lo, words)
+        if in_phrase or (start is not None and _in_hyphenated(doc, i, start, lo)):
+            start = i
+        elif word in ("every", "each") and _time_phrase(doc, i, end, words):
+            start = i  # "Drinking green tea every day"
+        elif start is not None and word == "to" and _to_attaches(doc, i, lo, words):
             start = i
         elif start is not None and word in words.determiners:
             start = i
@@ -344,12 +395,86 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
         else:
             break
         i = _prev(doc, i, lo)
-    return None if start is None else (start, _end_of(doc, start, end))
+    if start is None:
+        return None
+    start = _word_start(doc, _gerund_start(doc, start, lo, words), lo)
+    return (start, _end_of(doc, start, end))
 
 
-def _content_in_subject(word: str, head: bool, words: WordLists) -> bool:
-    # "showing acupuncture": an -ing word before the head is a verb, unless a known noun.
-    return head or not word.endswith("ing") or word in words.ing_nouns
+def _content_in_subject(
+    doc: TokenView, i: int, word: str, head: bool, lo: int, words: WordLists
+) -> bool:
+    # "showing acupuncture": an -ing word before the head is a verb, unless a known noun or
+    # it opens the phrase ("Standing desks", "the running shoes").
+    if head or not word.endswith("ing") or word in words.ing_nouns:
+        return True
+    return _opens_phrase(doc, i, lo, words)
+
+
+def _opens_phrase(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
+    """Token ``i`` starts its sentence or follows punctuation, a determiner or ``that``."""
+    before = _prev(doc, i, lo)
+    if before is None:
+        return True
+    word = doc.lower(before)
+    return word in words.determiners or word == "that" or not any(c.isalnum() for c in word)
+
+
+def is_gerund(word: str) -> bool:
+    """An -ing verb form (``cutting``, ``taking``), not ``during``/``nothing``."""
+    return len(word) > 4 and word.endswith("ing") and word.isalpha() and word not in STOP_WORDS
+
+
+def _gerund_start(doc: TokenView, start: int, lo: int, words: WordLists) -> int:
+    """``Cutting down on | sugar``, ``Taking | a daily aspirin``: the clause-opening gerund
+    (and its particles) before a noun phrase starting at ``start``, else ``start``."""
+    i = _prev(doc, start, lo)
+    for _ in range(3):
+        if i is None or doc.lower(i) not in words.gerund_particles:
+            break
+        i = _prev(doc, i, lo)
+    if i is not None and is_gerund(doc.lower(i)) and _opens_phrase(doc, i, lo, words):
+        return i
+    return start
+
+
+def _to_attaches(doc: TokenView, to: int, lo: int, words: WordLists) -> bool:
+    """``Exposure to``, ``Listening to``: a ``to`` that attaches its phrase to the word before."""
+    before = _prev(doc, to, lo)
+    if before is None:
+        return False
+    word = doc.lower(before)
+    return word in words.to_heads or (is_gerund(word) and _opens_phrase(doc, before, lo, words))
+
+
+def _time_phrase(doc: TokenView, i: int, end: int, words: WordLists) -> bool:
+    """``every day``, ``each morning``: token ``i`` and one time noun, up to ``end``."""
+    after = [j for j in range(i + 1, end) if not doc.is_space(j)]
+    return len(after) == 1 and doc.lower(after[0]) in words.time_nouns
+
+
+def _in_hyphenated(doc: TokenView, i: int, start: int, lo: int) -> bool:
+    """Token ``i`` is a piece of a hyphenated word: a glue, or glued to one (``Once-``)."""
+    return _is_glue(doc, i) or _glued_to(doc, i, start) or _after_glue(doc, i, lo)
+
+
+def _glued_to(doc: TokenView, i: int, start: int) -> bool:
+    """Token ``i`` is joined without space to a hyphen or slash at ``start`` (``Once-``)."""
+    return (
+        start == i + 1
+        and doc.token_text(start) in _GLUE
+        and not doc.whitespace(i)
+        and any(c.isalnum() for c in doc.token_text(i))
+    )
+
+
+def _word_start(doc: TokenView, start: int, lo: int) -> int:
+    """``start`` moved left to the start of its word: a span never starts inside a word."""
+    while start > lo and not doc.whitespace(start - 1):
+        if doc.token_text(start) not in _GLUE and doc.token_text(start - 1) not in _GLUE:
+            break
+        start -= 1
+    return start
 
 
 def _content_before(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
@@ -406,10 +531,23 @@ def right_np(
 
 
 def _inside_phrase(doc: TokenView, i: int, first: int, last: int | None, words: WordLists) -> bool:
-    """A leading determiner, one after ``of``/``and``, or a glued hyphen."""
+    """A leading determiner, one after ``of``/``and``, or a piece of a hyphenated word
+    (``face-to-face``, ``in-person``)."""
     if doc.lower(i) in words.determiners and (last is None or _after_joiner(doc, i, first, words)):
         return True
-    return last is not None and _is_glue(doc, i)
+    if not doc.whitespace(i) and i + 1 < len(doc) and _is_glue(doc, i + 1):
+        return any(c.isalnum() for c in doc.token_text(i))  # "in-" of "in-person"
+    return i > first and (_is_glue(doc, i) or _after_glue(doc, i, first))
+
+
+def _after_glue(doc: TokenView, i: int, first: int) -> bool:
+    return (
+        i - 2 >= first
+        and doc.token_text(i - 1) in _GLUE
+        and not doc.whitespace(i - 1)
+        and not doc.whitespace(i - 2)
+        and any(c.isalnum() for c in doc.token_text(i))
+    )
 
 
 def _after_joiner(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
@@ -450,13 +588,15 @@ def read_effect(
     lo, hi = sentence
     cue_start, cue_end = cue
     if spec.form == "frame":
-        gap_start = frame_start(doc, cue_start, lo, words)
+        gap_start = frame_start(doc, cue_start, lo, words, spec.kind == "association")
         if gap_start is None:
             return None
         gap_start = walk_gap(doc, gap_start, lo, words)
     else:
         gap_start = walk_gap(doc, cue_start, lo, words)
     gap = _gap_words(doc, gap_start, cue_start)
+    if spec.kind == "association" and not words.inverse_adverbs.isdisjoint(gap):
+        spec = replace(spec, direction="decrease")  # "is inversely associated with"
     negation = negation_cue(doc, gap_start, cue_start, words)
     if spec.kind == "no_effect":
         negation = normalise(doc.span_text(cue_start, cue_end))
@@ -748,7 +888,7 @@ class EffectTagger:
             sentence = sentences[index]
             if previous is not None and previous.start < sentence[0]:
                 previous = None
-            if spec.form == "frame" and _next(tokens, end, sentence[1]) in ing_cues:
+            if spec.kind == "frame" and _next(tokens, end, sentence[1]) in ing_cues:
                 continue  # "a treatment for accelerating …": the verb carries the effect
             effect = read_effect(
                 tokens, (start, end), spec, sentence, self.words, cue_tokens, previous
@@ -762,24 +902,39 @@ class EffectTagger:
             effects.append((effect, index))
             previous = effect
             taken_until = effect.end
-        self._resolve(doc, tokens, [e for e, _ in effects])
+        self._resolve(doc, tokens, [e for e, _ in effects], sentences)
         descriptions = _study_descriptions(sentences, tokens, cues)
         for effect, index in effects:
             self._add(doc, tokens, effect, sentences, index, cues, descriptions)
 
-    def _resolve(self, doc: Doc, tokens: TokenView, effects: list[Effect]) -> None:
-        """Point pronoun interventions at the latest intervention mention of their paragraph."""
+    def _resolve(
+        self, doc: Doc, tokens: TokenView, effects: list[Effect], sentences: list[tuple[int, int]]
+    ) -> None:
+        """Point pronoun interventions at the latest intervention mention of their paragraph,
+        or at a later subject of the clause or sentence before (``it``) unless a condition."""
         pending = [e for e in effects if e.pronoun and e.resolved is None and e.intervention]
         if not pending:
             return  # most documents have no pronoun intervention: skip the matcher
         mentions = longest_ranges((start, end) for _, start, end in self.intervention_matcher(doc))
         mentions += [e.intervention for e in effects if e.intervention and not e.pronoun]
         mentions.sort()
+        conditions: list[tuple[int, int]] | None = None
         for effect in pending:
-            pronoun = effect.intervention[0]
+            pronoun, end = effect.intervention
             earlier = [m for m in mentions if m[1] <= pronoun]
             if earlier and same_paragraph(tokens, max(earlier)[1], pronoun):
                 effect.resolved = max(earlier)
+            subject = (
+                antecedent(tokens, pronoun, sentences, self.words) if end == pronoun + 1 else None
+            )
+            if subject is None or (effect.resolved and subject[0] < effect.resolved[1]):
+                continue
+            if conditions is None:
+                conditions = _condition_ranges(doc)
+            chars = (tokens.idx[subject[0]], tokens.end_char(subject[1] - 1))
+            # "Sciatica is common. It causes leg pain": "it" is the disease, not a treatment.
+            is_condition = any(s < chars[1] and chars[0] < e for s, e in conditions)
+            effect.resolved = None if is_condition else subject
 
     def _add(
         self,
@@ -819,6 +974,66 @@ class EffectTagger:
             "population": population,
         }
         add_claim(doc, "effect", span_start, span_end, attrs)
+
+
+def _condition_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of the condition claims (unsorted: claims_of sorts every claim)."""
+    if CLAIMS_KEY not in doc.spans:
+        return []
+    label = doc.vocab.strings.add("condition")
+    return [claim_range(span) for span in doc.spans[CLAIMS_KEY] if span.label == label]
+
+
+def antecedent(
+    doc: Doc | TokenView, pronoun: int, sentences: list[tuple[int, int]], words: WordLists
+) -> tuple[int, int] | None:
+    """What ``it`` at token ``pronoun`` most likely names: the subject of the clause before
+    (``Yoga is cheap and it …``), else the phrase closing it (``We love foam rolling because
+    it …``), or for a sentence-initial ``it`` the subject of the sentence before."""
+    doc = as_view(doc)
+    index = bisect_right([s for s, _ in sentences], pronoun) - 1
+    lo = sentences[index][0]
+    before = _prev(doc, pronoun, lo)
+    if before is None or _sentence_adverb(doc, lo, before):
+        if index == 0 or not same_paragraph(doc, sentences[index - 1][0], pronoun):
+            return None
+        lo = sentences[index - 1][0]
+        return _subject(doc, lo, sentences[index - 1][1], words)
+    if doc.lower(before) not in words.connectives:
+        return None
+    comma = _prev(doc, before, lo)
+    if comma is not None and doc.token_text(comma) == ",":
+        before = comma  # "Cold exposure is unpleasant, but it …"
+    clause = _clause_start(doc, lo, before)
+    subject = _subject(doc, clause, before, words)
+    if subject is not None:
+        return subject
+    first = _next(doc, clause, before)
+    if first is None or doc.lower(first) not in words.not_interventions:
+        return None  # only a person ("We love X because it …") hands "it" to their object
+    closing = left_np(doc, before, clause, words)
+    if closing is None or not _candidate(doc, closing, clause, words):
+        return None
+    opener = _prev(doc, closing[0], clause)
+    return None if opener is not None and doc.lower(opener) in words.be else closing
+
+
+def _sentence_adverb(doc: TokenView, lo: int, comma: int) -> bool:
+    """``However, it …``: one or two words and a comma open the sentence."""
+    if doc.token_text(comma) != ",":
+        return False
+    opening = [i for i in range(lo, comma) if not doc.is_space(i)]
+    return len(opening) <= 2 and all(doc.token_text(i).isalpha() for i in opening)
+
+
+def _subject(doc: TokenView, lo: int, hi: int, words: WordLists) -> tuple[int, int] | None:
+    """The noun phrase opening ``[lo, hi)`` when it could be an intervention."""
+    part = right_np(doc, lo, hi, words)
+    return part if part is not None and _candidate(doc, part, lo, words) else None
+
+
+def _candidate(doc: TokenView, part: tuple[int, int], lo: int, words: WordLists) -> bool:
+    return not _is_pronoun(doc, part, words) and _plausible_intervention(doc, part, lo, words)
 
 
 def _clause_start(doc: TokenView, lo: int, start: int) -> int:
