@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from claimscope import diff as claimdiff
-from claimscope import extraction
+from claimscope import extraction, render_diff
 from claimscope.cli import app
 from claimscope.models import parse_claim
 from claimscope.records import fingerprint
@@ -306,10 +306,10 @@ def test_diff_citation_changes_count_in_evidence():
 
 def test_diff_summary_and_evidence_lines():
     shift = claimdiff.EvidenceShift(strength_decreased=1, hedges_added=1, verdict="weaker")
-    assert claimdiff.evidence_line(shift) == (
+    assert render_diff.evidence_line(shift) == (
         "evidence weaker: strength ↑0 ↓1, hedges +1 −0, citations +0 −0"
     )
-    assert claimdiff.summary_line(claimdiff.DiffSummary(changed=1, unchanged=41)) == (
+    assert render_diff.summary_line(claimdiff.DiffSummary(changed=1, unchanged=41)) == (
         "1 changed, 0 added, 0 removed, 0 moved, 41 unchanged"
     )
 

@@ -183,6 +183,7 @@ def diff(
     Example: claimscope diff old.html new.html --format json | jq .summary
     """
     from . import diff as claimdiff
+    from . import render_diff
     from .render import stdout_console
 
     try:
@@ -192,9 +193,9 @@ def diff(
         raise typer.Exit(2) from None
     with open_output(output) as stream:
         if fmt is DiffFormat.human:
-            claimdiff.render_human(result, stdout_console(stream, soft_wrap=True))
+            render_diff.render_human(result, stdout_console(stream, soft_wrap=True))
         else:
-            (claimdiff.write_json if fmt is DiffFormat.json else claimdiff.write_jsonl)(
+            (render_diff.write_json if fmt is DiffFormat.json else render_diff.write_jsonl)(
                 result, stream
             )
     for error in skipped:

@@ -18,26 +18,34 @@ so whitespace reflow changes nothing). ``moved``: no field differs but the claim
 longest run of pairs that kept their relative order (a longest increasing subsequence), so
 a paragraph swap moves the smaller paragraph's claims and changes nothing else.
 ``unchanged``: neither. Unpaired claims are ``added`` or ``removed``.
+
+The result models live in models.py, input loading in diff_inputs.py, and the writers and the
+terminal view in render_diff.py.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import posixpath
 import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Literal, TextIO
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from .documents import DEFAULT_MAX_BYTES, Document, LoadError, iter_documents, jsonl_lines
-from .models import CLAIM_TYPES, Claim, parse_claim
+from .diff_inputs import DiffInputError as DiffInputError
+from .diff_inputs import Side as Side
+from .diff_inputs import load_side as load_side
+from .diff_inputs import read_claim_records as read_claim_records
+from .documents import DEFAULT_MAX_BYTES, LoadError
+from .models import CLAIM_TYPES
+from .models import STATUSES as STATUSES
+from .models import ChangeRecord as ChangeRecord
+from .models import ClaimDiff as ClaimDiff
+from .models import DiffSummary as DiffSummary
+from .models import EvidenceShift as EvidenceShift
+from .models import FieldChange as FieldChange
+from .models import FolderDiff as FolderDiff
+from .models import Status as Status
 
 FUZZY_THRESHOLD = 80.0
 """Minimum rapidfuzz score (0-100) for pairing two same-type claims by text similarity."""
@@ -55,99 +63,8 @@ SET_FIELDS = frozenset({"flags", "hedges", "boosters"})
 # Record ids embed offsets, so a resolved citation's target id moves with any edit.
 IGNORED_ATTRIBUTES = frozenset({"resolved_to"})
 
-Status = Literal["unchanged", "moved", "changed", "added", "removed"]
-STATUSES: tuple[str, ...] = ("changed", "added", "removed", "moved", "unchanged")
-
 _WHITESPACE = re.compile(r"\s+")
 _TYPE_ORDER = {name: i for i, name in enumerate(CLAIM_TYPES)}
-
-
-# --- models --------------------------------------------------------------------------------
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FieldChange(_Frozen):
-    """One field's value before and after."""
-
-    old: Any = Field(description="Value in the old version.")
-    new: Any = Field(description="Value in the new version.")
-
-
-class ChangeRecord(_Frozen):
-    """One aligned pair of claims (or an unpaired claim) and what changed."""
-
-    status: Status = Field(description="unchanged, moved, changed, added or removed.")
-    type: str = Field(description="Claim type.")
-    old: Claim | None = Field(default=None, description="The old record (null when added).")
-    new: Claim | None = Field(default=None, description="The new record (null when removed).")
-    fields: dict[str, FieldChange] = Field(
-        default_factory=dict, description="Changed fields by name (only for 'changed')."
-    )
-
-
-class DiffSummary(_Frozen):
-    """How many claims got each status."""
-
-    added: int = Field(default=0, description="Claims only in the new version.")
-    removed: int = Field(default=0, description="Claims only in the old version.")
-    changed: int = Field(default=0, description="Paired claims with a changed field.")
-    moved: int = Field(default=0, description="Unchanged claims whose order changed.")
-    unchanged: int = Field(default=0, description="Paired claims with nothing changed.")
-
-
-class EvidenceShift(_Frozen):
-    """Did the evidence get stronger or weaker?"""
-
-    strength_increased: int = Field(default=0, description="Effects whose strength went up.")
-    strength_decreased: int = Field(default=0, description="Effects whose strength went down.")
-    hedges_added: int = Field(default=0, description="Hedge cues added to paired effects.")
-    hedges_removed: int = Field(default=0, description="Hedge cues removed from paired effects.")
-    citations_added: int = Field(default=0, description="Citation claims added.")
-    citations_removed: int = Field(default=0, description="Citation claims removed.")
-    verdict: Literal["stronger", "weaker", "mixed", "unchanged"] = Field(
-        default="unchanged", description="Which way the signals above point, taken together."
-    )
-
-
-class ClaimDiff(_Frozen):
-    """The claim diff of one pair of documents."""
-
-    old: str | None = Field(description="Old source (null for a document only in the new).")
-    new: str | None = Field(description="New source (null for a document only in the old).")
-    summary: DiffSummary = Field(description="Counts by status (unchanged always counted).")
-    evidence: EvidenceShift = Field(description="Strength, hedge and citation shifts.")
-    changes: list[ChangeRecord] = Field(
-        description="Changes in old-document order, added claims at their new position; "
-        "unchanged pairs only when asked for (--all)."
-    )
-
-    @property
-    def differs(self) -> bool:
-        s = self.summary
-        return bool(s.added or s.removed or s.changed)
-
-
-class FolderDiff(_Frozen):
-    """The claim diff of two folders (or multi-document inputs), one ClaimDiff a document."""
-
-    old: str = Field(description="Old folder or file.")
-    new: str = Field(description="New folder or file.")
-    summary: DiffSummary = Field(description="Counts by status over all documents.")
-    evidence: EvidenceShift = Field(description="Shifts over all documents.")
-    added_documents: list[str] = Field(description="Documents only in the new input.")
-    removed_documents: list[str] = Field(description="Documents only in the old input.")
-    documents: list[ClaimDiff] = Field(description="One diff per document, by relative path.")
-
-    @property
-    def differs(self) -> bool:
-        return any(document.differs for document in self.documents)
-
-    @property
-    def changes(self) -> list[ChangeRecord]:
-        return [change for document in self.documents for change in document.changes]
 
 
 # --- alignment -----------------------------------------------------------------------------
@@ -498,133 +415,7 @@ def diff_records(
     )
 
 
-# --- inputs --------------------------------------------------------------------------------
-
-
-class DiffInputError(Exception):
-    """An input that cannot be diffed at all (missing, unreadable, malformed records)."""
-
-
-@dataclass
-class Side:
-    """One side of a diff: its documents' records keyed for pairing."""
-
-    path: str
-    documents: dict[str, tuple[str, list[Any]]] = field(default_factory=dict)  # key → (src, recs)
-    single: bool = True
-    errors: list[LoadError] = field(default_factory=list)
-
-
-def load_side(
-    path: str,
-    types: Iterable[str] | None = None,
-    nlp: Any = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Side:
-    """Claim records of a file, a folder, '-' or a JSONL written by ``claimscope extract``."""
-    wanted = set(types) if types else None
-    target = Path(path)
-    if path != "-" and not target.exists():
-        raise DiffInputError(f"{path}: no such file or directory")
-    if target.is_file() and target.suffix.lower() in (".jsonl", ".ndjson"):
-        records = read_claim_records(target)
-        if records is not None:
-            return _records_side(path, records, wanted)
-    side = Side(path=path, single=not target.is_dir())
-    documents = []
-    for item in iter_documents([path], max_bytes=max_bytes):
-        if isinstance(item, LoadError):
-            side.errors.append(item)
-        else:
-            documents.append(item)
-    if side.single and not documents:
-        raise DiffInputError(str(side.errors[0]) if side.errors else f"{path}: no document")
-    side.single = side.single and len(documents) == 1
-    for document, records in _extract(documents, wanted, nlp):
-        if isinstance(records, LoadError):  # the pipeline failed on this document
-            side.errors.append(records)
-            continue
-        label = _label(document.path, document.id)
-        side.documents[_document_key(path, document)] = (label, records)
-    return side
-
-
-def read_claim_records(path: Path) -> list[Any] | None:
-    """The records of a claim-record JSONL, or None when its first line is not a record
-    (then it is a JSONL of input documents). A later line that is not a record is an error."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise DiffInputError(f"{path}: cannot read ({error})") from error
-    numbered = list(jsonl_lines(text))
-    if not numbered:
-        return []
-    if not _is_claim(numbered[0][1]):
-        return None
-    records = []
-    for number, line in numbered:
-        try:
-            records.append(parse_claim(line))
-        except ValueError as error:
-            reason = str(error).splitlines()[0]
-            raise DiffInputError(f"{path}:{number}: not a claim record ({reason})") from error
-    return records
-
-
-def _is_claim(line: str) -> bool:
-    try:
-        parse_claim(line)
-    except ValueError:
-        return False
-    return True
-
-
-def _records_side(path: str, records: list[Any], wanted: set[str] | None) -> Side:
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    for record in records:
-        if wanted is None or record.type in wanted:
-            grouped[record.source.document].append(record)
-    keys = _relative_keys(list(grouped))
-    side = Side(path=path, single=len(grouped) <= 1)
-    for document, key in zip(grouped, keys, strict=True):
-        source = grouped[document][0].source
-        side.documents[key] = (_label(source.path, source.document), grouped[document])
-    if not grouped:
-        side.documents[Path(path).name] = (path, [])
-    return side
-
-
-def _label(path: str, document: str) -> str:
-    """How a document is named in the output: its path, or 'path#id' for a JSONL line."""
-    return path if document == path else f"{path}#{document}"
-
-
-def _relative_keys(documents: list[str]) -> list[str]:
-    """Document ids relative to their common folder, so two extract runs pair by path."""
-    if len(documents) < 2:
-        return [posixpath.basename(d) or d for d in documents]
-    folders = [posixpath.dirname(d.replace(os.sep, "/")) for d in documents]
-    try:
-        common = posixpath.commonpath(folders)
-    except ValueError:
-        return documents
-    return [posixpath.relpath(d.replace(os.sep, "/"), common or ".") for d in documents]
-
-
-def _document_key(root: str, document: Document) -> str:
-    """A document's pairing key: its path relative to the input folder (basename for files)."""
-    base = Path(root)
-    if not base.is_dir():
-        # A JSONL of documents: its ids, as `claimscope extract` records them.
-        return Path(document.path).name if document.id == document.path else document.id
-    relative = Path(document.path).relative_to(base).as_posix()
-    return relative if document.id == document.path else f"{relative}#{document.id}"
-
-
-def _extract(documents: list[Document], wanted: set[str] | None, nlp: Any):
-    from .extraction import extract_documents
-
-    return extract_documents(documents, types=sorted(wanted) if wanted else None, nlp=nlp)
+# --- pairing documents ---------------------------------------------------------------------
 
 
 def diff_sides(old: Side, new: Side, include_unchanged: bool = False) -> ClaimDiff | FolderDiff:
@@ -680,96 +471,17 @@ def diff_paths(
     return result, old_side.errors + new_side.errors
 
 
-# --- output --------------------------------------------------------------------------------
+# The writers and the terminal view moved to render_diff.py; their names still resolve here
+# for code that imported them from this module, loaded on first use so that the diff itself
+# never imports a renderer.
+_RENDER_NAMES = frozenset(
+    {"write_json", "write_jsonl", "render_human", "summary_line", "evidence_line"}
+)
 
 
-def write_json(result: ClaimDiff | FolderDiff, stream: TextIO) -> None:
-    """The whole diff as one JSON object."""
-    stream.write(result.model_dump_json() + "\n")
+def __getattr__(name: str) -> Any:
+    if name in _RENDER_NAMES:
+        from . import render_diff
 
-
-def write_jsonl(result: ClaimDiff | FolderDiff, stream: TextIO) -> None:
-    """One change record a line."""
-    for change in result.changes:
-        stream.write(change.model_dump_json() + "\n")
-
-
-_MARKS = {
-    "changed": ("~", "yellow"),
-    "added": ("+", "green"),
-    "removed": ("-", "red"),
-    "moved": ("↕", "cyan"),
-    "unchanged": ("=", "dim"),
-}
-
-
-def render_human(result: ClaimDiff | FolderDiff, console: Any) -> None:
-    """A readable diff grouped by claim type: colour on a terminal, plain text when piped."""
-    from rich.text import Text
-
-    if isinstance(result, FolderDiff):
-        for name in result.removed_documents:
-            console.print(Text(f"removed document: {name}", style="red"))
-        for name in result.added_documents:
-            console.print(Text(f"added document: {name}", style="green"))
-        for document in result.documents:
-            if document.changes:
-                _render_document(document, console)
-    else:
-        _render_document(result, console)
-    console.print(summary_line(result.summary))
-    console.print(evidence_line(result.evidence))
-
-
-def _render_document(result: ClaimDiff, console: Any) -> None:
-    from rich.text import Text
-
-    console.print(Text(f"--- {result.old or '/dev/null'}", style="bold red"))
-    console.print(Text(f"+++ {result.new or '/dev/null'}", style="bold green"))
-    by_type: dict[str, list[ChangeRecord]] = defaultdict(list)
-    for change in result.changes:
-        by_type[change.type].append(change)
-    for claim_type in sorted(by_type, key=lambda t: _TYPE_ORDER.get(t, 99)):
-        console.print(Text(claim_type, style="bold"))
-        for change in by_type[claim_type]:
-            _render_change(change, console)
-
-
-def _render_change(change: ChangeRecord, console: Any) -> None:
-    from rich.text import Text
-
-    mark, style = _MARKS[change.status]
-    record = change.new if change.new is not None else change.old
-    where = f"line {record.line}"
-    if change.status == "moved":
-        where = f"line {change.old.line} → {change.new.line}"
-    line = Text(f"  {mark} {change.status:<9} ", style=style)
-    line.append(json.dumps(record.text, ensure_ascii=False))
-    line.append(f"  ({where})", style="dim")
-    console.print(line)
-    for name, value in change.fields.items():
-        detail = Text(f"      {name}: ")
-        detail.append(_value(value.old), style="red")
-        detail.append(" → ")
-        detail.append(_value(value.new), style="green")
-        console.print(detail)
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def summary_line(summary: DiffSummary) -> str:
-    """'1 changed, 0 added, 0 removed, 0 moved, 41 unchanged'."""
-    return ", ".join(f"{getattr(summary, status)} {status}" for status in STATUSES)
-
-
-def evidence_line(shift: EvidenceShift) -> str:
-    """'evidence weaker: strength ↑0 ↓1, hedges +1 −0, citations +0 −1'."""
-    return (
-        f"evidence {shift.verdict}: strength ↑{shift.strength_increased} "
-        f"↓{shift.strength_decreased}, hedges +{shift.hedges_added} −{shift.hedges_removed}, "
-        f"citations +{shift.citations_added} −{shift.citations_removed}"
-    )
+        return getattr(render_diff, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,8 @@
 """Pydantic models of a claim record: the contract every consumer of claimscope relies on.
 
 The JSON Schema published as ``claims_schema.json`` is generated from these models
-(``claimscope schema``); never edit that file by hand.
+(``claimscope schema``); never edit that file by hand. The diff result models at the end
+(``ClaimDiff`` and its parts) are what ``claimscope diff`` returns; they are not in that schema.
 """
 
 from __future__ import annotations
@@ -248,3 +249,92 @@ def parse_claim(data: str | bytes | dict[str, Any]) -> Any:
     if isinstance(data, dict):
         return CLAIM_ADAPTER.validate_python(data)
     return CLAIM_ADAPTER.validate_json(data)
+
+
+# --- diff results --------------------------------------------------------------------------
+# What `claimscope diff` returns. Not part of the claim record schema (claims_schema.json).
+
+Status = Literal["unchanged", "moved", "changed", "added", "removed"]
+STATUSES: tuple[str, ...] = ("changed", "added", "removed", "moved", "unchanged")
+"""The statuses in the order summaries list them."""
+
+
+class FieldChange(_Frozen):
+    """One field's value before and after."""
+
+    old: Any = Field(description="Value in the old version.")
+    new: Any = Field(description="Value in the new version.")
+
+
+class ChangeRecord(_Frozen):
+    """One aligned pair of claims (or an unpaired claim) and what changed."""
+
+    status: Status = Field(description="unchanged, moved, changed, added or removed.")
+    type: str = Field(description="Claim type.")
+    old: Claim | None = Field(default=None, description="The old record (null when added).")
+    new: Claim | None = Field(default=None, description="The new record (null when removed).")
+    fields: dict[str, FieldChange] = Field(
+        default_factory=dict, description="Changed fields by name (only for 'changed')."
+    )
+
+
+class DiffSummary(_Frozen):
+    """How many claims got each status."""
+
+    added: int = Field(default=0, description="Claims only in the new version.")
+    removed: int = Field(default=0, description="Claims only in the old version.")
+    changed: int = Field(default=0, description="Paired claims with a changed field.")
+    moved: int = Field(default=0, description="Unchanged claims whose order changed.")
+    unchanged: int = Field(default=0, description="Paired claims with nothing changed.")
+
+
+class EvidenceShift(_Frozen):
+    """Did the evidence get stronger or weaker?"""
+
+    strength_increased: int = Field(default=0, description="Effects whose strength went up.")
+    strength_decreased: int = Field(default=0, description="Effects whose strength went down.")
+    hedges_added: int = Field(default=0, description="Hedge cues added to paired effects.")
+    hedges_removed: int = Field(default=0, description="Hedge cues removed from paired effects.")
+    citations_added: int = Field(default=0, description="Citation claims added.")
+    citations_removed: int = Field(default=0, description="Citation claims removed.")
+    verdict: Literal["stronger", "weaker", "mixed", "unchanged"] = Field(
+        default="unchanged", description="Which way the signals above point, taken together."
+    )
+
+
+class ClaimDiff(_Frozen):
+    """The claim diff of one pair of documents."""
+
+    old: str | None = Field(description="Old source (null for a document only in the new).")
+    new: str | None = Field(description="New source (null for a document only in the old).")
+    summary: DiffSummary = Field(description="Counts by status (unchanged always counted).")
+    evidence: EvidenceShift = Field(description="Strength, hedge and citation shifts.")
+    changes: list[ChangeRecord] = Field(
+        description="Changes in old-document order, added claims at their new position; "
+        "unchanged pairs only when asked for (--all)."
+    )
+
+    @property
+    def differs(self) -> bool:
+        s = self.summary
+        return bool(s.added or s.removed or s.changed)
+
+
+class FolderDiff(_Frozen):
+    """The claim diff of two folders (or multi-document inputs), one ClaimDiff a document."""
+
+    old: str = Field(description="Old folder or file.")
+    new: str = Field(description="New folder or file.")
+    summary: DiffSummary = Field(description="Counts by status over all documents.")
+    evidence: EvidenceShift = Field(description="Shifts over all documents.")
+    added_documents: list[str] = Field(description="Documents only in the new input.")
+    removed_documents: list[str] = Field(description="Documents only in the old input.")
+    documents: list[ClaimDiff] = Field(description="One diff per document, by relative path.")
+
+    @property
+    def differs(self) -> bool:
+        return any(document.differs for document in self.documents)
+
+    @property
+    def changes(self) -> list[ChangeRecord]:
+        return [change for document in self.documents for change in document.changes]
