@@ -469,19 +469,3 @@ def diff_paths(
     new_side = load_side(new, types, nlp, max_bytes)
     result = diff_sides(old_side, new_side, include_unchanged)
     return result, old_side.errors + new_side.errors
-
-
-# The writers and the terminal view moved to render_diff.py; their names still resolve here
-# for code that imported them from this module, loaded on first use so that the diff itself
-# never imports a renderer.
-_RENDER_NAMES = frozenset(
-    {"write_json", "write_jsonl", "render_human", "summary_line", "evidence_line"}
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _RENDER_NAMES:
-        from . import render_diff
-
-        return getattr(render_diff, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
