@@ -55,6 +55,9 @@ def test_models_type_selects_attribute_model():
         {"type": "citation"},  # statistic attributes do not validate as a citation
         {"flags": ["made_up"]},
         {"line": 0},
+        {"end": 4},  # the text "40%" has three code points
+        {"start": 3, "end": 0},
+        {"end_utf16": 0, "start_utf16": 3},
     ],
 )
 def test_models_reject_invalid_records(changes):

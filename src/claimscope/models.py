@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 CLAIM_TYPES: tuple[str, ...] = ("statistic", "citation", "condition", "effect")
 
@@ -198,6 +198,18 @@ class _ClaimBase(_Frozen):
         default_factory=list, description="Ids of related records in the same sentence."
     )
     flags: list[Flag] = Field(default_factory=list, description="Evidence-triage flags.")
+
+    @model_validator(mode="after")
+    def _span_is_consistent(self) -> _ClaimBase:
+        """The offsets must describe the text: end - start code points, end not before start."""
+        if self.end - self.start != len(self.text):
+            raise ValueError(
+                f"text has {len(self.text)} code points but [start, end) spans "
+                f"{self.end - self.start}"
+            )
+        if self.end_utf16 < self.start_utf16:
+            raise ValueError("end_utf16 is before start_utf16")
+        return self
 
 
 class StatisticClaim(_ClaimBase):
