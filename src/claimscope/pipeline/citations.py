@@ -135,66 +135,6 @@ def load_lexicon() -> Lexicon:
 _FOLD_RISK_RE = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Where a lexicon pattern can match: near a key word, inside a run of allowed characters.
-
-    Running a pattern built from long alternations over the whole text costs a try of every
-    alternative at every word; the matches need one of ``keys`` (the longest word of each
-    required entry), and consist only of letters, whitespace, commas and the entries' other
-    characters. So the pattern only runs over the runs of such characters around a key hit,
-    which gives the same matches as ``finditer`` over the whole text.
-    """
-
-    keys: tuple[str, ...]
-    stop_re: re.Pattern[str]  # a character no match contains
-
-    @classmethod
-    def build(cls, required: Iterable[str], entries: Iterable[str]) -> Scope:
-        keys = {max(item.split(), key=len).lower() for item in required if item.strip()}
-        # A key containing another key is found through that one.
-        keys = {k for k in keys if not any(o != k and o in k for o in keys)}
-        extras = {c for item in entries for c in item if not (c.isalpha() or c.isspace())}
-        extras.add(",")
-        stop = rf"[\d_]|[^\w\s{re.escape(''.join(sorted(extras)))}]"
-        return cls(tuple(sorted(keys)), re.compile(stop))
-
-    def regions(self, text: str, lowered: str) -> list[tuple[int, int]] | None:
-        """(start, endpos) of the runs holding a key, in order; None when the text cannot be
-        scoped (case folding that str.lower() does not mirror)."""
-        if len(lowered) != len(text) or _FOLD_RISK_RE.search(text):
-            return None
-        hits = []
-        for key in self.keys:
-            at = lowered.find(key)
-            while at >= 0:
-                hits.append(at)
-                at = lowered.find(key, at + 1)
-        regions: list[tuple[int, int]] = []
-        reverse = text[::-1] if hits else ""
-        for hit in sorted(hits):
-            if regions and hit < regions[-1][1]:
-                continue
-            before = self.stop_re.search(reverse, len(text) - hit)
-            start = len(text) - before.start() if before else 0
-            after = self.stop_re.search(text, hit)
-            # endpos takes the stop character too, so lookaheads at a match's end see it
-            end = after.end() if after else len(text)
-            regions.append((start, end))
-        return regions
-
-    def finditer(
-        self, pattern: re.Pattern[str], text: str, lowered: str
-    ) -> Iterator[re.Match[str]]:
-        """``pattern.finditer(text)``, run only where a match can be."""
-        regions = self.regions(text, lowered)
-        if regions is None:
-            yield from pattern.finditer(text)
-            return
-        for start, end in regions:
-            yield from pattern.finditer(text, start, end)
-
-
 _RUN_RE = re.compile(r"[\w-]*")  # the rest of a word (lexicon entries are letters and hyphens)
 _NEXT_RUN_RE = re.compile(r"[\s,]+([\w-]+)")  # the next word, across whitespace and commas
 
@@ -207,8 +147,8 @@ class WordScope:
     whole word of the lexicon, the elements separated by whitespace and commas only. So a match
     lies inside the chain of such words around one of its nouns, found by stepping word by word
     from each key hit; the pattern runs only over those chains (plus the character after, for
-    its lookaheads), which gives the same matches as ``finditer`` over the whole text. Scoping
-    by characters (``Scope``) left a third of the text, as the key nouns are frequent.
+    its lookaheads), which gives the same matches as ``finditer`` over the whole text. (Scoping
+    by runs of allowed characters instead left a third of the text: the key nouns are frequent.)
     """
 
     keys: tuple[str, ...]  # the last word of each required entry, lower-case
