@@ -827,7 +827,7 @@ def population_of(cues: list[Cue], start_char: int, end_char: int) -> str | None
 def _char_span(doc: TokenView, part: tuple[int, int] | None) -> dict[str, Any] | None:
     if part is None:
         return None
-    # The shape of spans.text_span, from the tokens: Doc.text is rebuilt on every access.
+    # spans.text_span's shape, with offsets from the token view (no Token objects needed).
     start, end = doc.idx[part[0]], doc.end_char(part[1] - 1)
     return {"text": doc.text[start:end], "start": start, "end": end}
 

@@ -177,8 +177,11 @@ def overlaps(span: Span, start: int, end: int) -> bool:
 
 
 def text_span(doc: Doc, start: int, end: int) -> dict[str, Any]:
-    """A {text, start, end} part of a claim (e.g. an effect's intervention) for attributes."""
-    return {"text": doc.text[start:end], "start": start, "end": end}
+    """A {text, start, end} part of a claim (e.g. an effect's intervention) for attributes.
+
+    records.py re-quotes the text from the original document, so the unwrapped text is fine.
+    """
+    return {"text": doc_text(doc)[start:end], "start": start, "end": end}
 
 
 def add_link(span: Span, other: Span) -> None:
