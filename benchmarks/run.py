@@ -93,6 +93,7 @@ def full_seconds(files: list[Path]) -> tuple[float, float, int]:
             [str(p) for p in files],
             stats=stats,
             on_document=writer.add,
+            plain=writer.plain,
         ):
             pass
         writer.close()

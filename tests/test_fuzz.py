@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 
 from claimscope.documents import Document, LoadError, documents_from_bytes
 from claimscope.extraction import extract_documents
+from claimscope.models import parse_claim
+from claimscope.record_json import record_json
 from claimscope.records import QUOTE_CONTEXT
 
 FUZZ = settings(
@@ -128,8 +130,12 @@ def _effect_parts(record) -> list:
 
 
 def run_pipeline(nlp, text: str) -> list:
+    """The records of ``text``, validated from the plain dicts the JSON writers write, which
+    must serialise exactly as the validated models do."""
     document = Document(id="fuzz", path="fuzz", text=text)
-    [(_, records)] = list(extract_documents([document], nlp=nlp))
+    [(_, plain)] = list(extract_documents([document], nlp=nlp, plain=True))
+    records = [parse_claim(record) for record in plain]
+    assert [record_json(record) for record in plain] == [r.model_dump_json() for r in records]
     return records
 
 

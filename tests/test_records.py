@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from claimscope.documents import Document
-from claimscope.records import TextIndex, doc_to_records, fingerprint
+from claimscope.records import TextIndex, doc_to_dicts, doc_to_records, fingerprint
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,37 @@ def test_records_effect_parts_quote_the_original_text_across_a_hard_wrap(extract
     assert parts.outcome.text == "sciatic\nnerve pain"
     for part in (parts.intervention, parts.outcome, parts.comparator):
         assert text[part.start : part.end] == part.text
+
+
+def test_records_plain_dicts_serialise_exactly_as_the_models_on_the_seeds(nlp, seed_texts):
+    from claimscope.record_json import record_json
+
+    for name, text in seed_texts.items():
+        document = Document(id=name, path=name, text=text)
+        plain = doc_to_dicts(nlp(text), document)
+        models = doc_to_records(nlp(text), document)
+        assert len(plain) == len(models) > 20
+        assert [record_json(r) for r in plain] == [m.model_dump_json() for m in models]
+        assert [list(r) for r in plain] == [list(m.model_dump()) for m in models]
+
+
+@pytest.mark.parametrize(
+    "given, value, json_value",
+    [
+        (40, 40.0, '"value":40.0'),  # an int from a component is a float in the record
+        (0.5, 0.5, '"value":0.5'),
+        (float("inf"), None, '"value":null'),  # as pydantic writes a non-finite float
+        (None, None, '"value":null'),
+    ],
+)
+def test_records_plain_statistic_values_are_json_floats(nlp, given, value, json_value):
+    from claimscope.pipeline.spans import add_claim
+    from claimscope.record_json import record_json
+
+    doc = nlp.make_doc("40% have sciatica")
+    add_claim(doc, "statistic", 0, 3, {"kind": "percent", "value": given, "unit": "%"})
+    (plain,) = doc_to_dicts(doc, Document(id="d", path="d", text=doc.text))
+    assert plain["attributes"]["value"] == value
+    assert type(plain["attributes"]["value"]) is type(value)
+    assert json_value in record_json(plain)
+    assert record_json(plain) == record_json(doc_to_records(doc, Document("d", "d", doc.text))[0])

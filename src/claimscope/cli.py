@@ -108,6 +108,7 @@ def extract(
             on_document=on_document,
             max_bytes=max_bytes,
             jobs=jobs,
+            plain=writer.plain,
         ):
             pass
         writer.close()

@@ -159,8 +159,12 @@ def extract_documents(
     nlp: Language | None = None,
     batch_size: int = BATCH_SIZE,
     chunk_chars: int | None = None,
+    plain: bool = False,
 ) -> Iterator[tuple[Document, list[Any] | LoadError]]:
     """Run the pipeline over documents, yielding each with its claim records, in order.
+
+    Records are validated models, or with ``plain`` the dicts they are validated from (every
+    field in the model's order, see records.doc_to_dicts): what the JSON writers need, faster.
 
     A document the pipeline fails on (a bug, not bad input) comes with a LoadError
     instead of records, so the caller reports it and the run goes on.
@@ -175,7 +179,7 @@ def extract_documents(
     stream = iter(documents)
     while group := _take(stream, ZONE_DOCUMENTS, ZONE_CHARS):
         with _memory_zone(nlp):
-            results = list(_extract_group(nlp, group, types, limit, batch_size))
+            results = list(_extract_group(nlp, group, types, limit, batch_size, plain))
         yield from results  # after the zone: no spaCy object outlives it
 
 
@@ -185,6 +189,7 @@ def _extract_group(
     types: list[str] | None,
     limit: int,
     batch_size: int,
+    plain: bool,
 ) -> Iterator[tuple[Document, list[Any] | LoadError]]:
     """Records per document; a document the pipeline fails on gets a LoadError instead.
 
@@ -192,13 +197,13 @@ def _extract_group(
     the others their records.
     """
     try:
-        yield from list(_tag_group(nlp, documents, types, limit, batch_size))
+        yield from list(_tag_group(nlp, documents, types, limit, batch_size, plain))
     except Exception as error:
         if len(documents) == 1:
             yield documents[0], internal_error(documents[0], error)
             return
         for document in documents:
-            yield from _extract_group(nlp, [document], types, limit, batch_size)
+            yield from _extract_group(nlp, [document], types, limit, batch_size, plain)
 
 
 def internal_error(document: Document, error: Exception) -> LoadError:
@@ -214,15 +219,17 @@ def _tag_group(
     types: list[str] | None,
     limit: int,
     batch_size: int,
+    plain: bool,
 ) -> Iterator[tuple[Document, list[Any]]]:
-    from .records import doc_to_records
+    from .records import doc_to_dicts, doc_to_records
 
+    to_records = doc_to_dicts if plain else doc_to_records
     records: list[Any] = []
     pieces = _pieces(documents, limit)
     for spacy_doc, (document, offset, last, index, text) in nlp.pipe(
         pieces, as_tuples=True, batch_size=batch_size
     ):
-        records.extend(doc_to_records(spacy_doc, document, types, offset, index, text))
+        records.extend(to_records(spacy_doc, document, types, offset, index, text))
         spacy_doc.user_data.clear()  # drop per-doc extension values and bookkeeping early
         if last:
             yield document, records
@@ -261,15 +268,17 @@ def extract_items(
     types: Iterable[str] | None = None,
     jobs: int = 1,
     chunk_chars: int | None = None,
+    plain: bool = False,
 ) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
     """Documents with their records and load errors with None, in input order.
 
-    ``jobs`` > 1 runs the pipeline in that many worker processes.
+    ``jobs`` > 1 runs the pipeline in that many worker processes; ``plain`` as for
+    ``extract_documents``.
     """
     types = checked_types(types)
     jobs = resolve_jobs(jobs)
     if jobs > 1:
-        yield from _extract_parallel(items, types, jobs, chunk_chars)
+        yield from _extract_parallel(items, types, jobs, chunk_chars, plain)
         return
     # Each document carries the load errors met just before it, so that errors come out
     # exactly where they were in the input, as with worker processes.
@@ -286,7 +295,8 @@ def extract_items(
                 errors = []
                 yield item
 
-    for document, records in extract_documents(documents(), types, chunk_chars=chunk_chars):
+    extracted = extract_documents(documents(), types, chunk_chars=chunk_chars, plain=plain)
+    for document, records in extracted:
         for error in errors_before.popleft():
             yield error, None
         yield document, records
@@ -302,11 +312,15 @@ def extract_paths(
     on_document: Callable[[Document, list[Any]], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 1,
+    plain: bool = False,
 ) -> Iterator[Any]:
-    """Yield the claim records of every readable input; report the others to ``on_error``."""
+    """Yield the claim records of every readable input; report the others to ``on_error``.
+
+    ``plain`` yields record dicts instead of models (see ``extract_documents``).
+    """
     stats = stats if stats is not None else RunStats()
     items = iter_documents(paths, max_bytes=max_bytes)
-    for item, records in extract_items(items, types, jobs=jobs):
+    for item, records in extract_items(items, types, jobs=jobs, plain=plain):
         if isinstance(records, LoadError):  # the pipeline failed on this document
             item, records = records, None
         if isinstance(item, LoadError):
@@ -335,10 +349,10 @@ def extract_text(text: str, path: str = "<text>", types: Iterable[str] | None = 
 _worker_options: dict[str, Any] = {}
 
 
-def _init_worker(types: list[str] | None, chunk_chars: int | None) -> None:
+def _init_worker(types: list[str] | None, chunk_chars: int | None, plain: bool) -> None:
     """Pool initializer: build the pipeline once per worker; Ctrl-C is the parent's job."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_options.update(types=types, chunk_chars=chunk_chars)
+    _worker_options.update(types=types, chunk_chars=chunk_chars, plain=plain)
     shared_nlp()
 
 
@@ -350,6 +364,7 @@ def _work(batch: list[Document | LoadError]) -> list[list[Any] | None]:
             documents,
             _worker_options.get("types"),
             chunk_chars=_worker_options.get("chunk_chars"),
+            plain=_worker_options.get("plain", False),
         )
     )
     return [None if isinstance(item, LoadError) else next(results)[1] for item in batch]
@@ -373,13 +388,16 @@ def _extract_parallel(
     types: list[str] | None,
     jobs: int,
     chunk_chars: int | None,
+    plain: bool,
 ) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
     """Like the single-process path, over ``jobs`` worker processes, in input order.
 
     At most a few batches per worker are in flight (Pool.imap would read the whole input
     ahead), so memory stays bounded; any exception or Ctrl-C terminates the pool.
     """
-    pool = _worker_context().Pool(jobs, initializer=_init_worker, initargs=(types, chunk_chars))
+    pool = _worker_context().Pool(
+        jobs, initializer=_init_worker, initargs=(types, chunk_chars, plain)
+    )
     in_flight: deque[tuple[list[Document | LoadError], Any]] = deque()
     try:
         for batch in _batches(items):

@@ -246,6 +246,12 @@ Claim = Annotated[
 ]
 
 CLAIM_ADAPTER: TypeAdapter[Any] = TypeAdapter(Claim)
+CLAIM_MODELS: dict[str, type[_ClaimBase]] = {
+    "statistic": StatisticClaim,
+    "citation": CitationClaim,
+    "condition": ConditionClaim,
+    "effect": EffectClaim,
+}
 
 
 def claim_json_schema() -> dict[str, Any]:

@@ -6,17 +6,19 @@ This is the only place where spaCy spans become JSON-ready pydantic records.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import BaseModel
 from spacy.attrs import IDX, SENT_START
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from .documents import Document
-from .models import CLAIM_TYPES, Source, parse_claim
-from .pipeline.spans import claim_data, claims_of
+from .models import CLAIM_MODELS, CLAIM_TYPES, parse_claim
+from .pipeline.spans import claim_entries, token_offsets
 
 QUOTE_CONTEXT = 32
 _TYPE_ORDER = {name: i for i, name in enumerate(CLAIM_TYPES)}
@@ -58,7 +60,28 @@ def doc_to_records(
     index: TextIndex | None = None,
     text: str | None = None,
 ) -> list[Any]:
-    """The claim records of one processed document, in document order.
+    """The claim records of one processed document, in document order, as validated models.
+
+    Arguments as for ``doc_to_dicts``, whose records this validates.
+    """
+    return [
+        parse_claim(record) for record in doc_to_dicts(doc, document, types, offset, index, text)
+    ]
+
+
+def doc_to_dicts(
+    doc: Doc,
+    document: Document,
+    types: Iterable[str] | None = None,
+    offset: int = 0,
+    index: TextIndex | None = None,
+    text: str | None = None,
+) -> list[dict[str, Any]]:
+    """The claim records of one processed document, in document order, as plain dicts.
+
+    Each dict has every field of its claim model, in the model's order, so ``record_json``
+    writes exactly what the model would, without the cost of validating it (the JSON writers'
+    path; tests validate every record of the seeds and of fuzzed texts).
 
     ``types`` keeps only those claim types (links to dropped records are dropped too).
     When ``doc`` is a chunk of a long document, ``offset`` is where the chunk starts in the
@@ -67,76 +90,128 @@ def doc_to_records(
     ``doc.text`` when the caller has it: spaCy rebuilds Doc.text from the tokens on each access.
     """
     wanted = set(types) if types else set(CLAIM_TYPES)
-    # One look-up per claim of its range and values (Span._ builds an object per access).
-    claims = []
-    for span in claims_of(doc):
-        label = span.label_
-        if label in wanted:
-            data = claim_data(span)
-            start, end = data.get("claim_range") or (span.start_char, span.end_char)
-            claims.append((start, end, _TYPE_ORDER.get(label, 99), label, span, data))
+    claims = [
+        (start, end, _TYPE_ORDER[label], label, entry)
+        for label, start, end, entry in claim_entries(doc)
+        if label in wanted
+    ]
     if not claims:
         return []
-    claims.sort(key=lambda claim: claim[:3])
+    claims.sort(key=_claim_order)
+    prefix = f"{document.id}#"
     ids = {
-        f"{label}@{start}-{end}": f"{document.id}#{label}@{start + offset}-{end + offset}"
-        for start, end, _, label, _, _ in claims
+        f"{c[3]}@{c[0]}-{c[1]}": f"{prefix}{c[3]}@{c[0] + offset}-{c[1] + offset}" for c in claims
     }
     if text is None:  # the original text: the doc holds it unwrapped (see build_nlp)
         text = document.text if not offset else document.text[offset : offset + len(doc.text)]
     if index is None:
         index = TextIndex(document.text if offset else text)
-    source = Source(
-        path=document.path,
-        document=document.id,
-        sha256=document.sha256,
-        media_type=document.media_type,
-    )
-    sentences = SentenceIndex(doc, text)
-    return [
-        parse_claim(_record_dict(claim, index, source, ids, offset, sentences)) for claim in claims
-    ]
+    builder = _RecordBuilder(doc, document, index, ids, offset, SentenceIndex(doc, text))
+    return [builder.record(claim) for claim in claims]
 
 
-def _record_dict(
-    claim: tuple[int, int, int, str, Span, dict[str, Any]],
-    index: TextIndex,
-    source: Source,
-    ids: dict[str, str],
-    offset: int,
-    sentences: SentenceIndex,
-) -> dict:
-    local_start, local_end, _, label, span, data = claim
-    text = index.text
-    start, end = local_start + offset, local_end + offset
-    line, column = index.line_column(start)
-    attributes = dict(data.get("claim_attrs") or {})
-    if attributes.get("resolved_to"):
-        attributes["resolved_to"] = ids.get(attributes["resolved_to"])
-    if label == "effect":  # the only type whose attributes hold text parts
-        attributes = {
-            name: _anchor_text_spans(value, offset, text) for name, value in attributes.items()
+def _claim_order(claim: tuple[Any, ...]) -> tuple[int, int, int]:
+    return claim[0], claim[1], claim[2]
+
+
+class _RecordBuilder:
+    """Builds the record dicts of one doc; holds what all its records share."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        document: Document,
+        index: TextIndex,
+        ids: dict[str, str],
+        offset: int,
+        sentences: SentenceIndex,
+    ) -> None:
+        self.text = index.text
+        self.index = index
+        self.ids = ids
+        self.offset = offset
+        self.sentences = sentences
+        self.token_starts, self.token_ends = token_offsets(doc)
+        self.source = {
+            "path": document.path,
+            "document": document.id,
+            "sha256": document.sha256,
+            "media_type": document.media_type,
         }
-    sentence = sentences.around(span.start_char, span.end_char)
+
+    def record(self, claim: tuple[int, int, int, str, dict[str, Any]]) -> dict[str, Any]:
+        local_start, local_end, _, label, data = claim
+        text, offset = self.text, self.offset
+        start, end = local_start + offset, local_end + offset
+        quoted = text[start:end]
+        line, column = self.index.line_column(start)
+        sentence_start, sentence_end = self.sentences.around(*self._token_chars(data))
+        return {
+            "id": self.ids[f"{label}@{local_start}-{local_end}"],
+            "fingerprint": fingerprint(label, quoted),
+            "type": label,
+            "text": quoted,
+            "start": start,
+            "end": end,
+            "start_utf16": self.index.utf16(start),
+            "end_utf16": self.index.utf16(end),
+            "line": line,
+            "column": column,
+            "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
+            "suffix": text[end : end + QUOTE_CONTEXT],
+            "sentence": {"start": sentence_start + offset, "end": sentence_end + offset},
+            "source": self.source,
+            "links": [self.ids[key] for key in data.get("claim_links") or () if key in self.ids],
+            "flags": list(data.get("claim_flags") or ()),
+            "attributes": self._attributes(label, data.get("claim_attrs") or {}),
+        }
+
+    def _token_chars(self, data: dict[str, Any]) -> tuple[int, int]:
+        """The character range of the claim's tokens (its exact range widened to tokens)."""
+        first, last = data["claim_tokens"]
+        return self.token_starts[first], self.token_ends[last - 1]
+
+    def _attributes(self, label: str, given: dict[str, Any]) -> dict[str, Any]:
+        """Every attribute of the type, in the model's order, defaults filled in."""
+        attributes = {**_ATTRIBUTE_DEFAULTS[label], **given}
+        if attributes.get("resolved_to"):
+            attributes["resolved_to"] = self.ids.get(attributes["resolved_to"])
+        if label == "effect":  # the only type whose attributes hold text parts
+            return {
+                name: _anchor_text_spans(value, self.offset, self.text)
+                for name, value in attributes.items()
+            }
+        if label == "statistic":
+            for name in _FLOAT_ATTRIBUTES:
+                attributes[name] = _json_float(attributes[name])
+        return attributes
+
+
+_FLOAT_ATTRIBUTES = ("value", "low", "high")
+
+
+def _json_float(value: float | None) -> float | None:
+    """A statistic's number as its model field holds it: a float, None when not finite
+    (pydantic writes NaN and infinities as null)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _attribute_defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """Field name -> default for every field of an attributes model, in its order; required
+    fields map to None until the component's values overwrite them."""
     return {
-        "id": ids[f"{label}@{local_start}-{local_end}"],
-        "fingerprint": fingerprint(label, text[start:end]),
-        "type": label,
-        "text": text[start:end],
-        "start": start,
-        "end": end,
-        "start_utf16": index.utf16(start),
-        "end_utf16": index.utf16(end),
-        "line": line,
-        "column": column,
-        "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
-        "suffix": text[end : end + QUOTE_CONTEXT],
-        "sentence": {"start": sentence["start"] + offset, "end": sentence["end"] + offset},
-        "source": source,
-        "links": [ids[key] for key in (data.get("claim_links") or []) if key in ids],
-        "flags": list(data.get("claim_flags") or []),
-        "attributes": attributes,
+        name: None if info.is_required() else info.get_default(call_default_factory=True)
+        for name, info in model.model_fields.items()
     }
+
+
+_ATTRIBUTE_DEFAULTS: dict[str, dict[str, Any]] = {
+    name: _attribute_defaults(model.model_fields["attributes"].annotation)
+    for name, model in CLAIM_MODELS.items()
+}
 
 
 def _anchor_text_spans(value: Any, offset: int, text: str) -> Any:
@@ -167,7 +242,7 @@ class SentenceIndex:
             values = doc.to_array([SENT_START, IDX])
             self.starts = [0, *values[values[:, 0] == 1, 1].tolist()]
 
-    def around(self, start: int, end: int) -> dict[str, int]:
+    def around(self, start: int, end: int) -> tuple[int, int]:
         """The sentence(s) holding tokens from ``start`` to ``end`` (token-aligned), stripped.
 
         A claim across sentences gets all of them.
@@ -179,4 +254,4 @@ class SentenceIndex:
         chunk = self.text[low:high]
         low += len(chunk) - len(chunk.lstrip())
         high -= len(chunk) - len(chunk.rstrip())
-        return {"start": low, "end": max(low, high)}
+        return low, max(low, high)

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from .documents import Document
 from .models import CLAIM_TYPES, TextSpan
+from .record_json import record_json
 
 FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "table", "html")
 
@@ -33,6 +34,10 @@ TYPE_STYLES: dict[str, str] = {
 
 
 class RecordWriter(Protocol):
+    # True when the writer takes records as plain dicts (records.doc_to_dicts): the JSON
+    # writers, which need no model. The others get validated models.
+    plain: bool
+
     def add(self, document: Document, records: list[Any]) -> None: ...
 
     def close(self) -> None: ...
@@ -41,12 +46,14 @@ class RecordWriter(Protocol):
 class JsonlWriter:
     """One JSON record a line, written as soon as a document is done."""
 
+    plain = True
+
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
 
     def add(self, document: Document, records: list[Any]) -> None:
         for record in records:
-            self.stream.write(record.model_dump_json() + "\n")
+            self.stream.write(record_json(record) + "\n")
 
     def close(self) -> None:
         self.stream.flush()
@@ -55,6 +62,8 @@ class JsonlWriter:
 class JsonWriter:
     """One JSON array of records, streamed element by element."""
 
+    plain = True
+
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.count = 0
@@ -62,7 +71,7 @@ class JsonWriter:
     def add(self, document: Document, records: list[Any]) -> None:
         for record in records:
             self.stream.write("[\n" if self.count == 0 else ",\n")
-            self.stream.write(record.model_dump_json())
+            self.stream.write(record_json(record))
             self.count += 1
 
     def close(self) -> None:
@@ -192,6 +201,8 @@ def csv_row(record: Any) -> list[str]:
 class CsvWriter:
     """RFC 4180 CSV: a header row, then one row per record, CRLF line ends, UTF-8."""
 
+    plain = False  # reads validated records
+
     def __init__(self, stream: TextIO) -> None:
         # The csv module writes its own \r\n; a text stream that translates newlines
         # (stdout on Windows) would double the \r, so ask it to stop translating.
@@ -297,6 +308,8 @@ def stdout_console(stream: TextIO | None = None, soft_wrap: bool = False) -> Con
 
 class TableWriter:
     """A rich table of every claim of the run, printed when the run ends."""
+
+    plain = False  # reads validated records
 
     def __init__(self, stream: TextIO) -> None:
         self.console = stdout_console(stream)

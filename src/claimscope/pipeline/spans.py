@@ -70,6 +70,7 @@ def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any])
     store = doc.user_data.setdefault(_STORE_KEY, {})
     entry = store.setdefault((span.label, first, last, span.id), {})
     entry["claim_range"] = (start, end)
+    entry["claim_tokens"] = (first, last)
     entry["claim_attrs"] = attrs
     doc.spans[CLAIMS_KEY].append(span)
     doc.user_data.setdefault(_LIST_KEY, []).append((label, start, end, entry))
@@ -115,6 +116,7 @@ def claim_entries(doc: Doc) -> list[tuple[str, int, int, dict[str, Any]]]:
     result = []
     for span in group:
         entry = store.setdefault((span.label, span.start, span.end, span.id), {})
+        entry.setdefault("claim_tokens", (span.start, span.end))
         start, end = entry.get("claim_range") or (span.start_char, span.end_char)
         result.append((span.label_, start, end, entry))
     return result
