@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
 from .cues import TokenView
@@ -147,17 +148,22 @@ def load_vocabulary(path: Path) -> Vocabulary:
     )
 
 
-class SeenForms:
-    """The word forms (LOWER hashes) already classified by a per-form memo."""
+class WordHashes(NamedTuple):
+    """The productive patterns' words by LOWER hash, so matching compares ints, not strings."""
 
-    def __init__(self) -> None:
-        self.seen: set[int] = set()
+    heads: dict[int, str]  # head word -> category
+    of_heads: dict[int, str]  # head word written before of/to -> category
+    determiners: frozenset[int]
+    of_to: frozenset[int]
 
-    def union_new(self, keys: Iterable[int]) -> set[int]:
-        """Mark ``keys`` seen; return those not seen before (set arithmetic, no Python loop)."""
-        new = set(keys).difference(self.seen)
-        self.seen |= new
-        return new
+    @classmethod
+    def of(cls, vocabulary: Vocabulary, strings: StringStore) -> WordHashes:
+        return cls(
+            heads={strings.add(w): c for w, c in vocabulary.heads.items()},
+            of_heads={strings.add(w): vocabulary.heads[w] for w in vocabulary.of_heads},
+            determiners=frozenset(strings.add(w) for w in _DETERMINERS),
+            of_to=frozenset(strings.add(w) for w in ("of", "to")),
+        )
 
 
 # --- pure helpers --------------------------------------------------------------------------
@@ -238,22 +244,29 @@ def suffix_condition(
 def body_part_matches(
     tokens: Tokens,
     parts: Iterable[tuple[int, int]],
-    vocabulary: Vocabulary,
+    words: WordHashes,
     known: dict[str, Condition],
+    memo: dict[tuple[tuple[int, ...], str, bool], Condition] | None = None,
 ) -> list[Match]:
-    """``<body part> <head>`` and ``<of-head> of/to (the) <body part>`` conditions."""
+    """``<body part> <head>`` and ``<of-head> of/to (the) <body part>`` conditions.
+
+    ``memo`` keeps what :func:`productive_condition` gave for a run of word forms.
+    """
     found = []
-    word = tokens.lower
+    lower, size = tokens.lower_hashes, len(tokens)
+    heads, of_heads, memo = words.heads, words.of_heads, {} if memo is None else memo
     for start, end in parts:
-        if end < len(tokens) and word(end) in vocabulary.heads:
-            category = vocabulary.heads[word(end)]
-            found.append(_productive(tokens, start, end + 1, category, known))
+        if end < size and lower[end] in heads:
+            category = heads[lower[end]]
+            condition = _productive(tokens, start, end + 1, category, known, memo, False)
+            found.append(Match(start, end + 1, condition, 1))
         head = start - 1
-        if head > 0 and word(head) in _DETERMINERS:
+        if head > 0 and lower[head] in words.determiners:
             head -= 1
-        if head > 0 and word(head) in ("of", "to") and word(head - 1) in vocabulary.of_heads:
-            category = vocabulary.heads[word(head - 1)]
-            found.append(_productive(tokens, head - 1, end, category, known, head_first=True))
+        if head > 0 and lower[head] in words.of_to and lower[head - 1] in of_heads:
+            category = of_heads[lower[head - 1]]
+            condition = _productive(tokens, head - 1, end, category, known, memo, True)
+            found.append(Match(head - 1, end, condition, 1))
     return found
 
 
@@ -263,14 +276,28 @@ def _productive(
     end: int,
     category: str,
     known: dict[str, Condition],
-    head_first: bool = False,
-) -> Match:
-    words = [tokens.lower(i) for i in range(start, end)]
+    memo: dict[tuple[tuple[int, ...], str, bool], Condition],
+    head_first: bool,
+) -> Condition:
+    key = (tuple(tokens.lower_hashes[start:end]), category, head_first)
+    condition = memo.get(key)
+    if condition is None:
+        if len(memo) > _MEMO_SIZE:
+            memo.clear()
+        words = [tokens.lower(i) for i in range(start, end)]
+        condition = memo[key] = productive_condition(words, category, known, head_first)
+    return condition
+
+
+def productive_condition(
+    words: list[str], category: str, known: dict[str, Condition], head_first: bool = False
+) -> Condition:
+    """The condition a productive pattern names: its words with the head in the singular."""
     head = 0 if head_first else -1
+    words = [*words]
     words[head] = singular(words[head])
     normalized = " ".join(words)
-    condition = known.get(normalized, Condition(normalized, None, category))
-    return Match(start, end, condition, rank=1)
+    return known.get(normalized, Condition(normalized, None, category))
 
 
 def filter_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -394,13 +421,19 @@ class ConditionTagger:
         self.exact = {t: c for t, c in lexicon.items() if is_case_sensitive(t)}
         lower = lexicon_variants({t: c for t, c in lexicon.items() if not is_case_sensitive(t)})
         self.index = TermIndex.build(lower)
+        strings = nlp.vocab.strings
         self.exact_matcher = _phrase_matcher(nlp, "ORTH", list(nlp.tokenizer.pipe(self.exact)))
-        self.body_matcher = _phrase_matcher(
-            nlp, "LOWER", list(nlp.tokenizer.pipe(sorted(self.vocabulary.body_parts)))
-        )
-        self.modifiers = frozenset(nlp.vocab.strings.add(m) for m in self.vocabulary.modifiers)
+        body_parts = list(nlp.tokenizer.pipe(sorted(self.vocabulary.body_parts)))
+        self.body_matcher = _phrase_matcher(nlp, "LOWER", body_parts)
+        # Prefilters by word form: a doc without any of these cannot match that matcher.
+        self.exact_forms = frozenset(strings.add(term.lower()) for term in self.exact)
+        self.body_forms = frozenset(part[0].lower for part in body_parts if len(part))
+        self.open_bracket = strings.add("(")
+        self.words = WordHashes.of(self.vocabulary, strings)
+        self.modifiers = frozenset(strings.add(m) for m in self.vocabulary.modifiers)
         self._suffix: dict[int, Condition] = {}  # LOWER hash -> suffix_condition, when one
-        self._suffix_seen = SeenForms()
+        self._suffix_seen: set[int] = set()  # LOWER hashes suffix_condition has seen
+        self._productive: dict[tuple[tuple[int, ...], str, bool], Condition] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = Tokens.of(doc)
@@ -410,11 +443,14 @@ class ConditionTagger:
     def match(self, doc: Doc, tokens: Tokens | None = None) -> list[Match]:
         """The condition mentions of a doc, longest first-come, modifiers included."""
         tokens = tokens or Tokens.of(doc)
-        defined = dict(abbreviation_definitions(doc, tokens))
+        forms = set(tokens.lower_hashes)  # the doc's word forms, for the prefilters
+        defined = {}
+        if self.open_bracket in forms:
+            defined = dict(abbreviation_definitions(doc, tokens))
         definitions = {short.text: long for long, short in defined.items()}
         matches = [
-            *self.lexicon_matches(doc, tokens, definitions),
-            *self.pattern_matches(doc, tokens),
+            *self.lexicon_matches(doc, tokens, definitions, forms),
+            *self.pattern_matches(doc, tokens, forms),
         ]
         chosen = longest(matches)
         if defined:
@@ -426,36 +462,49 @@ class ConditionTagger:
         ]
 
     def lexicon_matches(
-        self, doc: Doc, tokens: Tokens, definitions: dict[str, Span]
+        self, doc: Doc, tokens: Tokens, definitions: dict[str, Span], forms: set[int]
     ) -> list[Match]:
         found = []
         terms, guards = self.index.terms, self.guards
-        for start, end, key in self.index.matches(doc, tokens):
+        for start, end, key in self.index.matches(doc, tokens, forms):
             if key not in guards or passes_guards(doc, start, end, guards[key]):
-                found.append(Match(start, end, terms[key], rank=0))
+                found.append(Match(start, end, terms[key], 0))
+        if forms.isdisjoint(self.exact_forms):  # an ORTH match is a LOWER match too
+            return found
         for _, start, end in self.exact_matcher(doc):
             text = tokens.span_text(start, end)
             if text in definitions:  # the text defines this acronym itself
                 continue
             if text not in guards or passes_guards(doc, start, end, guards[text]):
-                found.append(Match(start, end, self.exact[text], rank=0))
+                found.append(Match(start, end, self.exact[text], 0))
         return found
 
-    def pattern_matches(self, doc: Doc, tokens: Tokens) -> list[Match]:
-        parts = [(start, end) for _, start, end in self.body_matcher(doc)]
-        return [
-            *body_part_matches(tokens, parts, self.vocabulary, self.index.terms),
-            *self.suffix_matches(tokens),
-        ]
+    def pattern_matches(self, doc: Doc, tokens: Tokens, forms: set[int]) -> list[Match]:
+        found = []
+        if not forms.isdisjoint(self.body_forms):
+            parts = [(start, end) for _, start, end in self.body_matcher(doc)]
+            known = self.index.terms
+            found = body_part_matches(tokens, parts, self.words, known, self._productive)
+        return [*found, *self.suffix_matches(tokens, forms)]
 
-    def suffix_matches(self, tokens: Tokens) -> list[Match]:
+    def suffix_matches(self, tokens: Tokens, forms: set[int]) -> list[Match]:
         """Words ending in -itis, -algia, -opathy (see suffix_condition), once per word form."""
-        lower, found = tokens.lower_hashes, self._suffix
-        for key in self._suffix_seen.union_new(lower):
-            condition = suffix_condition(tokens.strings[key], self.stoplist, self.index.terms)
-            if condition is not None:
-                found[key] = condition
-        return [Match(i, i + 1, found[key], 2) for i, key in enumerate(lower) if key in found]
+        found = self._suffix
+        new = forms.difference(self._suffix_seen)
+        if new:
+            self._suffix_seen |= new
+            for key in new:
+                condition = suffix_condition(tokens.strings[key], self.stoplist, self.index.terms)
+                if condition is not None:
+                    found[key] = condition
+        present = found.keys() & forms
+        if not present:
+            return []
+        return [
+            Match(i, i + 1, found[key], 2)
+            for i, key in enumerate(tokens.lower_hashes)
+            if key in present
+        ]
 
     def abbreviation_matches(
         self, doc: Doc, tokens: Tokens, chosen: list[Match], defined: dict[Span, Span]
@@ -479,9 +528,8 @@ class ConditionTagger:
     def set_annotations(self, doc: Doc, matches: list[Match], tokens: Tokens | None = None) -> None:
         tokens = tokens or Tokens.of(doc)
         idx, end_char = tokens.idx, tokens.end_char
-        for match in matches:
-            start, end = idx[match.start], end_char(match.end - 1)
-            add_claim(doc, LABEL, start, end, match.condition.attributes())
+        for start, end, condition, _ in matches:
+            add_claim(doc, LABEL, idx[start], end_char(end - 1), condition.attributes())
 
 
 def leading_word(text: str) -> str:
@@ -495,6 +543,18 @@ def squash(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+class FirstStep(NamedTuple):
+    """What a term stretch gives at its first token, the same for every token of one form."""
+
+    limit: int  # character length of the longest term with this form's leading word
+    key: str  # the form as a lexicon key
+    yields: bool  # the token alone spells a term
+    grows: bool  # a longer stretch may spell a term
+    # The characters that follow ``key`` in longer terms (" " for a word break); None when the
+    # form is not plain ASCII, so the next character of a stretch says nothing for sure.
+    follows: frozenset[str] | None
+
+
 @dataclass(frozen=True)
 class TermIndex:
     """Case-insensitive lookup of lexicon terms over token-aligned stretches of a doc.
@@ -506,15 +566,19 @@ class TermIndex:
     and a stretch grows only while it is the beginning of some term (a binary search in the
     sorted keys) and no longer than that word's longest term. Stretches do not cross a
     sentence start. What a stretch of text gives is remembered (texts repeat across docs).
+
+    The first token of a stretch is worked out once per word form (:class:`FirstStep`), and
+    so is which characters may follow it in a term: most stretches (``the``, ``in``) end
+    there, told by the character after the token without slicing any text.
     """
 
     terms: dict[str, Condition]
     longest: dict[str, int]  # leading word -> character length of its longest term
     sorted_keys: list[str] = field(default_factory=list)
-    # Memos, filled as docs are read: LOWER hash -> longest term for a form that may start
-    # one; stretch text -> (key, is a term, may grow into a term).
-    limits: dict[int, int] = field(default_factory=dict, compare=False, repr=False)
-    seen: SeenForms = field(default_factory=SeenForms, compare=False, repr=False)
+    # Memos, filled as docs are read: LOWER hash -> FirstStep (None: no term starts there),
+    # the hashes with a FirstStep, and stretch text -> (key, is a term, may grow into a term).
+    firsts: dict[int, FirstStep | None] = field(default_factory=dict, compare=False, repr=False)
+    starters: set[int] = field(default_factory=set, compare=False, repr=False)
     steps: dict[str, tuple[str, bool, bool]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -534,14 +598,56 @@ class TermIndex:
         i = bisect_left(keys, text)
         return i < len(keys) and keys[i].startswith(text)
 
-    def starts(self, tokens: Tokens) -> list[tuple[int, int]]:
-        """(token index, longest term length) of the tokens where a term may start."""
-        limits, lower = self.limits, tokens.lower_hashes
-        for key in self.seen.union_new(lower):
-            limit = self.longest.get(leading_word(tokens.strings[key]))
-            if limit is not None:
-                limits[key] = limit
-        return [(i, limits[key]) for i, key in enumerate(lower) if key in limits]
+    def follows(self, key: str) -> frozenset[str]:
+        """The characters right after ``key`` in the terms that extend it."""
+        keys, size, found = self.sorted_keys, len(key), set()
+        i = bisect_left(keys, key)
+        while i < len(keys) and keys[i].startswith(key):
+            if len(keys[i]) > size:
+                found.add(keys[i][size])
+            i += 1
+        return frozenset(found)
+
+    def first_step(self, lower: str) -> FirstStep | None:
+        """The :class:`FirstStep` of a token whose lower-case form is ``lower``, or None."""
+        limit = self.longest.get(leading_word(lower))
+        if limit is None:
+            return None
+        # The token's text lowers to ``lower``: the same key as step() gives for that text.
+        key, is_term, grows = self.step_result(lower)
+        if len(key) > limit:
+            return None
+        yields = is_term and not lower.isspace()
+        if not (yields or grows):
+            return None
+        # ASCII lower-cases character by character, so a plain ASCII key (no whitespace) is
+        # the start of the key of every longer stretch from this token.
+        plain = key == lower and key.isascii()
+        return FirstStep(limit, key, yields, grows, self.follows(key) if plain else None)
+
+    def learn(self, forms: Iterable[int], strings: StringStore) -> None:
+        """Work out the FirstStep of the word forms (LOWER hashes) not seen before."""
+        firsts = self.firsts
+        for form in set(forms).difference(firsts):
+            first = firsts[form] = self.first_step(strings[form])
+            if first is not None:
+                self.starters.add(form)
+
+    def starts(self, tokens: Tokens, forms: set[int] | None = None) -> list[int]:
+        """The indexes of the tokens where a term may start."""
+        lower = tokens.lower_hashes
+        forms = set(lower) if forms is None else forms
+        self.learn(forms, tokens.strings)
+        present = forms & self.starters
+        return [i for i, key in enumerate(lower) if key in present] if present else []
+
+    def step_result(self, stretch: str) -> tuple[str, bool, bool]:
+        """(key, is a term, may grow into a term) for a stretch of doc text, not remembered."""
+        key = squash(stretch)
+        # Longer stretches only extend the key (lower() is per character, sigma aside:
+        # hence the ASCII test), so none can be a term if this key starts none.
+        grows = not key.isascii() or self.is_prefix(key)
+        return key, key in self.terms, grows
 
     def step(self, stretch: str) -> tuple[str, bool, bool]:
         """(key, is a term, may grow into a term) for a stretch of doc text."""
@@ -549,31 +655,53 @@ class TermIndex:
         if found is None:
             if len(self.steps) > _MEMO_SIZE:
                 self.steps.clear()
-            key = squash(stretch)
-            # Longer stretches only extend the key (lower() is per character, sigma aside:
-            # hence the ASCII test), so none can be a term if this key starts none.
-            grows = not key.isascii() or self.is_prefix(key)
-            found = self.steps[stretch] = (key, key in self.terms, grows)
+            found = self.steps[stretch] = self.step_result(stretch)
         return found
 
-    def matches(self, doc: Doc, tokens: Tokens | None = None) -> Iterator[tuple[int, int, str]]:
-        """Every (start, end, key) where the tokens ``doc[start:end]`` spell a term."""
+    def matches(
+        self, doc: Doc, tokens: Tokens | None = None, forms: set[int] | None = None
+    ) -> Iterator[tuple[int, int, str]]:
+        """Every (start, end, key) where the tokens ``doc[start:end]`` spell a term.
+
+        ``forms`` is the set of the doc's LOWER hashes, when the caller has it already.
+        """
         tokens = tokens or Tokens.of(doc)
-        text, idx, end_char, size = tokens.text, tokens.idx, tokens.end_char, len(tokens)
-        sent_start = set(tokens.sent_starts)
-        for start, limit in self.starts(tokens):
-            last, first_char = start, idx[start]
-            stretch = text[first_char : end_char(start)]  # doc.text[token.idx : last end]
-            while True:
-                key, is_term, grows = self.step(stretch)
-                if len(key) > limit:
-                    break
-                if is_term and not tokens.is_space(last):
-                    yield start, last + 1, key
-                last += 1
-                if not grows or last == size or last in sent_start:
-                    break
-                stretch = text[first_char : end_char(last)]
+        starts = self.starts(tokens, forms)
+        if not starts:
+            return
+        text, idx, space, lower = tokens.text, tokens.idx, tokens.space, tokens.lower_hashes
+        size, firsts, sent_start = len(tokens), self.firsts, set(tokens.sent_starts)
+        for start in starts:
+            limit, key, yields, grows, follows = firsts[lower[start]]  # type: ignore[misc]
+            if yields:
+                yield start, start + 1, key
+            last = start + 1
+            if not grows or last == size or last in sent_start:
+                continue
+            end = idx[last] - space[start]  # the token's end: what follows it comes next
+            if follows is not None:
+                char = text[end]
+                if char.isspace():
+                    char = " "  # squash() makes any whitespace run one space
+                if char.isascii() and char.lower() not in follows:
+                    continue
+            yield from self._grow(tokens, start, last, limit, sent_start)
+
+    def _grow(
+        self, tokens: Tokens, start: int, last: int, limit: int, sent_start: set[int]
+    ) -> Iterator[tuple[int, int, str]]:
+        """The terms of the stretches from token ``start`` to ``last`` and on."""
+        text, end_char, size = tokens.text, tokens.end_char, len(tokens)
+        first_char = tokens.idx[start]
+        while True:
+            key, is_term, grows = self.step(text[first_char : end_char(last)])
+            if len(key) > limit:
+                return
+            if is_term and not tokens.is_space(last):
+                yield start, last + 1, key
+            last += 1
+            if not grows or last == size or last in sent_start:
+                return
 
 
 def _phrase_matcher(nlp: Language, attr: str, patterns: list[Doc]) -> PhraseMatcher:
