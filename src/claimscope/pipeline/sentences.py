@@ -11,7 +11,7 @@ or bullet ends a sentence, except after abbreviations such as ``et al.``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 
 import numpy
 from spacy.attrs import IDX, SENT_START
@@ -35,9 +35,9 @@ CONTINUATION_WORDS = frozenset(
 )  # fmt: skip
 
 
-# A line break with text on both sides (not a blank line).
-_LINE_BREAK = re.compile(r"(?<=[^\s])[ \t]*(\r?\n)(?=[ \t]*[^\s])")
 _LAST_WORD = re.compile(r"(\w+)\W*$")
+# A line feed and the spaces after it: a literal first character, so the scan skips at C speed.
+_NEWLINE = re.compile(r"\n[ \t]*")
 
 
 def unwrap_lines(text: str) -> str:
@@ -52,13 +52,30 @@ def unwrap_lines(text: str) -> str:
     """
     if "\n" not in text:
         return text
-    chars: list[str] | None = None
-    for match in _LINE_BREAK.finditer(text):
-        start, end = match.span(1)
+    pieces: list[str] = []
+    done = 0
+    for start, end in _line_breaks(text):
         if _is_soft_break(text, start, end):
-            chars = chars or list(text)
-            chars[start:end] = " " * (end - start)
-    return "".join(chars) if chars else text
+            pieces += (text[done:start], " " * (end - start))
+            done = end
+    return "".join([*pieces, text[done:]]) if pieces else text
+
+
+def _line_breaks(text: str) -> Iterator[tuple[int, int]]:
+    """Ranges of the single line breaks (``\n`` or ``\r\n``) with text on both sides of them:
+    a non-space character, maybe spaces or tabs, the break, maybe spaces or tabs, a non-space."""
+    for match in _NEWLINE.finditer(text):
+        after = match.end()
+        if after == len(text) or text[after].isspace():
+            continue
+        start = match.start()
+        if start and text[start - 1] == "\r":
+            start -= 1
+        before = start
+        while before and text[before - 1] in " \t":
+            before -= 1
+        if before and not text[before - 1].isspace():
+            yield start, match.start() + 1
 
 
 def _is_soft_break(text: str, start: int, end: int) -> bool:
@@ -80,7 +97,7 @@ def segment_sentences(doc: Doc) -> Doc:
     # One array write instead of a Token.is_sent_start assignment per token, each of which
     # re-scans the whole doc for a parse (quadratic on long texts). 1 = start, -1 = not.
     values = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
-    values[start_indices(doc_text(doc), doc.to_array(IDX).astype("int64")), 0] = 1
+    values[start_indices(doc_text(doc), doc.to_array(IDX)), 0] = 1
     doc.from_array([SENT_START], values)
     return doc
 
@@ -93,68 +110,97 @@ def sentence_starts(doc: Doc) -> set[int]:
     if not len(doc):
         return set()
     # Token objects cost more than the rules: read the token offsets once, decide from the text.
-    return set(start_indices(doc_text(doc), doc.to_array(IDX).astype("int64")))
+    return set(start_indices(doc_text(doc), doc.to_array(IDX)))
+
+
+# Line feeds and the whitespace after them, up to the next token (a literal first character:
+# the scan skips at C speed).
+_BREAKS = re.compile(r"\n\s*")
+_QUOTES = "\"'“‘«("
+# A token ending in a terminal or closer, one plain space, maybe more spaces (no line break)
+# and a token that can start a sentence (see _starts_sentence: in ASCII only capitals, quotes
+# and bullets; other characters are checked one by one): the only places inside a line where
+# a sentence can end.
+_ENDERS = "".join(sorted({t[-1] for t in TERMINALS | CLOSERS}))
+_ASCII_OPENERS = "A-Z" + re.escape("".join(c for c in {*_QUOTES, *BULLETS} if c.isascii()))
+_INLINE_END = re.compile(rf"[{re.escape(_ENDERS)}] [^\S\n]*(?=[{_ASCII_OPENERS}]|[^\x00-\x7f])")
 
 
 def start_indices(text: str, idx: numpy.ndarray) -> list[int]:
     """Sentence-start token indices, from ``text`` and its tokens' start offsets ``idx``.
 
     Token 0 always starts one; the rules look at each pair of consecutive non-space tokens
-    and the line breaks between them. A non-space token holds no whitespace and is followed
-    by one space or none, so offsets and text give every token's end and trailing space.
+    and the line breaks between them. A non-space token holds no whitespace (the tokenizer
+    splits at every whitespace character), so the text between two of them is one run of
+    whitespace: the candidate pairs are found by scanning the text for runs that hold a line
+    break or follow a terminal, and only their tokens are looked at.
     """
-    codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    following = numpy.append(idx[1:], len(text))
-    spaced = codes[following - 1] == 32  # token followed by a space (whitespace_ == " ")
-    ends = following - spaced
-    solid = numpy.flatnonzero(~_lookup(_WHITESPACE, codes[idx]))
-    if len(solid) < 2:
+    wrapped: list[tuple[int, int, int]] = []  # (end of previous, start of current, breaks)
+    for match in _BREAKS.finditer(text):
+        run_end = match.end()
+        if run_end == len(text):
+            break
+        run_start = match.start()
+        while run_start and text[run_start - 1].isspace():
+            run_start -= 1
+        if run_start:  # else only whitespace precedes: no previous token
+            wrapped.append((run_start, run_end, text.count("\n", run_start, run_end)))
+    inline = [(m.start(), m.end()) for m in _INLINE_END.finditer(text)]
+    if not wrapped and not inline:
         return [0]
-    previous, current = solid[:-1], solid[1:]
-    # Line breaks lie only in space tokens, so the breaks between two solid tokens are the
-    # newlines between the end of one and the start of the next.
-    newline_count = numpy.concatenate(([0], numpy.cumsum(codes == 10)))
-    breaks = newline_count[idx[current]] - newline_count[ends[previous]]
-    # Inside a line only a token ending in a terminal or closer (and followed by a space)
-    # can end a sentence: the rest are ruled out without looking at them one by one.
-    inline = (breaks == 0) & spaced[previous] & _lookup(_ENDERS, codes[ends[previous] - 1])
-    tokens = _TokenTexts(text, idx.tolist(), ends.tolist())
-    starts = [0, *current[breaks >= 2].tolist()]
-    wrapped = breaks == 1
-    for before, after in zip(previous[wrapped].tolist(), current[wrapped].tolist(), strict=True):
-        if _line_break_ends_block(tokens, before, after):
-            starts.append(after)
-    for before, after in zip(previous[inline].tolist(), current[inline].tolist(), strict=True):
-        if _ends_sentence(tokens, before) and _starts_sentence(tokens[after]):
-            starts.append(after)
+    # Token indices of every candidate character in one search: the previous token holds
+    # the character before the run, the current one starts where the run ends.
+    chars = [p for end, start, _ in wrapped for p in (end - 1, start)]
+    chars += [p for pair in inline for p in pair]
+    found = (numpy.searchsorted(idx, numpy.array(chars, dtype=idx.dtype), "right") - 1).tolist()
+    tokens = _TokenTexts(text, idx)
+    starts = [0]
+    for k, (_, _, breaks) in enumerate(wrapped):
+        previous, current = found[2 * k], found[2 * k + 1]
+        if breaks >= 2 or _line_break_ends_block(tokens, previous, current):
+            starts.append(current)
+    if inline:
+        previous_tokens = found[2 * len(wrapped) :: 2]
+        current_tokens = found[2 * len(wrapped) + 1 :: 2]
+        # The start offsets of each previous token and the one before it, in two look-ups.
+        at = numpy.array(previous_tokens)
+        own = idx[at].tolist()
+        before = idx[numpy.maximum(at - 1, 0)].tolist()
+        for k, (ender, opener) in enumerate(inline):
+            if not _ends_inline(tokens, previous_tokens[k], own[k], ender + 1, before[k]):
+                continue
+            first = text[opener]  # a capital or quote decides without the token's text
+            if first.isupper() or first in _QUOTES or _starts_sentence(tokens[current_tokens[k]]):
+                starts.append(current_tokens[k])
     return starts
 
 
-def _code_table(characters: Iterable[str]) -> numpy.ndarray:
-    """A lookup table by code point: True for ``characters`` (one past the end is False)."""
-    codes = [ord(c) for c in characters]
-    table = numpy.zeros(max(codes) + 2, dtype=bool)
-    table[codes] = True
-    return table
-
-
-def _lookup(table: numpy.ndarray, codes: numpy.ndarray) -> numpy.ndarray:
-    return table[numpy.minimum(codes, len(table) - 1)]
-
-
-# Every code point str.isspace accepts (the tokenizer's whitespace), all below U+3001.
-_WHITESPACE = _code_table(chr(c) for c in range(0x3001) if chr(c).isspace())
-_ENDERS = _code_table(t[-1] for t in TERMINALS | CLOSERS)
+def _ends_inline(tokens: _TokenTexts, i: int, start: int, end: int, previous_start: int) -> bool:
+    """_ends_sentence(tokens, i) for token ``i`` at ``[start, end)``, the token before it
+    starting at ``previous_start``: one slice per token instead of two offset look-ups."""
+    text = tokens.text[start:end]
+    if text in CLOSERS:
+        return _ends_sentence(tokens, i)
+    if text not in TERMINALS:
+        return False
+    if text != "." or not i:
+        return True
+    before_end = start - 1 if tokens.text[start - 1] == " " else start
+    return tokens.text[previous_start:before_end].lower().rstrip(".") not in ABBREVIATIONS
 
 
 class _TokenTexts:
-    """Token texts by index, sliced from the doc text on demand."""
+    """Token texts by index, sliced from the doc text on demand: a non-space token ends where
+    the next one starts, less the one space the tokenizer keeps as its trailing whitespace."""
 
-    def __init__(self, text: str, idx: list[int], ends: list[int]) -> None:
-        self.text, self.idx, self.ends = text, idx, ends
+    def __init__(self, text: str, idx: numpy.ndarray) -> None:
+        self.text, self.idx, self.count = text, idx, len(idx)
 
     def __getitem__(self, i: int) -> str:
-        return self.text[self.idx[i] : self.ends[i]]
+        following = int(self.idx[i + 1]) if i + 1 < self.count else len(self.text)
+        if self.text[following - 1] == " ":
+            following -= 1
+        return self.text[int(self.idx[i]) : following]
 
 
 def _line_break_ends_block(tokens: _TokenTexts, previous: int, token: int) -> bool:
