@@ -65,6 +65,9 @@ def with_apostrophe_variants(phrases: list[str]) -> list[str]:
     return out
 
 
+_CUES_KEY = "claimscope_cues"
+
+
 class CueMatcher:
     """Finds the cues of some labels in a Doc with one PhraseMatcher pass."""
 
@@ -73,13 +76,30 @@ class CueMatcher:
     ) -> None:
         # Patterns go through the pipeline's own tokenizer so "don't" splits as in the text.
         self.matcher = PhraseMatcher(make_doc("").vocab, attr="LOWER")
+        self.labels = frozenset(labels)
         lists = load_cue_lists()
         for label in labels:
             self.matcher.add(label, [make_doc(phrase) for phrase in lists[label]])
 
     def __call__(self, doc: Doc) -> Cues:
         """All cues in ``doc``, in document order: the longest of overlapping cues of one label,
-        overlaps across labels kept."""
+        overlaps across labels kept.
+
+        The cues are kept in ``doc.user_data``, so a later matcher of the same or fewer labels
+        (the links step after effects) filters them instead of matching again: a label's cues
+        do not depend on the other labels.
+        """
+        found = doc.user_data.get(_CUES_KEY)
+        if found is not None and self.labels <= found[0]:
+            labels = self.labels
+            return (
+                found[1] if labels == found[0] else Cues(c for c in found[1] if c.label in labels)
+            )
+        cues = self._match(doc)
+        doc.user_data[_CUES_KEY] = (self.labels, cues)
+        return cues
+
+    def _match(self, doc: Doc) -> Cues:
         # Plain (match_id, start, end) tuples: Span objects per match cost more than matching.
         by_label: dict[int, list[tuple[int, int]]] = {}
         for key, start, end in self.matcher(doc):

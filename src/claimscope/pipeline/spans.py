@@ -55,25 +55,26 @@ def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any])
     Returns the new span, or None when the range is empty or already holds a claim of
     this type (components may then leave it alone).
     """
-    if not 0 <= start < end <= text_length(doc):
-        return None
-    if CLAIMS_KEY not in doc.spans:
-        doc.spans[CLAIMS_KEY] = []
-    taken = doc.user_data.setdefault("claimscope_taken", set())
-    if (label, start, end) in taken:
+    user_data = doc.user_data
+    entries = user_data.get(_LIST_KEY)
+    if entries is None:
+        entries = user_data[_LIST_KEY] = []
+        user_data["claimscope_taken"] = set()
+        user_data.setdefault(_STORE_KEY, {})
+        if CLAIMS_KEY not in doc.spans:
+            doc.spans[CLAIMS_KEY] = []
+    taken = user_data["claimscope_taken"]
+    if (label, start, end) in taken or not 0 <= start < end <= text_length(doc):
         return None
     taken.add((label, start, end))
     first, last = token_range(doc, start, end)
     span = Span(doc, first, last, label=label, span_id=f"{start}:{end}")
     # The store entry span._.claim_range/claim_attrs would write, without two Underscore
     # round trips per claim.
-    store = doc.user_data.setdefault(_STORE_KEY, {})
-    entry = store.setdefault((span.label, first, last, span.id), {})
-    entry["claim_range"] = (start, end)
-    entry["claim_tokens"] = (first, last)
-    entry["claim_attrs"] = attrs
+    entry = {"claim_range": (start, end), "claim_tokens": (first, last), "claim_attrs": attrs}
+    user_data[_STORE_KEY][(span.label, first, last, span.id)] = entry
     doc.spans[CLAIMS_KEY].append(span)
-    doc.user_data.setdefault(_LIST_KEY, []).append((label, start, end, entry))
+    entries.append((label, start, end, entry))
     return span
 
 
@@ -138,6 +139,9 @@ def doc_text(doc: Doc) -> str:
 
 def text_length(doc: Doc) -> int:
     """len(doc.text) without rebuilding the text (Doc.text joins every token on each call)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is not None:
+        return len(text)
     return doc[-1].idx + len(doc[-1].text_with_ws) if len(doc) else 0
 
 
