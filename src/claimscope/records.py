@@ -10,6 +10,7 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -22,16 +23,16 @@ from .pipeline.spans import claim_entries, token_offsets
 
 QUOTE_CONTEXT = 32
 _TYPE_ORDER = {name: i for i, name in enumerate(CLAIM_TYPES)}
-_WHITESPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)  # the same conditions and numbers recur across a corpus
 def fingerprint(claim_type: str, text: str) -> str:
     """Stable id of a claim across versions: hash of type and normalised text.
 
     Normalising folds case and runs of whitespace, so a reflowed or re-cased line keeps
     its fingerprint.
     """
-    normal = _WHITESPACE.sub(" ", text).strip().casefold()
+    normal = " ".join(text.split()).casefold()  # str.split's whitespace is re's \s
     return hashlib.sha256(f"{claim_type}\x1f{normal}".encode()).hexdigest()[:16]
 
 
@@ -238,6 +239,7 @@ class SentenceIndex:
     def __init__(self, doc: Doc, text: str) -> None:
         self.text = text
         self.starts = [0]
+        self._found: dict[tuple[int, int], tuple[int, int]] = {}  # claims share sentences
         if len(doc) and doc.has_annotation("SENT_START"):
             values = doc.to_array([SENT_START, IDX])
             self.starts = [0, *values[values[:, 0] == 1, 1].tolist()]
@@ -249,6 +251,12 @@ class SentenceIndex:
         """
         first = bisect_right(self.starts, start) - 1
         after = bisect_right(self.starts, max(start, end - 1))
+        found = self._found.get((first, after))
+        if found is None:
+            found = self._found[first, after] = self._stripped(first, after)
+        return found
+
+    def _stripped(self, first: int, after: int) -> tuple[int, int]:
         low = self.starts[first]
         high = self.starts[after] if after < len(self.starts) else len(self.text)
         chunk = self.text[low:high]
