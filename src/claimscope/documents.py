@@ -292,6 +292,10 @@ def _plausible_order(matches: list, name: str) -> int:
     return next(i for i, m in enumerate(matches) if name in m.could_be_from_charset)
 
 
+# Control bytes other than tab, newline, vertical tab, form feed and carriage return.
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte < 9 or 13 < byte)
+
+
 def binary_kind(data: bytes) -> str | None:
     """Name the binary format of ``data``, or None when it looks like text.
 
@@ -304,7 +308,7 @@ def binary_kind(data: bytes) -> str | None:
     head = data[:8192]
     if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
-    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if controls / len(head) > 0.3:
         return "unrecognised binary data"
     return None
