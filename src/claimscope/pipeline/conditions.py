@@ -432,7 +432,7 @@ class ConditionTagger:
         self.words = WordHashes.of(self.vocabulary, strings)
         self.modifiers = frozenset(strings.add(m) for m in self.vocabulary.modifiers)
         self._suffix: dict[int, Condition] = {}  # LOWER hash -> suffix_condition, when one
-        self._suffix_seen: set[int] = set()  # LOWER hashes suffix_condition has seen
+        self._seen: set[int] = set()  # the LOWER hashes learned (see learn)
         self._productive: dict[tuple[tuple[int, ...], str, bool], Condition] = {}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -444,6 +444,7 @@ class ConditionTagger:
         """The condition mentions of a doc, longest first-come, modifiers included."""
         tokens = tokens or Tokens.of(doc)
         forms = set(tokens.lower_hashes)  # the doc's word forms, for the prefilters
+        self.learn(forms, tokens.strings)
         defined = {}
         if self.open_bracket in forms:
             defined = dict(abbreviation_definitions(doc, tokens))
@@ -487,16 +488,21 @@ class ConditionTagger:
             found = body_part_matches(tokens, parts, self.words, known, self._productive)
         return [*found, *self.suffix_matches(tokens, forms)]
 
+    def learn(self, forms: set[int], strings: StringStore) -> None:
+        """Classify the word forms (LOWER hashes) not seen before, once per form."""
+        new = forms.difference(self._seen)
+        if not new:
+            return
+        self._seen |= new
+        self.index.learn(new, strings)
+        for key in new:
+            condition = suffix_condition(strings[key], self.stoplist, self.index.terms)
+            if condition is not None:
+                self._suffix[key] = condition
+
     def suffix_matches(self, tokens: Tokens, forms: set[int]) -> list[Match]:
-        """Words ending in -itis, -algia, -opathy (see suffix_condition), once per word form."""
+        """Words ending in -itis, -algia, -opathy (see suffix_condition), ``forms`` learned."""
         found = self._suffix
-        new = forms.difference(self._suffix_seen)
-        if new:
-            self._suffix_seen |= new
-            for key in new:
-                condition = suffix_condition(tokens.strings[key], self.stoplist, self.index.terms)
-                if condition is not None:
-                    found[key] = condition
         present = found.keys() & forms
         if not present:
             return []
@@ -579,6 +585,8 @@ class TermIndex:
     # the hashes with a FirstStep, and stretch text -> (key, is a term, may grow into a term).
     firsts: dict[int, FirstStep | None] = field(default_factory=dict, compare=False, repr=False)
     starters: set[int] = field(default_factory=set, compare=False, repr=False)
+    # (first LOWER, spaces after it, second LOWER) -> no term starts with those two tokens.
+    pairs: dict[tuple[int, int, int], bool] = field(default_factory=dict, compare=False, repr=False)
     steps: dict[str, tuple[str, bool, bool]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -633,13 +641,12 @@ class TermIndex:
             if first is not None:
                 self.starters.add(form)
 
-    def starts(self, tokens: Tokens, forms: set[int] | None = None) -> list[int]:
-        """The indexes of the tokens where a term may start."""
-        lower = tokens.lower_hashes
-        forms = set(lower) if forms is None else forms
-        self.learn(forms, tokens.strings)
+    def starts(self, tokens: Tokens, forms: set[int]) -> list[int]:
+        """The indexes of the tokens where a term may start (``forms`` learned already)."""
         present = forms & self.starters
-        return [i for i, key in enumerate(lower) if key in present] if present else []
+        if not present:
+            return []
+        return [i for i, key in enumerate(tokens.lower_hashes) if key in present]
 
     def step_result(self, stretch: str) -> tuple[str, bool, bool]:
         """(key, is a term, may grow into a term) for a stretch of doc text, not remembered."""
@@ -660,37 +667,68 @@ class TermIndex:
 
     def matches(
         self, doc: Doc, tokens: Tokens | None = None, forms: set[int] | None = None
-    ) -> Iterator[tuple[int, int, str]]:
-        """Every (start, end, key) where the tokens ``doc[start:end]`` spell a term.
+    ) -> list[tuple[int, int, str]]:
+        """Every (start, end, key) where the tokens ``doc[start:end]`` spell a term, in order.
 
-        ``forms`` is the set of the doc's LOWER hashes, when the caller has it already.
+        ``forms`` is the set of the doc's LOWER hashes, already learned (see :meth:`learn`),
+        when the caller has it.
         """
         tokens = tokens or Tokens.of(doc)
+        if forms is None:
+            forms = set(tokens.lower_hashes)
+            self.learn(forms, tokens.strings)
+        found: list[tuple[int, int, str]] = []
         starts = self.starts(tokens, forms)
         if not starts:
-            return
+            return found
         text, idx, space, lower = tokens.text, tokens.idx, tokens.space, tokens.lower_hashes
         size, firsts, sent_start = len(tokens), self.firsts, set(tokens.sent_starts)
         for start in starts:
             limit, key, yields, grows, follows = firsts[lower[start]]  # type: ignore[misc]
             if yields:
-                yield start, start + 1, key
+                found.append((start, start + 1, key))
             last = start + 1
             if not grows or last == size or last in sent_start:
                 continue
-            end = idx[last] - space[start]  # the token's end: what follows it comes next
             if follows is not None:
-                char = text[end]
+                char = text[idx[last] - space[start]]  # the first character after the token
                 if char.isspace():
                     char = " "  # squash() makes any whitespace run one space
                 if char.isascii() and char.lower() not in follows:
                     continue
-            yield from self._grow(tokens, start, last, limit, sent_start)
+                if self.ends_at_pair(lower[start], space[start], lower[last], tokens.strings):
+                    continue
+            self._grow(tokens, start, last, limit, sent_start, found)
+        return found
+
+    def ends_at_pair(self, first: int, space: int, second: int, strings: StringStore) -> bool:
+        """True when no term starts with a plain ASCII token (LOWER ``first``, followed by
+        ``space`` spaces) and the next token, so no stretch that goes on from there can match.
+
+        Only for a first token with FirstStep.follows: its key is its lower-case form.
+        """
+        pair = (first, space, second)
+        ends = self.pairs.get(pair)
+        if ends is None:
+            if len(self.pairs) > _MEMO_SIZE:
+                self.pairs.clear()
+            word = strings[second]
+            # A plain ASCII word: the stretch's key is the two forms joined, as squash() would.
+            ends = word.isascii() and word == squash(word) and bool(word)
+            ends = ends and not self.is_prefix(strings[first] + " " * space + word)
+            self.pairs[pair] = ends
+        return ends
 
     def _grow(
-        self, tokens: Tokens, start: int, last: int, limit: int, sent_start: set[int]
-    ) -> Iterator[tuple[int, int, str]]:
-        """The terms of the stretches from token ``start`` to ``last`` and on."""
+        self,
+        tokens: Tokens,
+        start: int,
+        last: int,
+        limit: int,
+        sent_start: set[int],
+        found: list[tuple[int, int, str]],
+    ) -> None:
+        """Add the terms of the stretches from token ``start`` to ``last`` and on."""
         text, end_char, size = tokens.text, tokens.end_char, len(tokens)
         first_char = tokens.idx[start]
         while True:
@@ -698,7 +736,7 @@ class TermIndex:
             if len(key) > limit:
                 return
             if is_term and not tokens.is_space(last):
-                yield start, last + 1, key
+                found.append((start, last + 1, key))
             last += 1
             if not grows or last == size or last in sent_start:
                 return
