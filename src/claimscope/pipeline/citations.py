@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -99,8 +99,10 @@ class Lexicon:
     """The compiled patterns of one component instance, built from the data files."""
 
     headings_re: re.Pattern[str]
+    heading_anchors: tuple[str, ...]  # lower-case words, one in every heading
     not_names: frozenset[str]
     venue_re: re.Pattern[str]
+    venue_anchors: tuple[str, ...]  # every venue match contains one of these strings
     entry_lead_ins: tuple[str, ...]
     vague_re: re.Pattern[str]
     phrase_re: re.Pattern[str]
@@ -123,8 +125,10 @@ def load_lexicon() -> Lexicon:
     vague_words.append(_INTERRUPTIONS)
     return Lexicon(
         headings_re=_headings_pattern(lexicon["reference_headings"]),
+        heading_anchors=_anchor_words(lexicon["reference_headings"], lower=True),
         not_names=frozenset(lexicon["not_names"]),
         venue_re=_venue_pattern(lexicon["venue_triggers"], lexicon["venue_heads"]),
+        venue_anchors=_anchor_words(lexicon["venue_triggers"] + lexicon["venue_heads"]),
         entry_lead_ins=tuple(lexicon["entry_lead_ins"]),
         vague_re=_vague_pattern(vague),
         phrase_re=_alternation(vague["phrases"], flags=re.IGNORECASE),
@@ -251,6 +255,27 @@ def _alternation(items: Iterable[str], flags: int = 0) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{_words(items)})(?![\w-])", flags)
 
 
+def _anchor_words(phrases: Iterable[str], lower: bool = False) -> tuple[str, ...]:
+    """Few words such that every phrase has a word containing one of them: a text holding
+    none of them cannot match an alternation of the phrases. Greedy: the word found inside
+    most phrases' words first, the longest among equals; short words (frequent in any text)
+    only for phrases without a longer one."""
+    fold = str.lower if lower else str
+    phrase_words = [[fold(w) for w in p.split()] for p in phrases if p.strip()]
+    chosen = {max(words, key=len) for words in phrase_words if max(map(len, words)) < 4}
+    candidates = sorted({w for words in phrase_words for w in words if len(w) >= 4})
+
+    def covered(i: int, word: str) -> bool:
+        return any(word in w for w in phrase_words[i])
+
+    left = [i for i in range(len(phrase_words)) if not any(covered(i, c) for c in chosen)]
+    while left:
+        best = max(candidates, key=lambda c: (sum(covered(i, c) for i in left), len(c)))
+        chosen.add(best)
+        left = [i for i in left if not covered(i, best)]
+    return tuple(sorted(chosen))
+
+
 def _headings_pattern(headings: list[str]) -> re.Pattern[str]:
     return re.compile(
         rf"^[ \t]*(?:#{{1,6}}[ \t]*)?(?:\*\*|__|\*)?(?:{_words(headings)})(?:\*\*|__|\*)?"
@@ -312,7 +337,7 @@ def _trim_identifier(text: str) -> str:
     return text
 
 
-def find_identifiers(text: str) -> list[Found]:
+def find_identifiers(text: str, lowered: str | None = None) -> list[Found]:
     """DOIs (bare, ``doi:``, doi.org URLs), PMIDs, PMCIDs and other URLs in running text."""
     found: list[Found] = []
     # Each pattern runs only when a literal every match contains is in the text: the regular
@@ -331,7 +356,7 @@ def find_identifiers(text: str) -> list[Found]:
         found.append(_identifier(match.start(), match.end(), {"pmid": match.group(1)}))
     for match in PMCID_RE.finditer(text) if "PMC" in text else ():
         found.append(_identifier(match.start(), match.end(), {"pmcid": match.group(1)}))
-    has_url = "://" in text or "www." in text.lower()
+    has_url = "://" in text or "www." in (text.lower() if lowered is None else lowered)
     for match in URL_RE.finditer(text) if has_url else ():
         raw = _trim_identifier(match.group())
         end = match.start() + len(raw)
@@ -493,10 +518,15 @@ _LINE_RE = re.compile(r"[^\n]*\n?")
 
 def _lines(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
     """(start, end) of each line from ``start``, without the line break."""
-    for match in _LINE_RE.finditer(text, start):
-        if match.start() == match.end():
-            break
-        yield match.start(), match.start() + len(match.group().rstrip("\r\n"))
+    size = len(text)
+    find = text.find
+    while start < size:
+        brk = find("\n", start)
+        if brk < 0:
+            yield start, start + len(text[start:].rstrip("\r\n"))
+            return
+        yield start, start + len(text[start:brk].rstrip("\r"))
+        start = brk + 1
 
 
 def _is_entry_shaped(line: str) -> bool:
@@ -539,9 +569,12 @@ def _entry_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start + lead, start + len(stripped)
 
 
-def find_reference_entries(text: str, lexicon: Lexicon) -> list[Found]:
+def find_reference_entries(text: str, lexicon: Lexicon, lowered: str | None = None) -> list[Found]:
     """The entries of the document's reference list (see the module docstring)."""
-    blocks = [_headed_block(text, m.end()) for m in lexicon.headings_re.finditer(text)]
+    lowered = text.lower() if lowered is None else lowered
+    headed = not _scopable(text, lowered) or any(w in lowered for w in lexicon.heading_anchors)
+    headings = lexicon.headings_re.finditer(text) if headed else ()
+    blocks = [_headed_block(text, m.end()) for m in headings]
     ranges = [r for block in blocks for r in block]
     if not ranges:
         ranges = _headless_block(text)
@@ -593,11 +626,17 @@ def _headless_block(text: str) -> list[tuple[int, int]]:
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     half = len(text) // 2
-    for line_start, line_end in _lines(text):
+    if _ANY_YEAR_RE.search(text, half) is None:
+        return []  # entry-shaped lines hold a year
+    # Lines starting before the half are never entries: start at the first line after it.
+    first = half if half == 0 or text[half - 1] == "\n" else text.find("\n", half) + 1
+    if first == 0 and half:
+        return []
+    for line_start, line_end in _lines(text, first):
         line = text[line_start:line_end]
         if not line.strip():
             continue
-        if line_start >= half and _is_entry_shaped(line):
+        if _is_entry_shaped(line):
             current.append((line_start, line_end))
         elif current:
             runs.append(current)
@@ -651,18 +690,72 @@ def find_author_year(text: str, not_names: frozenset[str]) -> list[Found]:
     (``(Smith 2019; Lee et al., 2020a)``, one claim per item) author-date citations, and
     source-date ones (``(JAMA Internal Medicine, 2022)``)."""
     found: list[Found] = []
-    # Skip patterns whose anchor is absent: the name patterns cost a try at every word.
-    has_year_paren = _YEAR_PAREN_RE.search(text) is not None
-    for match in _NARRATIVE_RE.finditer(text) if has_year_paren else ():
+    # The name patterns cost a try at every word: they run only over windows around their
+    # anchors ('(2019', 'et al'), which hold every match (see the window functions).
+    backwards = text[::-1]
+    for match in _windowed(_NARRATIVE_RE, text, _narrative_windows(text, backwards)):
         authors = match.group("authors")
         if _is_name(authors, not_names) and not _inside_title(text, match.start(), authors):
             found.append(_author_found(match, "author_year"))
     for match in _PAREN_RE.finditer(text):
-        found.extend(_parenthetical(match, not_names))
-    for match in _BARE_ET_AL_RE.finditer(text) if _ET_AL_RE.search(text) else ():
+        if _ANY_YEAR_RE.search(match.group(1)):  # every item needs a year
+            found.extend(_parenthetical(match, not_names))
+    for match in _windowed(_BARE_ET_AL_RE, text, _bare_windows(text, backwards)):
         if _is_name(match.group("authors"), not_names):
             found.append(_author_found(match, "author_year"))
     return _first_wins(found)
+
+
+_NAME_CHARS = rf"{_UPPER}{_LOWER}'’\-"
+# Read backwards from a narrative citation's '(': [‘s] [al.] then the author list's characters.
+_NARRATIVE_BACK_RE = re.compile(rf"[\s'’s]*\.?[{_NAME_CHARS}\s,&]*")
+# Read backwards from a bare citation's 'et al': the family name, particles and spaces.
+_BARE_BACK_RE = re.compile(rf"[{_NAME_CHARS}\s]*")
+_COMMA_SPACE_RE = re.compile(r",?\s*")
+
+
+def _narrative_windows(text: str, backwards: str) -> list[tuple[int, int]]:
+    """Ranges holding every narrative citation: from the start of the author-list characters
+    before each '(year' to the next ')'."""
+    size = len(text)
+    windows = []
+    for anchor in _YEAR_PAREN_RE.finditer(text):
+        close = text.find(")", anchor.end())
+        if close >= 0:
+            at = anchor.start()
+            windows.append((at - _NARRATIVE_BACK_RE.match(backwards, size - at).end(), close + 1))
+    return windows
+
+
+def _bare_windows(text: str, backwards: str) -> list[tuple[int, int]]:
+    """Ranges holding every bare citation: from the name characters before each 'et al' to
+    the year after it, plus one character for the closing lookahead."""
+    size = len(text)
+    windows = []
+    for anchor in _ET_AL_RE.finditer(text):
+        at = anchor.start()
+        year_at = _COMMA_SPACE_RE.match(text, anchor.end()).end()
+        start = at - _BARE_BACK_RE.match(backwards, size - at).end()
+        windows.append((start, min(size, year_at + 6)))
+    return windows
+
+
+def _windowed(
+    pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` when every match lies inside one of the windows (with the
+    characters its lookarounds need): overlapping windows are merged and scanned in order."""
+    if not windows:
+        return
+    windows.sort()
+    start, end = windows[0]
+    for next_start, next_end in windows[1:]:
+        if next_start < end:
+            end = max(end, next_end)
+        else:
+            yield from pattern.finditer(text, start, end)
+            start, end = next_start, next_end
+    yield from pattern.finditer(text, start, end)
 
 
 def _inside_title(text: str, start: int, authors: str) -> bool:
@@ -761,7 +854,7 @@ def find_numeric(text: str, not_names: frozenset[str] = frozenset()) -> list[Fou
     superscript markers after a word or punctuation (not after units: ``m²``)."""
     found: list[Found] = []
     # A named marker holds a bare one; superscripts need a superscript digit.
-    has_marker = _NUMERIC_RE.search(text) is not None
+    has_marker = "[" in text and _NUMERIC_RE.search(text) is not None
     for match in _NAMED_NUMERIC_RE.finditer(text) if has_marker else ():
         numbers = expand_numbers(match.group("numbers"))
         if numbers and _is_name(match.group("authors"), not_names):
@@ -771,7 +864,7 @@ def find_numeric(text: str, not_names: frozenset[str] = frozenset()) -> list[Fou
         numbers = expand_numbers(match.group("numbers"))
         if numbers:
             found.append(Found(match.start(), match.end(), "numeric", {"numbers": numbers}))
-    has_superscript = _SUPERSCRIPT_DIGIT_RE.search(text) is not None
+    has_superscript = not text.isascii() and _SUPERSCRIPT_DIGIT_RE.search(text) is not None
     for match in SUPERSCRIPT_RE.finditer(text) if has_superscript else ():
         if _UNIT_BEFORE_RE.search(text[max(0, match.start() - 12) : match.start()]):
             continue
@@ -798,7 +891,7 @@ def find_venues(text: str, lexicon: Lexicon) -> list[Found]:
     """Journal names introduced as a source: ``published in the Journal of …``, ``in The
     Lancet``. The span is the venue name alone."""
     found = []
-    for match in lexicon.venue_re.finditer(text):
+    for match in _anchored_finditer(lexicon.venue_re, text, lexicon.venue_anchors):
         group = "v1" if match.group("v1") else "v2"
         start, end = match.span(group)
         name = text[start:end]
@@ -806,6 +899,36 @@ def find_venues(text: str, lexicon: Lexicon) -> list[Found]:
             continue
         found.append(Found(start, end, "venue", {"venue": name.strip("*_")}))
     return found
+
+
+# The characters a venue match is made of: words, spaces, '&', apostrophes, hyphens, markup.
+_VENUE_RUN_RE = re.compile(r"[\w\s&'’\-*_]*")
+
+
+def _anchored_finditer(
+    pattern: re.Pattern[str], text: str, anchors: tuple[str, ...]
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for the venue pattern, run only over the runs of venue
+    characters that hold an anchor word: a match is one such run's substring and holds a
+    trigger or head word, and the character after a run cannot continue a match."""
+    positions = []
+    for anchor in anchors:
+        at = text.find(anchor)
+        while at >= 0:
+            positions.append(at)
+            at = text.find(anchor, at + 1)
+    if not positions:
+        return
+    positions.sort()
+    size = len(text)
+    backwards = text[::-1]
+    reached = -1
+    for at in positions:
+        if at < reached:
+            continue  # in the run already scanned
+        start = size - _VENUE_RUN_RE.match(backwards, size - at).end()
+        reached = _VENUE_RUN_RE.match(text, at).end()
+        yield from pattern.finditer(text, start, reached)
 
 
 def _first_wins(found: list[Found]) -> list[Found]:
@@ -862,15 +985,25 @@ def find_abbreviations(text: str) -> dict[str, str]:
     Kept only when the acronym's letters are the initials of the name's last words.
     """
     found: dict[str, str] = {}
-    if _BRACKETED_ACRONYM_RE.search(text) is None:
-        return found  # the name pattern costs a try at every capital; the acronym is rarer
-    for match in _ABBREVIATION_RE.finditer(text):
+    # The name pattern costs a try at every capital: it runs only over the name characters
+    # before each bracketed acronym (the rarer part), which hold every match.
+    windows = []
+    size = len(text)
+    backwards = None
+    for acronym in _BRACKETED_ACRONYM_RE.finditer(text):
+        backwards = text[::-1] if backwards is None else backwards
+        at = acronym.start()
+        windows.append((at - _ABBR_BACK_RE.match(backwards, size - at).end(), acronym.end()))
+    for match in _windowed(_ABBREVIATION_RE, text, windows):
         abbr = match.group("abbr")
         words = [w for w in match.group("name").split() if w[0].isupper()]
         initials = "".join(w[0] for w in words[-len(abbr) :])
         if initials == abbr:
             found[_name_key(abbr)] = " ".join(words[-len(abbr) :])
     return found
+
+
+_ABBR_BACK_RE = re.compile(r"[\w'’\-\s]*")
 
 
 def resolve(
@@ -984,8 +1117,12 @@ class CitationTagger:
     def match(self, doc: Doc) -> Matches:
         """Reference entries, in-text citations with their resolution, and vague appeals."""
         text = doc_text(doc)
-        entries, citations, vague = match_citations(text, self.lexicon, _sentence_starts(doc))
-        resolved = resolve(citations, entries, find_abbreviations(text))
+        entries, citations, vague = match_citations(
+            text, self.lexicon, lambda: _sentence_starts(doc)
+        )
+        # Abbreviations only rename author-date citations for matching against entries.
+        named = bool(entries) and any(c.kind != "numeric" for c in citations)
+        resolved = resolve(citations, entries, find_abbreviations(text) if named else {})
         return Matches(entries, citations, vague, resolved)
 
     def set_annotations(self, doc: Doc, matches: Matches) -> None:
@@ -1028,16 +1165,23 @@ def _normalise_space(attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def match_citations(
-    text: str, lexicon: Lexicon, sentence_starts: list[int] | None = None
+    text: str,
+    lexicon: Lexicon,
+    sentence_starts: list[int] | Callable[[], list[int]] | None = None,
 ) -> tuple[list[Found], list[Found], list[Found]]:
-    """All citation matches of a text: (reference entries, in-text citations, vague appeals)."""
-    entries = find_reference_entries(text, lexicon)
+    """All citation matches of a text: (reference entries, in-text citations, vague appeals).
+
+    ``sentence_starts`` may be a function giving them: it is called only when an appeal needs
+    its sentence.
+    """
+    lowered = text.lower()
+    entries = find_reference_entries(text, lexicon, lowered)
     taken = Occupied()
     for entry in entries:
         taken.add(entry.start, entry.end)
     citations: list[Found] = []
     for batch in (
-        find_identifiers(text),
+        find_identifiers(text, lowered),
         find_numeric(text, lexicon.not_names),
         find_author_year(text, lexicon.not_names),
         find_venues(text, lexicon),
@@ -1047,14 +1191,14 @@ def match_citations(
                 taken.add(item.start, item.end)
                 citations.append(item)
     citations.sort(key=lambda f: f.start)
-    naming = [c.start for c in citations if c.kind in _NAMING_KINDS]
-    paragraphs = [0] + [m.end() for m in _PARAGRAPH_BREAK_RE.finditer(text)]
-    vague = [
-        v
-        for v in find_vague(text, lexicon)
-        if not taken.overlaps(v.start, v.end)
-        and not _names_a_work(v, naming, sentence_starts or [0], paragraphs)
-    ]
+    vague = [v for v in find_vague(text, lexicon, lowered) if not taken.overlaps(v.start, v.end)]
+    if vague:
+        if callable(sentence_starts):
+            sentence_starts = sentence_starts()
+        naming = [c.start for c in citations if c.kind in _NAMING_KINDS]
+        paragraphs = [0] + [m.end() for m in _PARAGRAPH_BREAK_RE.finditer(text)]
+        starts = sentence_starts or [0]
+        vague = [v for v in vague if not _names_a_work(v, naming, starts, paragraphs)]
     for appeal in vague:
         appeal.attrs.pop("definite", None)
     return entries, citations, vague
