@@ -14,11 +14,11 @@ from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel
-from spacy.attrs import IDX, SENT_START
 from spacy.tokens import Doc
 
 from .documents import Document
 from .models import CLAIM_MODELS, CLAIM_TYPES, parse_claim
+from .pipeline.cues import TokenView
 from .pipeline.spans import claim_entries, token_offsets
 
 QUOTE_CONTEXT = 32
@@ -241,8 +241,9 @@ class SentenceIndex:
         self.starts = [0]
         self._found: dict[tuple[int, int], tuple[int, int]] = {}  # claims share sentences
         if len(doc) and doc.has_annotation("SENT_START"):
-            values = doc.to_array([SENT_START, IDX])
-            self.starts = [0, *values[values[:, 0] == 1, 1].tolist()]
+            # The token view the components cached (one to_array for them all).
+            view = TokenView.of(doc)
+            self.starts = [0, *(view.idx[i] for i in view.sent_starts)]
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         """The sentence(s) holding tokens from ``start`` to ``end`` (token-aligned), stripped.

@@ -19,12 +19,10 @@ from bisect import bisect_right
 from itertools import pairwise
 from typing import Any, NamedTuple
 
-import numpy
-from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .cues import Cue, CueMatcher, cues_in
+from .cues import Cue, CueMatcher, TokenView, cues_in
 from .spans import claim_entries, register_extensions, text_length, token_offsets
 
 LINKED_TYPES = frozenset({"effect", "statistic"})
@@ -38,9 +36,9 @@ def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
         return [(0, text_length(doc))]
     if not len(doc):
         return []  # as doc.sents gives it
-    # One array read instead of a Span per sentence (doc.sents): starts are token 0 and every
-    # is_sent_start token; a sentence ends at its last token's end, as Span.end_char does.
-    firsts = [0, *(numpy.flatnonzero(doc.to_array(SENT_START)[1:] == 1) + 1).tolist()]
+    # The cached token view instead of a Span per sentence (doc.sents): starts are token 0 and
+    # every is_sent_start token; a sentence ends at its last token's end, as Span.end_char does.
+    firsts = [0, *(i for i in TokenView.of(doc).sent_starts if i > 0)]
     starts, ends = token_offsets(doc)
     return [(starts[first], ends[last - 1]) for first, last in pairwise([*firsts, len(doc)])]
 
