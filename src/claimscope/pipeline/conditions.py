@@ -30,6 +30,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
+from itertools import compress
 from pathlib import Path
 from typing import NamedTuple
 
@@ -506,11 +507,9 @@ class ConditionTagger:
         present = found.keys() & forms
         if not present:
             return []
-        return [
-            Match(i, i + 1, found[key], 2)
-            for i, key in enumerate(tokens.lower_hashes)
-            if key in present
-        ]
+        lower = tokens.lower_hashes
+        positions = compress(range(len(lower)), map(present.__contains__, lower))
+        return [Match(i, i + 1, found[lower[i]], 2) for i in positions]
 
     def abbreviation_matches(
         self, doc: Doc, tokens: Tokens, chosen: list[Match], defined: dict[Span, Span]
@@ -646,7 +645,8 @@ class TermIndex:
         present = forms & self.starters
         if not present:
             return []
-        return [i for i, key in enumerate(tokens.lower_hashes) if key in present]
+        lower = tokens.lower_hashes
+        return list(compress(range(len(lower)), map(present.__contains__, lower)))
 
     def step_result(self, stretch: str) -> tuple[str, bool, bool]:
         """(key, is a term, may grow into a term) for a stretch of doc text, not remembered."""
@@ -681,7 +681,7 @@ class TermIndex:
         starts = self.starts(tokens, forms)
         if not starts:
             return found
-        text, idx, space, lower = tokens.text, tokens.idx, tokens.space, tokens.lower_hashes
+        space, lower, pairs = tokens.space, tokens.lower_hashes, self.pairs
         size, firsts, sent_start = len(tokens), self.firsts, set(tokens.sent_starts)
         for start in starts:
             limit, key, yields, grows, follows = firsts[lower[start]]  # type: ignore[misc]
@@ -691,32 +691,38 @@ class TermIndex:
             if not grows or last == size or last in sent_start:
                 continue
             if follows is not None:
-                char = text[idx[last] - space[start]]  # the first character after the token
-                if char.isspace():
-                    char = " "  # squash() makes any whitespace run one space
-                if char.isascii() and char.lower() not in follows:
-                    continue
-                if self.ends_at_pair(lower[start], space[start], lower[last], tokens.strings):
+                pair = (lower[start], space[start], lower[last])
+                ends = pairs.get(pair)
+                if ends is None:
+                    ends = self.ends_at_pair(pair, follows, tokens.strings)
+                if ends:
                     continue
             self._grow(tokens, start, last, limit, sent_start, found)
         return found
 
-    def ends_at_pair(self, first: int, space: int, second: int, strings: StringStore) -> bool:
-        """True when no term starts with a plain ASCII token (LOWER ``first``, followed by
-        ``space`` spaces) and the next token, so no stretch that goes on from there can match.
+    def ends_at_pair(
+        self, pair: tuple[int, int, int], follows: frozenset[str], strings: StringStore
+    ) -> bool:
+        """True when no term starts with the two tokens of ``pair`` (first LOWER, spaces
+        after it, next LOWER), so no stretch from the first one on can be a term. Remembered.
 
-        Only for a first token with FirstStep.follows: its key is its lower-case form.
+        Only for a first token with FirstStep ``follows``: its key is its lower-case form, and
+        every longer key from it is that form and then the next character, lowered (ASCII
+        lowers context-free; whitespace squashes to one space).
         """
-        pair = (first, space, second)
-        ends = self.pairs.get(pair)
-        if ends is None:
-            if len(self.pairs) > _MEMO_SIZE:
-                self.pairs.clear()
-            word = strings[second]
-            # A plain ASCII word: the stretch's key is the two forms joined, as squash() would.
-            ends = word.isascii() and word == squash(word) and bool(word)
-            ends = ends and not self.is_prefix(strings[first] + " " * space + word)
-            self.pairs[pair] = ends
+        if len(self.pairs) > _MEMO_SIZE:
+            self.pairs.clear()
+        first, space, second = pair
+        word = strings[second]
+        char = " " if space or word[:1].isspace() else word[:1]
+        if char.isascii() and char.lower() not in follows:
+            ends = True
+        elif word.isascii() and word and word == squash(word):
+            # A plain ASCII word: the stretch's key is the two joined, as squash() would.
+            ends = not self.is_prefix(strings[first] + " " * space + word)
+        else:
+            ends = False
+        self.pairs[pair] = ends
         return ends
 
     def _grow(
