@@ -123,6 +123,7 @@ def load_lexicon() -> Lexicon:
     vague_words = [vague[k] for k in ("definite_determiners", "indefinite_determiners")]
     vague_words += [vague[k] for k in ("adjectives", "nouns", "adverbs", "verbs")]
     vague_words.append(_INTERRUPTIONS)
+    vague_scope = WordScope.build(vague["nouns"], [w for words in vague_words for w in words])
     return Lexicon(
         headings_re=_headings_pattern(lexicon["reference_headings"]),
         heading_anchors=_anchor_words(lexicon["reference_headings"], lower=True),
@@ -135,8 +136,10 @@ def load_lexicon() -> Lexicon:
         vague_lower_re=_vague_pattern(_lowered_lists(vague), flags=0),
         phrase_lower_re=_alternation([p.lower() for p in vague["phrases"]]),
         definite=frozenset(vague["definite_determiners"]),
-        vague_scope=WordScope.build(vague["nouns"], [w for words in vague_words for w in words]),
-        phrase_scope=WordScope.build(vague["phrases"], vague["phrases"]),
+        vague_scope=vague_scope,
+        phrase_scope=WordScope.build(
+            vague["phrases"], vague["phrases"], any_word=True, scanned=vague_scope.keys
+        ),
     )
 
 
@@ -155,73 +158,77 @@ def _scopable(text: str, lowered: str) -> bool:
     return text.isascii() or not any(c in text for c in _FOLD_RISK)
 
 
-_RUN_RE = re.compile(r"[\w-]*")  # the rest of a word (lexicon entries are letters and hyphens)
-_NEXT_RUN_RE = re.compile(r"[\s,]+([\w-]+)")  # the next word, across whitespace and commas
+_WORD_CHARS_RE = re.compile(r"[\w-]+")
 
 
 @dataclass(frozen=True)
 class WordScope:
-    """Where the vague-appeal pattern can match: the chain of lexicon words around a key noun.
+    """Where the vague-appeal pattern can match: the chain of lexicon words around a key.
 
     Every element of a match (determiner, adjective, noun, adverb, verb, interruption) is a
     whole word of the lexicon, the elements separated by whitespace and commas only. So a match
-    lies inside the chain of such words around one of its nouns, found by stepping word by word
-    from each key hit; the pattern runs only over those chains (plus the character after, for
+    lies inside the chain of such words around any of its words, found by stepping word by word
+    from each key hit (a key is a prefix of a word every match holds: its noun, or a word of the
+    fixed phrase); the pattern runs only over those chains (plus the character after, for
     its lookaheads), which gives the same matches as ``finditer`` over the whole text. (Scoping
     by runs of allowed characters instead left a third of the text: the key nouns are frequent.)
     """
 
-    keys: tuple[str, ...]  # the last word of each required entry, lower-case
+    keys: tuple[str, ...]  # lower-case prefixes; every match holds a word starting with one
     words: frozenset[str]  # every word of every entry, lower-case
     reversed_words: frozenset[str]
+    # From a hit: the rest of its word and the lexicon words after it (before it, reversed).
+    forward_re: re.Pattern[str]
+    backward_re: re.Pattern[str]
 
     @classmethod
-    def build(cls, required: Iterable[str], entries: Iterable[str]) -> WordScope:
-        # The last word is the head noun ('clinical trials'): rarer than its modifiers. A key
-        # containing another key is found through that one.
-        keys = {item.split()[-1].lower() for item in required if item.strip()}
-        keys = {k for k in keys if not any(o != k and o in k for o in keys)}
+    def build(
+        cls,
+        required: Iterable[str],
+        entries: Iterable[str],
+        any_word: bool = False,
+        scanned: Iterable[str] = (),
+    ) -> WordScope:
+        """``required``: the entries one of which every match holds (by default through its
+        last word, the head noun of 'clinical trials', rarer than its modifiers)."""
+        items = [item.lower().split() for item in required if item.strip()]
+        keys = _prefix_keys([words if any_word else words[-1:] for words in items], scanned)
         words = {w.lower() for item in entries for w in item.split()}
-        keys = tuple(sorted(keys))
-        return cls(keys, frozenset(words), frozenset(w[::-1] for w in words))
+        # A word with other characters is never a whole [\w-] run: it cannot chain.
+        chainable = sorted((w for w in words if _WORD_CHARS_RE.fullmatch(w)), key=len)[::-1]
+        return cls(
+            keys,
+            frozenset(words),
+            frozenset(w[::-1] for w in words),
+            _chain_pattern(chainable),
+            _chain_pattern([w[::-1] for w in chainable]),
+        )
 
     def windows(self, text: str, lowered: str) -> list[tuple[int, int]] | None:
         """(start, endpos) of the merged word chains holding a key, in order; None when the
         text cannot be scoped (case folding that str.lower() does not mirror)."""
         if not _scopable(text, lowered):
             return None
-        return self.chains(lowered, lowered[::-1])
+        return self.chains(lowered, lowered[::-1], _key_positions(lowered, self.keys))
 
-    def chains(self, lowered: str, backwards: str) -> list[tuple[int, int]]:
-        """``windows`` of a text known to be scopable, given lower-cased and reversed."""
-        find = lowered.find
-        hits = []
-        for key in self.keys:
-            at = find(key)
-            while at >= 0:
-                hits.append(at)
-                at = find(key, at + 1)
+    def chains(
+        self, lowered: str, backwards: str, positions: dict[str, list[int]]
+    ) -> list[tuple[int, int]]:
+        """``windows`` of a text known to be scopable, given lower-cased and reversed, and
+        the positions of (at least) this scope's keys in it."""
+        hits = [at for key in self.keys for at in positions[key]]
         if not hits:
             return []
         hits.sort()
         size = len(lowered)
-        words, reversed_words = self.words, self.reversed_words
-        run_re, next_re = _RUN_RE.match, _NEXT_RUN_RE.match
+        forward, backward = self.forward_re.match, self.backward_re.match
         chains = []
         reached = -1
         for hit in hits:
             if hit < reached:
                 continue  # inside an earlier chain, which holds this hit's chain
-            start = size - run_re(backwards, size - hit).end()
-            end = run_re(lowered, hit).end()
-            step = next_re(backwards, size - start)
-            while step and step[1] in reversed_words:
-                start = size - step.end()
-                step = next_re(backwards, step.end())
-            step = next_re(lowered, end)
-            while step and step[1] in words:
-                end = step.end()
-                step = next_re(lowered, end)
+            start = size - backward(backwards, size - hit).end()
+            end = forward(lowered, hit).end()
             reached = max(reached, end)
             chains.append((start, min(end + 1, size)))
         chains.sort()
@@ -243,6 +250,48 @@ class WordScope:
             return
         for start, end in windows:
             yield from pattern.finditer(text, start, end)
+
+
+def _chain_pattern(words: list[str]) -> re.Pattern[str]:
+    """The rest of the word at a position, then every following whole word of ``words``
+    across whitespace and commas (as stepping word by word with a set look-up would)."""
+    alternation = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"[\w-]*(?:[\s,]+(?:{alternation})(?![\w-]))*")
+
+
+def _prefix_keys(entries: list[list[str]], scanned: Iterable[str] = ()) -> tuple[str, ...]:
+    """Few prefixes such that every entry has a word starting with one of them. Keys another
+    scope scans anyway (``scanned``) first, then greedy: the prefix (4+ letters, or a whole
+    shorter word) of most entries, the longest among equals. Each key costs a scan of every
+    text, each spurious hit only a chain."""
+    candidates = {w[:n] for words in entries for w in words for n in range(4, len(w) + 1)}
+    # Short words (frequent inside others) only for entries without a longer one ('RCT').
+    candidates |= {w for words in entries if max(map(len, words)) < 4 for w in words}
+    left = [words for words in entries if words]
+    keys = [k for k in scanned if any(w.startswith(k) for words in left for w in words)]
+    left = [words for words in left if not any(w.startswith(k) for k in keys for w in words)]
+    while left:
+        best = max(
+            sorted(candidates),
+            key=lambda c: (sum(any(w.startswith(c) for w in words) for words in left), len(c)),
+        )
+        keys.append(best)
+        left = [words for words in left if not any(w.startswith(best) for w in words)]
+    return tuple(sorted(keys))
+
+
+def _key_positions(lowered: str, keys: Iterable[str]) -> dict[str, list[int]]:
+    """Every position of each key in the text (overlapping ones too)."""
+    find = lowered.find
+    positions = {}
+    for key in keys:
+        found = []
+        at = find(key)
+        while at >= 0:
+            found.append(at)
+            at = find(key, at + 1)
+        positions[key] = found
+    return positions
 
 
 def _words(items: Iterable[str]) -> str:
@@ -1083,9 +1132,13 @@ def _vague_matches(
     if not _scopable(text, lowered):
         return list(lexicon.phrase_re.finditer(text)), list(lexicon.vague_re.finditer(text))
     backwards = lowered[::-1]
+    phrase_scope, vague_scope = lexicon.phrase_scope, lexicon.vague_scope
+    positions = _key_positions(lowered, {*phrase_scope.keys, *vague_scope.keys})
     return (
-        _scoped(lexicon.phrase_lower_re, lowered, lexicon.phrase_scope.chains(lowered, backwards)),
-        _scoped(lexicon.vague_lower_re, lowered, lexicon.vague_scope.chains(lowered, backwards)),
+        _scoped(
+            lexicon.phrase_lower_re, lowered, phrase_scope.chains(lowered, backwards, positions)
+        ),
+        _scoped(lexicon.vague_lower_re, lowered, vague_scope.chains(lowered, backwards, positions)),
     )
 
 
