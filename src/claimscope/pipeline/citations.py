@@ -33,10 +33,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .cues import TokenView
 from .spans import add_claim, claim_key, doc_text, register_extensions
 
 LABEL = "citation"
@@ -675,25 +675,39 @@ def _headless_block(text: str) -> list[tuple[int, int]]:
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     half = len(text) // 2
-    if _ANY_YEAR_RE.search(text, half) is None:
-        return []  # entry-shaped lines hold a year
     # Lines starting before the half are never entries: start at the first line after it.
     first = half if half == 0 or text[half - 1] == "\n" else text.find("\n", half) + 1
     if first == 0 and half:
         return []
-    for line_start, line_end in _lines(text, first):
-        line = text[line_start:line_end]
-        if not line.strip():
-            continue
-        if _is_entry_shaped(line):
+    # Only lines with a year can be entry-shaped: visit those, and let any other non-blank
+    # line between two of them end a run.
+    previous_end = first
+    for line_start, line_end in _year_lines(text, first):
+        if current and text[previous_end:line_start].strip():
+            runs.append(current)
+            current = []
+        if _is_entry_shaped(text[line_start:line_end]):
             current.append((line_start, line_end))
         elif current:
             runs.append(current)
             current = []
+        previous_end = line_end
     if current:
         runs.append(current)
     runs = [run for run in runs if len(run) >= 2]
     return runs[-1] if runs else []
+
+
+def _year_lines(text: str, start: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each line from ``start`` (a line start) holding a year, in order."""
+    line_end = -1
+    for year in _ANY_YEAR_RE.finditer(text, start):
+        if year.start() < line_end:
+            continue  # a second year on the line
+        line_start = text.rfind("\n", start, year.start()) + 1 or start
+        brk = text.find("\n", year.end())
+        line_end = len(text) if brk < 0 else brk
+        yield line_start, line_start + len(text[line_start:line_end].rstrip("\r"))
 
 
 # --- in-text citations -----------------------------------------------------------------------
@@ -1283,10 +1297,11 @@ def _names_a_work(
 def _sentence_starts(doc: Doc) -> list[int]:
     if not doc.has_annotation("SENT_START"):
         return [0]
-    # Arrays instead of doc.sents, which builds a Span per sentence.
-    values = doc.to_array([SENT_START, IDX])
-    starts = values[1:, 1][values[1:, 0] == 1].tolist()
-    return [0, *starts]
+    # The shared token view (one to_array per doc for all components) instead of doc.sents,
+    # which builds a Span per sentence.
+    view = TokenView.of(doc)
+    idx = view.idx
+    return [0, *(idx[i] for i in view.sent_starts if i > 0)]
 
 
 @Language.factory("claimscope_citations", assigns=["doc.spans"])
