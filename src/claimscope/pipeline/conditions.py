@@ -20,7 +20,9 @@ as ``cold`` or ``stroke``.
 Speed: a doc is read once into :class:`Tokens` (plain lists from ``Doc.to_array``), because
 spaCy builds a Token object on every ``doc[i]`` and rebuilds ``Doc.text`` on every access.
 Whatever depends only on a token's lower-case form (may a term start here? is it an ``-itis``
-word?) is worked out once per distinct form and kept by its hash.
+word?) is worked out once per distinct form and kept by its hash, and a doc's set of forms
+tells which matchers and scans can find nothing in it. A term stretch that cannot go on past
+its second token is told so by a memo of token pairs, without slicing the text.
 """
 
 from __future__ import annotations
