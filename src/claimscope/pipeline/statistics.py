@@ -48,6 +48,7 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .spans import CLAIMS_KEY, add_claim, claim_range, doc_text
+from .spans import add_claim, claim_entries, doc_text
 
 DEFAULT_LEXICON = "statistics_lexicon.json"
 H = r"[ \t\u00a0]"  # horizontal space only: a statistic never runs over a line break
@@ -78,14 +79,46 @@ class Statistic:
     attrs: dict[str, Any]
 
 
-def _alternation(words: list[str]) -> str:
-    """A regex alternation of literal words, longest first so no prefix shadows a word."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+def _alternation(words: list[str], ignore_case: bool = False) -> str:
+    """A regex alternation of literal words that matches what the words sorted longest first
+    would (no prefix shadows a word), written as a trie: ``p(?:ercent|er cent)``.
+
+    The regex engine tries an alternation's branches one by one, and branches that open with
+    a case-insensitive literal cannot be skipped cheaply; a trie rejects a mismatch at its
+    first character. Branches under one node differ in their first character (compared as
+    ``re.IGNORECASE`` does when ``ignore_case``), so at most one of them can match and
+    their order is free; a longer word is tried before a prefix of it, as longest-first does.
+    """
+    trie: dict[str, dict] = {}
+    for word in set(words):
+        node = trie
+        for char in word:
+            node = node.setdefault(_trie_key(node, char, ignore_case), {})
+        node[""] = {}
+    return _trie_regex(trie)
 
 
-def _reversed(words: list[str]) -> str:
+def _trie_key(node: dict[str, dict], char: str, ignore_case: bool) -> str:
+    """The key of ``char`` among a node's children: one the engine would match it with."""
+    if ignore_case:
+        for key in node:
+            if key and re.fullmatch(f"(?i:{re.escape(key)})", char):
+                return key
+    return char
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    branches = [re.escape(char) + _trie_regex(child) for char, child in node.items() if char]
+    if "" in node:
+        branches.append("")  # the word ending here, tried after every longer one
+    if len(branches) == 1:
+        return branches[0]
+    return f"(?:{'|'.join(branches)})"
+
+
+def _reversed(words: list[str], ignore_case: bool = False) -> str:
     """An alternation of the words spelled backwards, for matching leftwards from a number."""
-    return _alternation([w[::-1] for w in words])
+    return _alternation([w[::-1] for w in words], ignore_case)
 
 
 def _class_first(words: list[str], after_first: str = "", exact: tuple[str, ...] = ()) -> str:
@@ -133,43 +166,50 @@ class StatisticPatterns:
         self.irregular_plurals = frozenset(lexicon["irregular_plurals"])
         self.determiners = frozenset(lexicon["determiners"])
         self.idioms = frozenset(lexicon["idioms"])
+        self._values: dict[str, float] = {}
         self._compile(lexicon)
 
     def _compile(self, lex: dict[str, Any]) -> None:
         ones = [w for w, v in self.number_words.items() if 1 <= v <= 9]
-        scales = rf"(?:{H}+(?i:{_alternation(list(self.scale_words))})(?![\w]))*"
+        scales = rf"(?:{H}+(?i:{_alternation(list(self.scale_words), True)})(?![\w]))*"
         # Scanners open with a character class (lookbehinds come after it): the regex engine
         # then skips every position whose first character cannot start a match.
         self.digit_number = re.compile(rf"{DIGITS_SCAN}(?![0-9]){scales}")
         word_number = (
             rf"{_class_first([*self.number_words, *self.multipliers], WORD_START)}"
-            rf"(?:(?<=[tT][yY])(?:-|{H})(?i:{_alternation(ones)}))?{scales}(?![\w])"
+            rf"(?:(?<=[tT][yY])(?:-|{H})(?i:{_alternation(ones, True)}))?{scales}(?![\w])"
         )
         self.word_number = re.compile(word_number)
+        # Literal stems of the number words (``four`` also finds ``fourteen``): a word number
+        # starts where one of them does in the lower-cased text (see word_numbers).
+        words = sorted({w.lower() for w in [*self.number_words, *self.multipliers]})
+        self.word_stems = [w for w in words if not any(w.startswith(o) for o in words if o != w)]
         bare = rf"(?:[−-]?(?:{DIGITS})(?![0-9]){scales}|{word_number})"
         self.range_tail = re.compile(
             rf"(?P<pct>{H}*%)?(?P<sep>{H}*[-–—]{H}*|{H}+(?i:to|and){H}+)(?P<num>{bare})"
         )
         self.proportion_tail = re.compile(rf"{H}+(?i:in|out{H}+of){H}+(?P<num>{bare})(?![\w%])")
-        units = _alternation([u for group in lex["units"].values() for u in group])
+        units = _alternation([u for group in lex["units"].values() for u in group], True)
         self.unit_tail = re.compile(
-            rf"(?P<gap>{H}*|-)(?:(?P<mod>(?i:{_alternation(lex['unit_modifiers'])})){H}+)?"
+            rf"(?P<gap>{H}*|-)(?:(?P<mod>(?i:{_alternation(lex['unit_modifiers'], True)})){H}+)?"
             rf"(?P<unit>(?i:{units}))(?![\w])"
         )
         self.age_suffix = re.compile(
-            rf"(?:{H}+|-)(?i:{_alternation(lex['age_units_suffix'])})(?![\w])"
+            rf"(?:{H}+|-)(?i:{_alternation(lex['age_units_suffix'], True)})(?![\w])"
         )
         self.period_noun = re.compile(
-            rf"{H}+(?P<noun>(?i:{_alternation(lex['period_nouns'])}))(?![\w])"
+            rf"{H}+(?P<noun>(?i:{_alternation(lex['period_nouns'], True)}))(?![\w])"
         )
         self.arrow = re.compile(rf"{H}*(?P<arrow>[{''.join(self.arrows)}])")
         self.change = re.compile(
-            rf"(?:{H}+|-)(?P<change>(?i:{_alternation(list(self.change_direction))}))"
-            rf"(?:{H}+(?i:{_alternation(lex['comparative_tails'])}))?(?![\w])"
+            rf"(?:{H}+|-)(?P<change>(?i:{_alternation(list(self.change_direction), True)}))"
+            rf"(?:{H}+(?i:{_alternation(lex['comparative_tails'], True)}))?(?![\w])"
         )
-        self.frequency = re.compile(rf"{H}+(?i:{_alternation(lex['dose_frequencies'])})(?![\w])")
+        self.frequency = re.compile(
+            rf"{H}+(?i:{_alternation(lex['dose_frequencies'], True)})(?![\w])"
+        )
         self.of_phrase = re.compile(
-            rf"{H}+(?i:of)(?:{H}+(?i:{_alternation(lex['determiners'])})(?![\w]))?"
+            rf"{H}+(?i:of)(?:{H}+(?i:{_alternation(lex['determiners'], True)})(?![\w]))?"
         )
         self.word = re.compile(
             rf"(?:[{MARKUP}_]{{0,2}}{H}+)(?P<word>(?:[A-Za-z]\.){{2,}}|[A-Za-z][A-Za-z0-9'’\-]*)"
@@ -177,10 +217,11 @@ class StatisticPatterns:
         # Cues before a number are matched on the reversed text before it, anchored at the
         # number: one attempt instead of a search through the window.
         self.qualifier_before = re.compile(
-            rf"{H}*(?P<q>(?i:{_reversed(list(self.qualifier_of))}))(?![\w])"
+            rf"{H}*(?P<q>(?i:{_reversed(list(self.qualifier_of), True)}))(?![\w])"
         )
+        age_cues = _reversed(lex["age_cues"], True)
         self.age_cue_before = re.compile(
-            rf"{H}*[:=]?{H}*(?:(?i:fo|neewteb|morf){H}+)?(?i:{_reversed(lex['age_cues'])})(?![\w])"
+            rf"{H}*[:=]?{H}*(?:(?i:fo|neewteb|morf){H}+)?(?i:{age_cues})(?![\w])"
         )
         self.between_before = re.compile(rf"{H}+(?i:neewteb)(?![\w])")
         self._compile_cues(lex)
@@ -217,12 +258,12 @@ class StatisticPatterns:
         self.ratio_before = re.compile(
             rf"{H}*(?:[:=,]{H}*|(?i:fo|saw|si){H}+)?"
             rf"(?P<label>{_reversed(lex['ratio_abbreviations'])}"
-            rf"|(?i:{_reversed(lex['ratio_phrases'])}))(?![\w])"
+            rf"|(?i:{_reversed(lex['ratio_phrases'], True)}))(?![\w])"
         )
         self.multiplier = re.compile(
             rf"(?P<num>{_class_first(list(self.multipliers))}){H}+"
             rf"(?P<change>(?i:as|more|less|higher|lower|greater))"
-            rf"(?:{H}+(?i:{_alternation(lex['comparative_tails'])}))?(?![\w])"
+            rf"(?:{H}+(?i:{_alternation(lex['comparative_tails'], True)}))?(?![\w])"
         )
 
     def _compile_blockers(self, lex: dict[str, Any]) -> None:
@@ -241,7 +282,7 @@ class StatisticPatterns:
         # Matched on the reversed text before a number: GB 30, Step 2, p. 13, February 26.
         self.blocker_before = re.compile(
             rf"{H}*(?:{_reversed(lex['code_prefixes_case_sensitive'])}"
-            rf"|(?i:{_reversed(lex['code_prefixes'])})|\.?(?:{_reversed(lex['months'])}))"
+            rf"|(?i:{_reversed(lex['code_prefixes'], True)})|\.?(?:{_reversed(lex['months'])}))"
             rf"(?![\w])"
         )
 
@@ -249,6 +290,15 @@ class StatisticPatterns:
 
     def parse_number(self, text: str) -> float:
         """The value of a number as written: ``−18.5``, ``1,200``, ``2.5 million``, ``forty``."""
+        # Texts repeat the same few numbers: remember their values (bounded, per instance).
+        value = self._values.get(text)
+        if value is None:
+            if len(self._values) >= 50_000:
+                self._values.clear()
+            value = self._values[text] = self._parse_number(text)
+        return value
+
+    def _parse_number(self, text: str) -> float:
         if not text[:1].isalpha():
             digits, *scale = text.replace("−", "-").replace("·", ".").split()
             value = float(digits.replace(",", ""))
@@ -315,9 +365,28 @@ def _glued_before(text: str, start: int) -> bool:
     return start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_")
 
 
-def _behind(text: str, start: int, width: int = 40) -> str:
-    """The ``width`` characters before ``start``, reversed (for the ``*_before`` patterns)."""
-    return text[max(0, start - width) : start][::-1]
+def _behind(
+    pattern: re.Pattern[str], text: str, start: int, width: int = 40
+) -> re.Match[str] | None:
+    """``pattern`` matched on the ``width`` characters before ``start``, reversed (for the
+    ``*_before`` patterns); the match's length is ``_length(match)``.
+
+    The reversed text is made once per text and matched between positions: no slice per
+    number. None of those patterns looks behind its start, so this equals a match on a slice.
+    """
+    backwards = _reversed_text(text)
+    at = len(text) - start
+    return pattern.match(backwards, at, at + width)
+
+
+@lru_cache(maxsize=2)
+def _reversed_text(text: str) -> str:
+    return text[::-1]
+
+
+def _length(match: re.Match[str]) -> int:
+    """How many characters a ``_behind`` match covers."""
+    return match.end() - match.pos
 
 
 def number_candidates(text: str, patterns: StatisticPatterns) -> list[tuple[int, int]]:
@@ -337,8 +406,38 @@ def number_candidates(text: str, patterns: StatisticPatterns) -> list[tuple[int,
         elif before and (_glued_before(text, start) or before in SEPARATORS):
             continue
         found.append((start, m.end()))
-    found.extend(m.span() for m in patterns.word_number.finditer(text))
+    found.extend(word_numbers(text, patterns))
     return sorted(found)
+
+
+# Characters that re's IGNORECASE matches to an ASCII letter but str.lower() does not map to
+# it (or maps to two characters): a text holding one is scanned with the regex.
+_CASE_FOLD_SPECIALS = ("\u0130", "\u0131", "\u017f")
+
+
+def word_numbers(text: str, patterns: StatisticPatterns) -> list[tuple[int, int]]:
+    """Ranges of the number words of ``text`` (``twenty-five``, ``two million``), in order.
+
+    Equal to ``patterns.word_number.finditer``, which tries every position holding a common
+    letter; here str.find locates the literal word stems in the lower-cased text (a superset
+    of the match starts) and the regex is tried there only.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text) or any(c in text for c in _CASE_FOLD_SPECIALS):
+        return [m.span() for m in patterns.word_number.finditer(text)]
+    starts = []
+    for stem in patterns.word_stems:
+        at = lowered.find(stem)
+        while at != -1:
+            starts.append(at)
+            at = lowered.find(stem, at + 1)
+    found: list[tuple[int, int]] = []
+    done = 0
+    for start in sorted(starts):
+        if start >= done and (m := patterns.word_number.match(text, start)):
+            found.append(m.span())
+            done = m.end()
+    return found
 
 
 def blocked_end(text: str, start: int, end: int, patterns: StatisticPatterns) -> int:
@@ -352,7 +451,7 @@ def blocked_end(text: str, start: int, end: int, patterns: StatisticPatterns) ->
     after = patterns.blocker_after.match(text, digit)
     if after:
         return after.end()
-    if patterns.blocker_before.match(_behind(text, start, 24)):
+    if _behind(patterns.blocker_before, text, start, 24):
         return end
     if text[end : end + 1] in (".", ")") and text[end + 1 : end + 2] in ("", " ", "\t", "\n"):
         line = text[text.rfind("\n", 0, start) + 1 : start]
@@ -411,21 +510,24 @@ def _attrs(kind: str, **values: Any) -> dict[str, Any]:
 # --- cue-led forms -----------------------------------------------------------------------
 
 _COMPARATORS = {"≤": "<=", "=<": "<=", "≥": ">=", "=>": ">="}
+_SIGNS = ("<", ">", "=", "≤", "≥")  # the characters a comparison opens with
 
 
 def _comparisons(text: str, p: StatisticPatterns):
     """p-values (``p < 0.05``, ``P-value = .03``) and sample sizes (``n = 40``)."""
+    # Most texts hold no comparison sign: a few substring searches beat the regex's scan.
+    if not any(sign in text for sign in _SIGNS):
+        return
     for m in p.comparison.finditer(text):
-        behind = _behind(text, m.start(), 16)
-        label = p.p_label_before.match(behind)
+        label = _behind(p.p_label_before, text, m.start(), 16)
         if label:
             cmp = _COMPARATORS.get(m["cmp"], m["cmp"])
             attrs = _attrs("p_value", value=p.parse_number(m["num"]), comparator=cmp)
-            yield Statistic(m.start() - label.end(), m.end(), attrs), m.span("num")
-        elif m["cmp"] == "=" and (label := p.n_label_before.match(behind)):
+            yield Statistic(m.start() - _length(label), m.end(), attrs), m.span("num")
+        elif m["cmp"] == "=" and (label := _behind(p.n_label_before, text, m.start(), 16)):
             size = p.sample_size.match(text, m.start("num"))
             if size:
-                start = m.start() - label.end()
+                start = m.start() - _length(label)
                 attrs = _attrs("count", value=p.parse_number(size[0]), subject=text[start])
                 yield Statistic(start, size.end(), attrs), size.span()
 
@@ -446,9 +548,9 @@ def _intervals(text: str, p: StatisticPatterns):
         if _glued_before(text, m.start()):
             continue
         start = m.start()
-        level = p.interval_level.match(_behind(text, start, 12))
-        if level and not _glued_before(text, start - level.end()):
-            start -= level.end()
+        level = _behind(p.interval_level, text, start, 12)
+        if level and not _glued_before(text, start - _length(level)):
+            start -= _length(level)
         stat = Statistic(start, _interval_end(m), _interval_attrs(m, start, p))
         yield stat, (m.start("low"), m.end("high"))
 
@@ -458,7 +560,7 @@ def ratio_at(text: str, start: int, end: int, p: StatisticPatterns) -> Statistic
 
     A confidence interval right behind it fills ``low`` and ``high``.
     """
-    m = p.ratio_before.match(_behind(text, start, 32))
+    m = _behind(p.ratio_before, text, start, 32)
     if m is None:
         return None
     low = high = None
@@ -467,7 +569,7 @@ def ratio_at(text: str, start: int, end: int, p: StatisticPatterns) -> Statistic
         low, high = p.parse_number(ci["low"]), p.parse_number(ci["high"])
     value = p.parse_number(text[start:end])
     attrs = _attrs("ratio", value=value, low=low, high=high, unit=m["label"][::-1])
-    return Statistic(start - m.end(), end, attrs)
+    return Statistic(start - _length(m), end, attrs)
 
 
 def multiplier_at(text: str, start: int, p: StatisticPatterns) -> Statistic | None:
@@ -485,7 +587,7 @@ def multiplier_at(text: str, start: int, p: StatisticPatterns) -> Statistic | No
 # --- numbers read from their surroundings --------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Reading:
     """A number being read: its value or range and what has been found around it."""
 
@@ -508,17 +610,19 @@ def _read_number(
     """Read the statistic around the number at ``[start, end)``, or None when it is not one."""
     written = text[start:end]
     reading = _Reading(start, end, p.parse_number(written))
-    years = [written]
     second = _read_range_or_proportion(text, reading, p)
-    if second is not None:
-        years.append(second)
     core = (reading.start, reading.end)
     if not _read_unit(text, reading, p):
         if text[reading.end : reading.end + 1].isalpha():
             return None  # glued letters: an ordinal, a decade, a code
         if reading.kind != "proportion":
             reading.kind = None
-    if any(is_year(y) for y in years) and reading.kind in (None, "count", "proportion", "age"):
+    if (is_year(written) or (second is not None and is_year(second))) and reading.kind in (
+        None,
+        "count",
+        "proportion",
+        "age",
+    ):
         return None
     _read_tail(text, reading, p)
     _read_before(text, reading, p)
@@ -532,7 +636,7 @@ def _read_range_or_proportion(text: str, r: _Reading, p: StatisticPatterns) -> s
     tail = p.range_tail.match(text, r.end)
     if tail and not text[tail.end() : tail.end() + 1].isalnum():
         separator = tail["sep"].strip().lower()
-        if separator != "and" or p.between_before.match(_behind(text, r.start, 12)):
+        if separator != "and" or _behind(p.between_before, text, r.start, 12):
             if tail["pct"] and not text.startswith("%", tail.end()):
                 return None
             r.low, r.high, r.value = r.value, p.parse_number(tail["num"]), None
@@ -641,16 +745,16 @@ def _read_before(text: str, r: _Reading, p: StatisticPatterns) -> None:
     """Move the start of ``r`` back over a currency sign, a qualifier, ``between``, an age cue."""
     if r.start and text[r.start - 1] in "$£€" and r.kind is None:
         r.start, r.kind, r.unit = r.start - 1, "number", text[r.start - 1]
-    qualifier = p.qualifier_before.match(_behind(text, r.start))
+    qualifier = _behind(p.qualifier_before, text, r.start)
     if qualifier:
         r.qualifier = p.qualifier_of[qualifier["q"][::-1].lower()]
-        r.start -= qualifier.end()
-    elif r.range_sep == "and" and (between := p.between_before.match(_behind(text, r.start))):
-        r.start -= between.end()
+        r.start -= _length(qualifier)
+    elif r.range_sep == "and" and (between := _behind(p.between_before, text, r.start)):
+        r.start -= _length(between)
     if r.kind in (None, "duration", "age", "count") and r.subject is None:
-        cue = p.age_cue_before.match(_behind(text, r.start))
+        cue = _behind(p.age_cue_before, text, r.start)
         if cue:
-            r.kind, r.start = "age", r.start - cue.end()
+            r.kind, r.start = "age", r.start - _length(cue)
 
 
 def _is_idiom(text: str, start: int, r: _Reading, p: StatisticPatterns) -> bool:
@@ -664,16 +768,19 @@ def _finish(text: str, r: _Reading) -> Statistic:
     # Keep emphasis markup balanced: "*at least two* therapies" takes its opening asterisk.
     if text.count(MARKUP, start, end) % 2 and start and text[start - 1] == MARKUP:
         start -= 1
-    attrs = _attrs(
-        r.kind or "number",
-        value=r.value,
-        low=r.low,
-        high=r.high,
-        unit=r.unit,
-        qualifier=r.qualifier,
-        subject=r.subject,
-        direction=r.direction,
-    )
+    # _attrs without the keyword dicts: the same keys in the same order.
+    attrs: dict[str, Any] = {"kind": r.kind or "number"}
+    for key, value in (
+        ("value", r.value),
+        ("low", r.low),
+        ("high", r.high),
+        ("unit", r.unit),
+        ("qualifier", r.qualifier),
+        ("subject", r.subject),
+        ("direction", r.direction),
+    ):
+        if value is not None:
+            attrs[key] = value
     return Statistic(start, end, attrs)
 
 
@@ -693,9 +800,9 @@ class StatisticsTagger:
 
     def match(self, doc: Doc) -> list[Statistic]:
         """The statistics of ``doc``, leaving out numbers inside citation claims."""
-        # One pass over the claims, no sort: find_statistics orders the ranges itself.
-        claims = doc.spans.get(CLAIMS_KEY, [])
-        citations = [claim_range(span) for span in claims if span.label_ == "citation"]
+        # One pass over the claim store (no Span per claim, no sort): find_statistics orders
+        # the ranges itself.
+        citations = [(s, e) for label, s, e, _ in claim_entries(doc) if label == "citation"]
         return find_statistics(doc_text(doc), self.patterns, citations)
 
     def set_annotations(self, doc: Doc, statistics: list[Statistic]) -> None:
