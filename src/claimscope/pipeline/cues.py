@@ -123,7 +123,10 @@ def _cue(tokens: TokenView, label: str, start: int, end: int) -> Cue:
 def longest_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """spacy.util.filter_spans on ``(start, end)`` token ranges, with the same tie-breaking:
     the (first) longest of overlapping ranges wins; the result is sorted by start."""
-    ordered = sorted(ranges, key=lambda r: (r[1] - r[0], -r[0]), reverse=True)
+    by_start = sorted(ranges)
+    if _disjoint(by_start):
+        return by_start  # the common case: nothing overlaps, so every range is kept
+    ordered = sorted(by_start, key=lambda r: (r[1] - r[0], -r[0]), reverse=True)
     kept: list[tuple[int, int]] = []
     seen: set[int] = set()
     for start, end in ordered:
@@ -133,6 +136,16 @@ def longest_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
             seen.update(range(start, end))
     kept.sort(key=lambda r: r[0])
     return kept
+
+
+def _disjoint(by_start: list[tuple[int, int]]) -> bool:
+    """Non-empty ranges, sorted by start, none overlapping the next."""
+    end = -1
+    for start, stop in by_start:
+        if start < end or stop <= start:
+            return False
+        end = stop
+    return True
 
 
 class Cues(list):  # type: ignore[type-arg]

@@ -42,8 +42,18 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .cues import Cue, CueMatcher, TokenView, as_view, cues_in, longest_ranges, normalise
-from .spans import CLAIMS_KEY, add_claim, claim_range, register_extensions
+from .cues import (
+    _WORDS,
+    _WORDS_SIZE,
+    Cue,
+    CueMatcher,
+    TokenView,
+    as_view,
+    cues_in,
+    longest_ranges,
+    normalise,
+)
+from .spans import CLAIMS_KEY, add_claim, claim_range, register_extensions, token_offsets
 
 _GLUE = frozenset({"-", "/", "+", "–", "‐"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "*", "_", "«"})
@@ -193,6 +203,63 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
         | frozenset({"and", "or", "but", "nor", "that", "which", "who", "by", "as", "than"})
     )
     return WordLists(**lists, stop=stop)
+
+
+class _Lowers(dict):  # type: ignore[type-arg]
+    """Token index -> lower-case word, filled on first read (a repeat costs no Python call)."""
+
+    __slots__ = ("hashes", "strings")
+
+    def __init__(self, hashes: list[int], strings: Any) -> None:
+        super().__init__()
+        # The lists, not the view: a view holding this dict's method would make a cycle.
+        self.hashes = hashes
+        self.strings = strings
+
+    def __missing__(self, i: int) -> str:
+        key = self.hashes[i]
+        word = _WORDS.get(key)
+        if word is None:
+            if len(_WORDS) > _WORDS_SIZE:
+                _WORDS.clear()
+            word = _WORDS[key] = self.strings[key]
+        self[i] = word
+        return word
+
+
+class _Spaces(dict):  # type: ignore[type-arg]
+    """Token index -> token.is_space, filled on first read."""
+
+    __slots__ = ("lower",)
+
+    def __init__(self, lower: Any) -> None:
+        super().__init__()
+        self.lower = lower
+
+    def __missing__(self, i: int) -> bool:
+        space = self[i] = self.lower(i).isspace()
+        return space
+
+
+class EffectView(TokenView):
+    """The shared TokenView with its per-token reads answered by bound dict/list methods.
+
+    The walks below read the same tokens around each cue many times (a few hundred thousand
+    reads per corpus); a bound ``dict.__getitem__`` answers a repeat without a Python frame.
+    """
+
+    def __init__(self, doc: Doc, lists: tuple[list[int], list[int], list[int], list[int]]) -> None:
+        super().__init__(doc, lists)
+        self.lower = _Lowers(self.lower_hashes, self.strings).__getitem__  # type: ignore[method-assign]
+        self.is_space = _Spaces(self.lower).__getitem__  # type: ignore[method-assign]
+        self.ends = token_offsets(doc)[1]  # idx + len; cached for add_claim as well
+        self.end_char = self.ends.__getitem__  # type: ignore[method-assign]
+        # 1 or 0 for True or False: every caller reads it as a truth value.
+        self.whitespace = self.space.__getitem__  # type: ignore[method-assign]
+
+    def token_text(self, i: int) -> str:
+        """token.text"""
+        return self.text[self.idx[i] : self.ends[i]]
 
 
 @dataclass(frozen=True)
@@ -603,6 +670,12 @@ def read_effect(
     passive = _passive(doc, spec, gap, cue_end, hi, words)
     if passive is not None:
         return _passive_effect(doc, passive, cue, spec, gap_start, sentence, words, negation)
+    if not (licensed(spec, gap, words) or (spec.form == "base" and not gap)) and not (
+        _may_coordinate(spec, gap_start, previous)
+    ):
+        # Most cues end here ("treating", "therapy for"): an unlicensed form needs a plural
+        # subject or a coordinated effect before it, so the phrase walks can be skipped.
+        return None
     intervention = left_np(doc, gap_start, lo, words)
     if intervention is None:
         return _coordinated(doc, cue, spec, gap_start, hi, words, cue_tokens, previous)
@@ -657,6 +730,13 @@ def _passive_effect(
     )  # fmt: skip
 
 
+def _may_coordinate(spec: CueSpec, gap_start: int, previous: Effect | None) -> bool:
+    """Whether ``_coordinated`` could find a second effect (its checks before any walk)."""
+    if previous is None or previous.intervention is None or previous.end > gap_start:
+        return False
+    return spec.kind in ("causal", "association")
+
+
 def _coordinated(
     doc: TokenView,
     cue: tuple[int, int],
@@ -668,9 +748,7 @@ def _coordinated(
     previous: Effect | None,
 ) -> Effect | None:
     """``X restored motor function and stimulated a rapid recovery``: the second effect."""
-    if previous is None or previous.intervention is None or previous.end > gap_start:
-        return None
-    if spec.kind not in ("causal", "association"):
+    if previous is None or not _may_coordinate(spec, gap_start, previous):
         return None
     between = [doc.lower(i) for i in range(previous.end, gap_start) if not doc.is_space(i)]
     joiners = [w for w in between if w not in (",",) and not is_adverb(w)]
@@ -869,9 +947,8 @@ class EffectTagger:
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
         """Read the effect around each cue and add it as a claim."""
-        tokens = TokenView.of(doc)  # every token read below goes through the shared view
+        tokens = EffectView.of(doc)  # every token read below goes through the shared view
         sentences = _sentences(doc, tokens)
-        cues = self.cues(doc)
         cue_tokens = CueTokens(
             finite=frozenset(s for s, _, spec in matches if spec.form not in ("base", "frame")),
             starts=frozenset(s for s, _, _ in matches),
@@ -902,10 +979,14 @@ class EffectTagger:
             effects.append((effect, index))
             previous = effect
             taken_until = effect.end
+        if not effects:
+            return  # no cue reading held: the hedge/population cues are not needed
         self._resolve(doc, tokens, [e for e, _ in effects], sentences)
+        cues = self.cues(doc)
         descriptions = _study_descriptions(sentences, tokens, cues)
+        populations: dict[int, str | None] = {}  # by sentence index
         for effect, index in effects:
-            self._add(doc, tokens, effect, sentences, index, cues, descriptions)
+            self._add(doc, tokens, effect, sentences, index, cues, descriptions, populations)
 
     def _resolve(
         self, doc: Doc, tokens: TokenView, effects: list[Effect], sentences: list[tuple[int, int]]
@@ -945,6 +1026,7 @@ class EffectTagger:
         index: int,
         cues: list[Cue],
         descriptions: list[tuple[int, str]],
+        populations: dict[int, str | None],
     ) -> None:
         part = effect.intervention
         if effect.pronoun and effect.resolved is None and part and part[1] - part[0] == 1:
@@ -957,9 +1039,12 @@ class EffectTagger:
         hedges = cues_in(cues, "hedge", max(clause, sent_start), span_end)
         boosters = cues_in(cues, "booster", max(clause, sent_start), span_end)
         negated = effect.negation_cue is not None
-        population = population_of(cues, sent_start, sent_end) or _carried_population(
-            descriptions, index, cues, sent_start, sent_end
-        )
+        if index in populations:
+            population = populations[index]
+        else:
+            population = populations[index] = population_of(
+                cues, sent_start, sent_end
+            ) or _carried_population(descriptions, index, cues, sent_start, sent_end)
         attrs = {
             "intervention": _char_span(tokens, effect.intervention),
             "intervention_resolved": _char_span(tokens, effect.resolved),
@@ -1061,6 +1146,8 @@ def sentence_starts(doc: Doc | TokenView) -> list[int]:
 
 def same_paragraph(doc: TokenView, start: int, end: int) -> bool:
     """No blank line between tokens ``start`` and ``end`` (a blank line ends a paragraph)."""
+    if start < end and doc.text.count("\n", doc.idx[start], doc.end_char(end - 1)) < 2:
+        return True  # no token of the range can hold a blank line
     return not any(
         doc.is_space(i) and doc.token_text(i).count("\n") >= 2 for i in range(start, end)
     )
