@@ -1123,8 +1123,9 @@ def _candidate(doc: TokenView, part: tuple[int, int], lo: int, words: WordLists)
 
 def _clause_start(doc: TokenView, lo: int, start: int) -> int:
     """After the last clause punctuation before token ``start``: the scope of its hedges."""
+    # The lower-case form is memoised and equals the text for these marks.
     for i in range(start - 1, lo - 1, -1):
-        if doc.token_text(i) in _CLAUSE_PUNCT:
+        if doc.lower(i) in _CLAUSE_PUNCT:
             return i + 1
     return lo
 
