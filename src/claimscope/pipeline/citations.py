@@ -33,11 +33,12 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .cues import TokenView
-from .spans import add_claim, claim_key, doc_text, register_extensions
+from .spans import add_claim, claim_key, doc_text, register_extensions, token_offsets
 
 LABEL = "citation"
 
@@ -103,6 +104,8 @@ class Lexicon:
     not_names: frozenset[str]
     venue_re: re.Pattern[str]
     venue_anchors: tuple[str, ...]  # every venue match contains one of these strings
+    venue_keys: tuple[str, ...]  # lower-case: every venue match holds one, ignoring case
+    scanned_keys: frozenset[str]  # the keys of both word scopes and the venue keys
     entry_lead_ins: tuple[str, ...]
     vague_re: re.Pattern[str]
     phrase_re: re.Pattern[str]
@@ -124,12 +127,22 @@ def load_lexicon() -> Lexicon:
     vague_words += [vague[k] for k in ("adjectives", "nouns", "adverbs", "verbs")]
     vague_words.append(_INTERRUPTIONS)
     vague_scope = WordScope.build(vague["nouns"], [w for words in vague_words for w in words])
+    phrase_scope = WordScope.build(
+        vague["phrases"], vague["phrases"], any_word=True, scanned=vague_scope.keys
+    )
+    scanned = (*vague_scope.keys, *phrase_scope.keys)
+    # A trigger word, or any word of a journal head ('The Lancet'), is in every venue match.
+    venue_words = [[t.lower()] for t in lexicon["venue_triggers"]]
+    venue_words += [h.lower().split() for h in lexicon["venue_heads"]]
+    venue_keys = _prefix_keys(venue_words, scanned)
     return Lexicon(
         headings_re=_headings_pattern(lexicon["reference_headings"]),
         heading_anchors=_anchor_words(lexicon["reference_headings"], lower=True),
         not_names=frozenset(lexicon["not_names"]),
         venue_re=_venue_pattern(lexicon["venue_triggers"], lexicon["venue_heads"]),
         venue_anchors=_anchor_words(lexicon["venue_triggers"] + lexicon["venue_heads"]),
+        venue_keys=venue_keys,
+        scanned_keys=frozenset((*scanned, *venue_keys)),
         entry_lead_ins=tuple(lexicon["entry_lead_ins"]),
         vague_re=_vague_pattern(vague),
         phrase_re=_alternation(vague["phrases"], flags=re.IGNORECASE),
@@ -137,9 +150,7 @@ def load_lexicon() -> Lexicon:
         phrase_lower_re=_alternation([p.lower() for p in vague["phrases"]]),
         definite=frozenset(vague["definite_determiners"]),
         vague_scope=vague_scope,
-        phrase_scope=WordScope.build(
-            vague["phrases"], vague["phrases"], any_word=True, scanned=vague_scope.keys
-        ),
+        phrase_scope=phrase_scope,
     )
 
 
@@ -277,7 +288,7 @@ def _prefix_keys(entries: list[list[str]], scanned: Iterable[str] = ()) -> tuple
         )
         keys.append(best)
         left = [words for words in left if not any(w.startswith(best) for w in words)]
-    return tuple(sorted(keys))
+    return tuple(sorted(set(keys)))
 
 
 def _key_positions(lowered: str, keys: Iterable[str]) -> dict[str, list[int]]:
@@ -950,11 +961,21 @@ def expand_numbers(text: str, max_range: int = 50) -> list[int]:
     return numbers
 
 
-def find_venues(text: str, lexicon: Lexicon) -> list[Found]:
+def find_venues(
+    text: str, lexicon: Lexicon, positions: dict[str, list[int]] | None = None
+) -> list[Found]:
     """Journal names introduced as a source: ``published in the Journal of …``, ``in The
-    Lancet``. The span is the venue name alone."""
+    Lancet``. The span is the venue name alone.
+
+    ``positions``: where each of ``lexicon.venue_keys`` occurs in ``text.lower()``, when that
+    has the text's length (a superset of the anchors' positions, found by a shared scan).
+    """
+    if positions is None:
+        anchors = _key_positions(text, lexicon.venue_anchors)
+    else:
+        anchors = {key: positions[key] for key in lexicon.venue_keys}
     found = []
-    for match in _anchored_finditer(lexicon.venue_re, text, lexicon.venue_anchors):
+    for match in _anchored_finditer(lexicon.venue_re, text, anchors):
         group = "v1" if match.group("v1") else "v2"
         start, end = match.span(group)
         name = text[start:end]
@@ -969,17 +990,12 @@ _VENUE_RUN_RE = re.compile(r"[\w\s&'’\-*_]*")
 
 
 def _anchored_finditer(
-    pattern: re.Pattern[str], text: str, anchors: tuple[str, ...]
+    pattern: re.Pattern[str], text: str, anchors: dict[str, list[int]]
 ) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` for the venue pattern, run only over the runs of venue
     characters that hold an anchor word: a match is one such run's substring and holds a
     trigger or head word, and the character after a run cannot continue a match."""
-    positions = []
-    for anchor in anchors:
-        at = text.find(anchor)
-        while at >= 0:
-            positions.append(at)
-            at = text.find(anchor, at + 1)
+    positions = [at for found in anchors.values() for at in found]
     if not positions:
         return
     positions.sort()
@@ -1115,11 +1131,19 @@ def _pick(candidates: list[Found], suffix: str | None) -> Found | None:
 # --- vague appeals ---------------------------------------------------------------------------
 
 
-def find_vague(text: str, lexicon: Lexicon, lowered: str | None = None) -> list[Found]:
-    """Appeals to evidence with no source: the noun phrase and its verb, or a fixed phrase."""
+def find_vague(
+    text: str,
+    lexicon: Lexicon,
+    lowered: str | None = None,
+    positions: dict[str, list[int]] | None = None,
+) -> list[Found]:
+    """Appeals to evidence with no source: the noun phrase and its verb, or a fixed phrase.
+
+    ``positions``: where (at least) the vague scopes' keys occur in ``lowered``, if known.
+    """
     found = []
     lowered = text.lower() if lowered is None else lowered
-    phrases, appeals = _vague_matches(lexicon, text, lowered)
+    phrases, appeals = _vague_matches(lexicon, text, lowered, positions)
     for match in phrases:
         found.append(_vague(match.start(), match.end(), definite=False))
     for match in appeals:
@@ -1139,7 +1163,7 @@ _ONE = frozenset({"a", "an", "one"})
 
 
 def _vague_matches(
-    lexicon: Lexicon, text: str, lowered: str
+    lexicon: Lexicon, text: str, lowered: str, positions: dict[str, list[int]] | None
 ) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """The fixed-phrase and appeal patterns' matches. When the text allows it they run over the
     lower-cased word chains around key nouns (same spans, group values lower-case)."""
@@ -1147,12 +1171,13 @@ def _vague_matches(
         return list(lexicon.phrase_re.finditer(text)), list(lexicon.vague_re.finditer(text))
     backwards = lowered[::-1]
     phrase_scope, vague_scope = lexicon.phrase_scope, lexicon.vague_scope
-    positions = _key_positions(lowered, {*phrase_scope.keys, *vague_scope.keys})
+    if positions is None:
+        positions = _key_positions(lowered, {*phrase_scope.keys, *vague_scope.keys})
+    phrase_chains = phrase_scope.chains(lowered, backwards, positions)
+    vague_chains = vague_scope.chains(lowered, backwards, positions)
     return (
-        _scoped(
-            lexicon.phrase_lower_re, lowered, phrase_scope.chains(lowered, backwards, positions)
-        ),
-        _scoped(lexicon.vague_lower_re, lowered, vague_scope.chains(lowered, backwards, positions)),
+        _scoped(lexicon.phrase_lower_re, lowered, phrase_chains),
+        _scoped(lexicon.vague_lower_re, lowered, vague_chains),
     )
 
 
@@ -1242,6 +1267,9 @@ def match_citations(
     its sentence.
     """
     lowered = text.lower()
+    # One scan for the keys of the vague scopes and the venue anchors (positions in lowered
+    # are the text's when the lengths agree).
+    positions = _key_positions(lowered, lexicon.scanned_keys) if len(lowered) == len(text) else None
     entries = find_reference_entries(text, lexicon, lowered)
     taken = Occupied()
     for entry in entries:
@@ -1251,14 +1279,15 @@ def match_citations(
         find_identifiers(text, lowered),
         find_numeric(text, lexicon.not_names),
         find_author_year(text, lexicon.not_names),
-        find_venues(text, lexicon),
+        find_venues(text, lexicon, positions),
     ):
         for item in batch:
             if not taken.overlaps(item.start, item.end):
                 taken.add(item.start, item.end)
                 citations.append(item)
     citations.sort(key=lambda f: f.start)
-    vague = [v for v in find_vague(text, lexicon, lowered) if not taken.overlaps(v.start, v.end)]
+    appeals = find_vague(text, lexicon, lowered, positions)
+    vague = [v for v in appeals if not taken.overlaps(v.start, v.end)]
     if vague:
         if callable(sentence_starts):
             sentence_starts = sentence_starts()
@@ -1297,11 +1326,11 @@ def _names_a_work(
 def _sentence_starts(doc: Doc) -> list[int]:
     if not doc.has_annotation("SENT_START"):
         return [0]
-    # The shared token view (one to_array per doc for all components) instead of doc.sents,
-    # which builds a Span per sentence.
-    view = TokenView.of(doc)
-    idx = view.idx
-    return [0, *(idx[i] for i in view.sent_starts if i > 0)]
+    # Arrays instead of doc.sents, which builds a Span per sentence; the token offsets are
+    # the ones add_claim caches for the doc anyway.
+    starts = token_offsets(doc)[0]
+    firsts = numpy.flatnonzero(doc.to_array(SENT_START)[1:] == 1) + 1
+    return [0, *(starts[i] for i in firsts.tolist())]
 
 
 @Language.factory("claimscope_citations", assigns=["doc.spans"])
