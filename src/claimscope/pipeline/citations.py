@@ -106,6 +106,7 @@ class Lexicon:
     venue_anchors: tuple[str, ...]  # every venue match contains one of these strings
     venue_keys: tuple[str, ...]  # lower-case: every venue match holds one, ignoring case
     scanned_keys: frozenset[str]  # the keys of both word scopes and the venue keys
+    key_index: KeyIndex  # the scanned keys, heading anchors and identifier literals
     entry_lead_ins: tuple[str, ...]
     vague_re: re.Pattern[str]
     phrase_re: re.Pattern[str]
@@ -135,14 +136,16 @@ def load_lexicon() -> Lexicon:
     venue_words = [[t.lower()] for t in lexicon["venue_triggers"]]
     venue_words += [h.lower().split() for h in lexicon["venue_heads"]]
     venue_keys = _prefix_keys(venue_words, scanned)
+    heading_anchors = _anchor_words(lexicon["reference_headings"], lower=True)
     return Lexicon(
         headings_re=_headings_pattern(lexicon["reference_headings"]),
-        heading_anchors=_anchor_words(lexicon["reference_headings"], lower=True),
+        heading_anchors=heading_anchors,
         not_names=frozenset(lexicon["not_names"]),
         venue_re=_venue_pattern(lexicon["venue_triggers"], lexicon["venue_heads"]),
         venue_anchors=_anchor_words(lexicon["venue_triggers"] + lexicon["venue_heads"]),
         venue_keys=venue_keys,
         scanned_keys=frozenset((*scanned, *venue_keys)),
+        key_index=KeyIndex((*scanned, *venue_keys, *heading_anchors, *_IDENTIFIER_KEYS)),
         entry_lead_ins=tuple(lexicon["entry_lead_ins"]),
         vague_re=_vague_pattern(vague),
         phrase_re=_alternation(vague["phrases"], flags=re.IGNORECASE),
@@ -291,18 +294,54 @@ def _prefix_keys(entries: list[list[str]], scanned: Iterable[str] = ()) -> tuple
     return tuple(sorted(set(keys)))
 
 
-def _key_positions(lowered: str, keys: Iterable[str]) -> dict[str, list[int]]:
-    """Every position of each key in the text (overlapping ones too)."""
+def _key_positions(
+    lowered: str, keys: Iterable[str], present: set[str] | None = None
+) -> dict[str, list[int]]:
+    """Every position of each key in the text (overlapping ones too); keys outside
+    ``present`` (when given: the keys the text holds) are not searched."""
     find = lowered.find
-    positions = {}
+    positions: dict[str, list[int]] = {}
     for key in keys:
-        found = []
+        found: list[int] = []
+        positions[key] = found
+        if present is not None and key not in present:
+            continue
         at = find(key)
         while at >= 0:
             found.append(at)
             at = find(key, at + 1)
-        positions[key] = found
     return positions
+
+
+class KeyIndex:
+    """Which of many short keys (no whitespace) a text holds, from its whitespace-separated
+    words: a key lies inside one word, and words repeat across texts, so the answer per
+    distinct word is remembered. One split of the text replaces a scan per key."""
+
+    _LIMIT = 200_000  # remembered words, then start again (bounded memory)
+
+    def __init__(self, keys: Iterable[str]) -> None:
+        self.keys = tuple(sorted(set(keys)))
+        self.without: set[str] = set()  # words holding no key
+        self.holding: dict[str, tuple[str, ...]] = {}  # word -> the keys it holds
+
+    def present(self, text: str) -> set[str]:
+        found: set[str] = set()
+        holding = self.holding
+        for word in set(text.split()) - self.without:
+            keys = holding.get(word)
+            if keys is None:
+                keys = tuple(k for k in self.keys if k in word)
+                if not keys:
+                    if len(self.without) > self._LIMIT:
+                        self.without.clear()
+                    self.without.add(word)
+                    continue
+                if len(holding) > self._LIMIT:
+                    holding.clear()
+                holding[word] = keys
+            found.update(keys)
+        return found
 
 
 def _words(items: Iterable[str]) -> str:
@@ -397,8 +436,18 @@ def _trim_identifier(text: str) -> str:
     return text
 
 
-def find_identifiers(text: str, lowered: str | None = None) -> list[Found]:
-    """DOIs (bare, ``doi:``, doi.org URLs), PMIDs, PMCIDs and other URLs in running text."""
+_IDENTIFIER_KEYS = ("10.", "pmid", "pmc", "://", "www.")
+
+
+def find_identifiers(
+    text: str, lowered: str | None = None, present: set[str] | None = None
+) -> list[Found]:
+    """DOIs (bare, ``doi:``, doi.org URLs), PMIDs, PMCIDs and other URLs in running text.
+
+    ``present``: which of ``_IDENTIFIER_KEYS`` ``lowered`` holds, when known.
+    """
+    if present is not None and present.isdisjoint(_IDENTIFIER_KEYS):
+        return []
     found: list[Found] = []
     # Each pattern runs only when a literal every match contains is in the text: the regular
     # expressions try their optional prefixes at every position, str.find does not.
@@ -629,10 +678,17 @@ def _entry_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start + lead, start + len(stripped)
 
 
-def find_reference_entries(text: str, lexicon: Lexicon, lowered: str | None = None) -> list[Found]:
-    """The entries of the document's reference list (see the module docstring)."""
+def find_reference_entries(
+    text: str, lexicon: Lexicon, lowered: str | None = None, present: set[str] | None = None
+) -> list[Found]:
+    """The entries of the document's reference list (see the module docstring).
+
+    ``present``: the keys of ``lexicon.key_index`` that ``lowered`` holds, when known.
+    """
     lowered = text.lower() if lowered is None else lowered
-    headed = not _scopable(text, lowered) or any(w in lowered for w in lexicon.heading_anchors)
+    if present is None:
+        present = {w for w in lexicon.heading_anchors if w in lowered}
+    headed = not _scopable(text, lowered) or not present.isdisjoint(lexicon.heading_anchors)
     headings = lexicon.headings_re.finditer(text) if headed else ()
     blocks = [_headed_block(text, m.end()) for m in headings]
     ranges = [r for block in blocks for r in block]
@@ -1267,16 +1323,19 @@ def match_citations(
     its sentence.
     """
     lowered = text.lower()
-    # One scan for the keys of the vague scopes and the venue anchors (positions in lowered
-    # are the text's when the lengths agree).
-    positions = _key_positions(lowered, lexicon.scanned_keys) if len(lowered) == len(text) else None
-    entries = find_reference_entries(text, lexicon, lowered)
+    # Which keys the text holds (vague scopes, venue anchors, headings, identifiers), and
+    # where: positions in lowered are the text's when the lengths agree.
+    present = positions = None
+    if len(lowered) == len(text):
+        present = lexicon.key_index.present(lowered)
+        positions = _key_positions(lowered, lexicon.scanned_keys, present)
+    entries = find_reference_entries(text, lexicon, lowered, present)
     taken = Occupied()
     for entry in entries:
         taken.add(entry.start, entry.end)
     citations: list[Found] = []
     for batch in (
-        find_identifiers(text, lowered),
+        find_identifiers(text, lowered, present),
         find_numeric(text, lexicon.not_names),
         find_author_year(text, lexicon.not_names),
         find_venues(text, lexicon, positions),
