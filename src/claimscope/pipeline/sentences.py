@@ -113,17 +113,18 @@ def sentence_starts(doc: Doc) -> set[int]:
     return set(start_indices(doc_text(doc), doc.to_array(IDX)))
 
 
-# Line feeds and the whitespace after them, up to the next token (a literal first character:
-# the scan skips at C speed).
-_BREAKS = re.compile(r"\n\s*")
 _QUOTES = "\"'“‘«("
-# A token ending in a terminal or closer, one plain space, maybe more spaces (no line break)
-# and a token that can start a sentence (see _starts_sentence: in ASCII only capitals, quotes
-# and bullets; other characters are checked one by one): the only places inside a line where
-# a sentence can end.
 _ENDERS = "".join(sorted({t[-1] for t in TERMINALS | CLOSERS}))
 _ASCII_OPENERS = "A-Z" + re.escape("".join(c for c in {*_QUOTES, *BULLETS} if c.isascii()))
-_INLINE_END = re.compile(rf"[{re.escape(_ENDERS)}] [^\S\n]*(?=[{_ASCII_OPENERS}]|[^\x00-\x7f])")
+# The places where a sentence can end, in one scan (it opens with a character class, so the
+# engine skips other characters at C speed): a line feed and the whitespace after it, up to
+# the next token; or a token ending in a terminal or closer, one plain space, maybe more
+# spaces (no line break) and a token that can start a sentence (see _starts_sentence: in
+# ASCII only capitals, quotes and bullets; other characters are checked one by one).
+_CANDIDATES = re.compile(
+    rf"[\n{re.escape(_ENDERS)}]"
+    rf"(?:(?<=\n)\s*| [^\S\n]*(?=[{_ASCII_OPENERS}]|[^\x00-\x7f]))"
+)
 
 
 def start_indices(text: str, idx: numpy.ndarray) -> list[int]:
@@ -136,48 +137,58 @@ def start_indices(text: str, idx: numpy.ndarray) -> list[int]:
     break or follow a terminal, and only their tokens are looked at.
     """
     wrapped: list[tuple[int, int, int]] = []  # (end of previous, start of current, breaks)
-    for match in _BREAKS.finditer(text):
-        run_end = match.end()
-        if run_end == len(text):
-            break
-        run_start = match.start()
-        while run_start and text[run_start - 1].isspace():
-            run_start -= 1
-        if run_start:  # else only whitespace precedes: no previous token
-            wrapped.append((run_start, run_end, text.count("\n", run_start, run_end)))
-    inline = [(m.start(), m.end()) for m in _INLINE_END.finditer(text)]
+    inline: list[tuple[int, int]] = []  # (the terminal or closer, start of current)
+    for match in _CANDIDATES.finditer(text):
+        start, end = match.span()
+        if text[start] != "\n":
+            inline.append((start, end))
+        elif end < len(text):
+            while start and text[start - 1].isspace():
+                start -= 1
+            if start:  # else only whitespace precedes: no previous token
+                wrapped.append((start, end, text.count("\n", start, end)))
     if not wrapped and not inline:
         return [0]
     # Token indices of every candidate character in one search: the previous token holds
     # the character before the run, the current one starts where the run ends.
-    chars = [p for end, start, _ in wrapped for p in (end - 1, start)]
-    chars += [p for pair in inline for p in pair]
-    found = (numpy.searchsorted(idx, numpy.array(chars, dtype=idx.dtype), "right") - 1).tolist()
+    pairs = [(end - 1, start) for end, start, _ in wrapped] + inline
+    found = numpy.searchsorted(idx, numpy.array(pairs, dtype=idx.dtype), "right") - 1
+    # The start offsets of each previous token and of the one before it, in two look-ups.
+    own = idx[found[:, 0]].tolist()
+    before = idx[numpy.maximum(found[:, 0] - 1, 0)].tolist()
+    found_list = found.tolist()
     tokens = _TokenTexts(text, idx)
     starts = [0]
-    for k, (_, _, breaks) in enumerate(wrapped):
-        previous, current = found[2 * k], found[2 * k + 1]
-        if breaks >= 2 or _line_break_ends_block(tokens, previous, current):
+    for k, (run_start, run_end, breaks) in enumerate(wrapped):
+        previous, current = found_list[k]
+        if breaks >= 2 or _token_ends_sentence(tokens, previous, own[k], run_start, before[k]):
             starts.append(current)
-    if inline:
-        previous_tokens = found[2 * len(wrapped) :: 2]
-        current_tokens = found[2 * len(wrapped) + 1 :: 2]
-        # The start offsets of each previous token and the one before it, in two look-ups.
-        at = numpy.array(previous_tokens)
-        own = idx[at].tolist()
-        before = idx[numpy.maximum(at - 1, 0)].tolist()
-        for k, (ender, opener) in enumerate(inline):
-            if not _ends_inline(tokens, previous_tokens[k], own[k], ender + 1, before[k]):
-                continue
-            first = text[opener]  # a capital or quote decides without the token's text
-            if first.isupper() or first in _QUOTES or _starts_sentence(tokens[current_tokens[k]]):
-                starts.append(current_tokens[k])
+            continue
+        # The rest of the line-break rule (see the module docstring), from the offsets.
+        first = text[run_end]
+        bullet = first in _BULLET_CHARACTERS and tokens[current] in BULLETS
+        capital = first.isupper() or first.isdigit() or not first.isalpha()
+        if bullet or (capital and text[own[k] : run_start].lower() not in CONTINUATION_WORDS):
+            starts.append(current)
+    for k in range(len(wrapped), len(pairs)):
+        previous, current = found_list[k]
+        ender, opener = pairs[k]
+        if not _token_ends_sentence(tokens, previous, own[k], ender + 1, before[k]):
+            continue
+        first = text[opener]  # a capital or quote decides without the token's text
+        if first.isupper() or first in _QUOTES or _starts_sentence(tokens[current]):
+            starts.append(current)
     return starts
 
 
-def _ends_inline(tokens: _TokenTexts, i: int, start: int, end: int, previous_start: int) -> bool:
-    """_ends_sentence(tokens, i) for token ``i`` at ``[start, end)``, the token before it
-    starting at ``previous_start``: one slice per token instead of two offset look-ups."""
+_BULLET_CHARACTERS = "".join(sorted({b[0] for b in BULLETS}))
+
+
+def _token_ends_sentence(
+    tokens: _TokenTexts, i: int, start: int, end: int, previous_start: int
+) -> bool:
+    """``_ends_sentence(tokens, i)`` for token ``i`` at ``[start, end)`` whose previous token
+    starts at ``previous_start``: offsets already at hand instead of two look-ups a token."""
     text = tokens.text[start:end]
     if text in CLOSERS:
         return _ends_sentence(tokens, i)
@@ -201,15 +212,6 @@ class _TokenTexts:
         if self.text[following - 1] == " ":
             following -= 1
         return self.text[int(self.idx[i]) : following]
-
-
-def _line_break_ends_block(tokens: _TokenTexts, previous: int, token: int) -> bool:
-    text = tokens[token]
-    if _ends_sentence(tokens, previous) or text in BULLETS:
-        return True
-    first = text[0]
-    starts_upper = first.isupper() or first.isdigit() or not first.isalpha()
-    return starts_upper and tokens[previous].lower() not in CONTINUATION_WORDS
 
 
 def _ends_sentence(tokens: _TokenTexts, i: int) -> bool:

@@ -121,23 +121,22 @@ def _reversed(words: list[str], ignore_case: bool = False) -> str:
     return _alternation([w[::-1] for w in words], ignore_case)
 
 
-def _class_first(words: list[str], after_first: str = "", exact: tuple[str, ...] = ()) -> str:
-    """An alternation of words (any case) and ``exact`` words that opens with a character class.
+def _class_first(words: list[str], after_first: str = "") -> str:
+    """An alternation of words (any case) that opens with a character class.
 
     ``after_first`` (e.g. a lookbehind) is placed after the first character; the rest of
-    each word is chosen by a lookbehind on that character (see ``_compile`` for why).
+    each word is chosen by a lookbehind on that character (see ``_compile`` for why), from
+    a trie of the rests (see ``_alternation``).
     """
     rests: dict[str, list[str]] = {}
     for word in words:
-        for initial in {word[0].lower(), word[0].upper()}:
-            rests.setdefault(initial, []).append(f"(?i:{re.escape(word[1:])})")
-    for word in exact:
-        rests.setdefault(word[0], []).append(re.escape(word[1:]))
+        initials = "".join(sorted({word[0].lower(), word[0].upper()}))
+        rests.setdefault(initials, []).append(word[1:])
     branches = "|".join(
-        f"(?<={re.escape(c)})(?:{'|'.join(sorted(r, key=len, reverse=True))})"
-        for c, r in sorted(rests.items())
+        f"(?<=[{re.escape(c)}])(?i:{_alternation(r, True)})" for c, r in sorted(rests.items())
     )
-    return f"[{re.escape(''.join(sorted(rests)))}]{after_first}(?:{branches})"
+    first = "".join(sorted({c for initials in rests for c in initials}))
+    return f"[{re.escape(first)}]{after_first}(?:{branches})"
 
 
 class StatisticPatterns:
@@ -180,10 +179,6 @@ class StatisticPatterns:
             rf"(?:(?<=[tT][yY])(?:-|{H})(?i:{_alternation(ones, True)}))?{scales}(?![\w])"
         )
         self.word_number = re.compile(word_number)
-        # Literal stems of the number words (``four`` also finds ``fourteen``): a word number
-        # starts where one of them does in the lower-cased text (see word_numbers).
-        words = sorted({w.lower() for w in [*self.number_words, *self.multipliers]})
-        self.word_stems = [w for w in words if not any(w.startswith(o) for o in words if o != w)]
         bare = rf"(?:[−-]?(?:{DIGITS})(?![0-9]){scales}|{word_number})"
         self.range_tail = re.compile(
             rf"(?P<pct>{H}*%)?(?P<sep>{H}*[-–—]{H}*|{H}+(?i:to|and){H}+)(?P<num>{bare})"
@@ -406,38 +401,8 @@ def number_candidates(text: str, patterns: StatisticPatterns) -> list[tuple[int,
         elif before and (_glued_before(text, start) or before in SEPARATORS):
             continue
         found.append((start, m.end()))
-    found.extend(word_numbers(text, patterns))
+    found.extend(m.span() for m in patterns.word_number.finditer(text))
     return sorted(found)
-
-
-# Characters that re's IGNORECASE matches to an ASCII letter but str.lower() does not map to
-# it (or maps to two characters): a text holding one is scanned with the regex.
-_CASE_FOLD_SPECIALS = ("\u0130", "\u0131", "\u017f")
-
-
-def word_numbers(text: str, patterns: StatisticPatterns) -> list[tuple[int, int]]:
-    """Ranges of the number words of ``text`` (``twenty-five``, ``two million``), in order.
-
-    Equal to ``patterns.word_number.finditer``, which tries every position holding a common
-    letter; here str.find locates the literal word stems in the lower-cased text (a superset
-    of the match starts) and the regex is tried there only.
-    """
-    lowered = text.lower()
-    if len(lowered) != len(text) or any(c in text for c in _CASE_FOLD_SPECIALS):
-        return [m.span() for m in patterns.word_number.finditer(text)]
-    starts = []
-    for stem in patterns.word_stems:
-        at = lowered.find(stem)
-        while at != -1:
-            starts.append(at)
-            at = lowered.find(stem, at + 1)
-    found: list[tuple[int, int]] = []
-    done = 0
-    for start in sorted(starts):
-        if start >= done and (m := patterns.word_number.match(text, start)):
-            found.append(m.span())
-            done = m.end()
-    return found
 
 
 def blocked_end(text: str, start: int, end: int, patterns: StatisticPatterns) -> int:
@@ -768,19 +733,22 @@ def _finish(text: str, r: _Reading) -> Statistic:
     # Keep emphasis markup balanced: "*at least two* therapies" takes its opening asterisk.
     if text.count(MARKUP, start, end) % 2 and start and text[start - 1] == MARKUP:
         start -= 1
-    # _attrs without the keyword dicts: the same keys in the same order.
+    # What _attrs gives (the same keys in the same order), without its keyword dicts.
     attrs: dict[str, Any] = {"kind": r.kind or "number"}
-    for key, value in (
-        ("value", r.value),
-        ("low", r.low),
-        ("high", r.high),
-        ("unit", r.unit),
-        ("qualifier", r.qualifier),
-        ("subject", r.subject),
-        ("direction", r.direction),
-    ):
-        if value is not None:
-            attrs[key] = value
+    if r.value is not None:
+        attrs["value"] = r.value
+    if r.low is not None:
+        attrs["low"] = r.low
+    if r.high is not None:
+        attrs["high"] = r.high
+    if r.unit is not None:
+        attrs["unit"] = r.unit
+    if r.qualifier is not None:
+        attrs["qualifier"] = r.qualifier
+    if r.subject is not None:
+        attrs["subject"] = r.subject
+    if r.direction is not None:
+        attrs["direction"] = r.direction
     return Statistic(start, end, attrs)
 
 
