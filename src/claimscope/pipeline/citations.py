@@ -105,8 +105,9 @@ class Lexicon:
     venue_re: re.Pattern[str]
     venue_anchors: tuple[str, ...]  # every venue match contains one of these strings
     venue_keys: tuple[str, ...]  # lower-case: every venue match holds one, ignoring case
-    scanned_keys: frozenset[str]  # the keys of both word scopes and the venue keys
-    key_index: KeyIndex  # the scanned keys, heading anchors and identifier literals
+    venue_guards: dict[str, str | None]  # anchor -> a venue key inside it (lower-cased)
+    scope_keys: frozenset[str]  # the keys of both word scopes
+    key_index: KeyIndex  # scope and venue keys, heading anchors and identifier literals
     entry_lead_ins: tuple[str, ...]
     vague_re: re.Pattern[str]
     phrase_re: re.Pattern[str]
@@ -136,15 +137,17 @@ def load_lexicon() -> Lexicon:
     venue_words = [[t.lower()] for t in lexicon["venue_triggers"]]
     venue_words += [h.lower().split() for h in lexicon["venue_heads"]]
     venue_keys = _prefix_keys(venue_words, scanned)
+    anchors = _anchor_words(lexicon["venue_triggers"] + lexicon["venue_heads"])
     heading_anchors = _anchor_words(lexicon["reference_headings"], lower=True)
     return Lexicon(
         headings_re=_headings_pattern(lexicon["reference_headings"]),
         heading_anchors=heading_anchors,
         not_names=frozenset(lexicon["not_names"]),
         venue_re=_venue_pattern(lexicon["venue_triggers"], lexicon["venue_heads"]),
-        venue_anchors=_anchor_words(lexicon["venue_triggers"] + lexicon["venue_heads"]),
+        venue_anchors=anchors,
         venue_keys=venue_keys,
-        scanned_keys=frozenset((*scanned, *venue_keys)),
+        venue_guards={a: next((k for k in venue_keys if k in a.lower()), None) for a in anchors},
+        scope_keys=frozenset(scanned),
         key_index=KeyIndex((*scanned, *venue_keys, *heading_anchors, *_IDENTIFIER_KEYS)),
         entry_lead_ins=tuple(lexicon["entry_lead_ins"]),
         vague_re=_vague_pattern(vague),
@@ -1017,19 +1020,18 @@ def expand_numbers(text: str, max_range: int = 50) -> list[int]:
     return numbers
 
 
-def find_venues(
-    text: str, lexicon: Lexicon, positions: dict[str, list[int]] | None = None
-) -> list[Found]:
+def find_venues(text: str, lexicon: Lexicon, present: set[str] | None = None) -> list[Found]:
     """Journal names introduced as a source: ``published in the Journal of …``, ``in The
     Lancet``. The span is the venue name alone.
 
-    ``positions``: where each of ``lexicon.venue_keys`` occurs in ``text.lower()``, when that
-    has the text's length (a superset of the anchors' positions, found by a shared scan).
+    ``present``: which of ``lexicon.venue_keys`` ``text.lower()`` holds, when known: an
+    anchor is looked for only when a key it holds is there.
     """
-    if positions is None:
-        anchors = _key_positions(text, lexicon.venue_anchors)
-    else:
-        anchors = {key: positions[key] for key in lexicon.venue_keys}
+    candidates = lexicon.venue_anchors
+    if present is not None:
+        guards = lexicon.venue_guards
+        candidates = tuple(a for a in candidates if guards[a] is None or guards[a] in present)
+    anchors = _key_positions(text, candidates)
     found = []
     for match in _anchored_finditer(lexicon.venue_re, text, anchors):
         group = "v1" if match.group("v1") else "v2"
@@ -1324,11 +1326,11 @@ def match_citations(
     """
     lowered = text.lower()
     # Which keys the text holds (vague scopes, venue anchors, headings, identifiers), and
-    # where: positions in lowered are the text's when the lengths agree.
+    # where the scopes' keys are: positions in lowered are the text's when lengths agree.
     present = positions = None
     if len(lowered) == len(text):
         present = lexicon.key_index.present(lowered)
-        positions = _key_positions(lowered, lexicon.scanned_keys, present)
+        positions = _key_positions(lowered, lexicon.scope_keys, present)
     entries = find_reference_entries(text, lexicon, lowered, present)
     taken = Occupied()
     for entry in entries:
@@ -1338,7 +1340,7 @@ def match_citations(
         find_identifiers(text, lowered, present),
         find_numeric(text, lexicon.not_names),
         find_author_year(text, lexicon.not_names),
-        find_venues(text, lexicon, positions),
+        find_venues(text, lexicon, present),
     ):
         for item in batch:
             if not taken.overlaps(item.start, item.end):
