@@ -104,8 +104,6 @@ class Lexicon:
     not_names: frozenset[str]
     venue_re: re.Pattern[str]
     venue_anchors: tuple[str, ...]  # every venue match contains one of these strings
-    venue_keys: tuple[str, ...]  # lower-case: every venue match holds one, ignoring case
-    venue_guards: dict[str, str | None]  # anchor -> a venue key inside it (lower-cased)
     scope_keys: frozenset[str]  # the keys of both word scopes
     key_index: KeyIndex  # scope and venue keys, heading anchors and identifier literals
     entry_lead_ins: tuple[str, ...]
@@ -129,14 +127,10 @@ def load_lexicon() -> Lexicon:
     vague_words += [vague[k] for k in ("adjectives", "nouns", "adverbs", "verbs")]
     vague_words.append(_INTERRUPTIONS)
     vague_scope = WordScope.build(vague["nouns"], [w for words in vague_words for w in words])
-    phrase_scope = WordScope.build(
-        vague["phrases"], vague["phrases"], any_word=True, scanned=vague_scope.keys
-    )
+    # The evidence nouns are frequent: keyed on them, phrases would chain at every 'study'.
+    nouns = [w.lower() for noun in vague["nouns"] for w in noun.split()]
+    phrase_scope = WordScope.build(vague["phrases"], vague["phrases"], any_word=True, avoid=nouns)
     scanned = (*vague_scope.keys, *phrase_scope.keys)
-    # A trigger word, or any word of a journal head ('The Lancet'), is in every venue match.
-    venue_words = [[t.lower()] for t in lexicon["venue_triggers"]]
-    venue_words += [h.lower().split() for h in lexicon["venue_heads"]]
-    venue_keys = _prefix_keys(venue_words, scanned)
     anchors = _anchor_words(lexicon["venue_triggers"] + lexicon["venue_heads"])
     heading_anchors = _anchor_words(lexicon["reference_headings"], lower=True)
     return Lexicon(
@@ -145,10 +139,10 @@ def load_lexicon() -> Lexicon:
         not_names=frozenset(lexicon["not_names"]),
         venue_re=_venue_pattern(lexicon["venue_triggers"], lexicon["venue_heads"]),
         venue_anchors=anchors,
-        venue_keys=venue_keys,
-        venue_guards={a: next((k for k in venue_keys if k in a.lower()), None) for a in anchors},
         scope_keys=frozenset(scanned),
-        key_index=KeyIndex((*scanned, *venue_keys, *heading_anchors, *_IDENTIFIER_KEYS)),
+        key_index=KeyIndex(
+            (*scanned, *(a.lower() for a in anchors), *heading_anchors, *_IDENTIFIER_KEYS)
+        ),
         entry_lead_ins=tuple(lexicon["entry_lead_ins"]),
         vague_re=_vague_pattern(vague),
         phrase_re=_alternation(vague["phrases"], flags=re.IGNORECASE),
@@ -204,12 +198,12 @@ class WordScope:
         required: Iterable[str],
         entries: Iterable[str],
         any_word: bool = False,
-        scanned: Iterable[str] = (),
+        avoid: Iterable[str] = (),
     ) -> WordScope:
         """``required``: the entries one of which every match holds (by default through its
         last word, the head noun of 'clinical trials', rarer than its modifiers)."""
         items = [item.lower().split() for item in required if item.strip()]
-        keys = _prefix_keys([words if any_word else words[-1:] for words in items], scanned)
+        keys = _prefix_keys([words if any_word else words[-1:] for words in items], avoid)
         words = {w.lower() for item in entries for w in item.split()}
         # A word with other characters is never a whole [\w-] run: it cannot chain.
         chainable = sorted((w for w in words if _WORD_CHARS_RE.fullmatch(w)), key=len)[::-1]
@@ -276,20 +270,22 @@ def _chain_pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"[\w-]*(?:[\s,]+(?:{alternation})(?![\w-]))*")
 
 
-def _prefix_keys(entries: list[list[str]], scanned: Iterable[str] = ()) -> tuple[str, ...]:
-    """Few prefixes such that every entry has a word starting with one of them. Keys another
-    scope scans anyway (``scanned``) first, then greedy: the prefix (4+ letters, or a whole
-    shorter word) of most entries, the longest among equals. Each key costs a scan of every
-    text, each spurious hit only a chain."""
+def _prefix_keys(entries: list[list[str]], avoid: Iterable[str] = ()) -> tuple[str, ...]:
+    """Few prefixes such that every entry has a word starting with one of them. Greedy: the
+    prefix (4+ letters, or a whole shorter word) of most entries, the longest among equals;
+    prefixes of the ``avoid`` words (frequent ones) only where nothing else covers an entry.
+    A key absent from a text costs nothing (KeyIndex); each hit of a present one a chain."""
     candidates = {w[:n] for words in entries for w in words for n in range(4, len(w) + 1)}
     # Short words (frequent inside others) only for entries without a longer one ('RCT').
     candidates |= {w for words in entries if max(map(len, words)) < 4 for w in words}
+    avoided = tuple(avoid)
+    preferred = {c for c in candidates if not any(w.startswith(c) for w in avoided)}
     left = [words for words in entries if words]
-    keys = [k for k in scanned if any(w.startswith(k) for words in left for w in words)]
-    left = [words for words in left if not any(w.startswith(k) for k in keys for w in words)]
+    keys: list[str] = []
     while left:
+        usable = [c for c in preferred if any(w.startswith(c) for ws in left for w in ws)]
         best = max(
-            sorted(candidates),
+            sorted(usable or candidates),
             key=lambda c: (sum(any(w.startswith(c) for w in words) for words in left), len(c)),
         )
         keys.append(best)
@@ -1024,13 +1020,12 @@ def find_venues(text: str, lexicon: Lexicon, present: set[str] | None = None) ->
     """Journal names introduced as a source: ``published in the Journal of …``, ``in The
     Lancet``. The span is the venue name alone.
 
-    ``present``: which of ``lexicon.venue_keys`` ``text.lower()`` holds, when known: an
-    anchor is looked for only when a key it holds is there.
+    ``present``: which lower-cased anchors ``text.lower()`` holds, when known: an anchor is
+    looked for only when it is there ignoring case.
     """
     candidates = lexicon.venue_anchors
     if present is not None:
-        guards = lexicon.venue_guards
-        candidates = tuple(a for a in candidates if guards[a] is None or guards[a] in present)
+        candidates = tuple(a for a in candidates if a.lower() in present)
     anchors = _key_positions(text, candidates)
     found = []
     for match in _anchored_finditer(lexicon.venue_re, text, anchors):
