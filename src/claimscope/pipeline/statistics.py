@@ -433,12 +433,15 @@ def find_statistics(
     Cue-led forms (p-values, intervals, ratios, sample sizes, multipliers) are matched first,
     then every other number is read with its unit, qualifier and subject.
     """
-    skipped = _Ranges(list(skip or []))
+    # Most texts hold no citation: then there is nothing to skip and no test to make.
+    skipped = _Ranges(list(skip)) if skip else None
     taken = _Ranges()
     found: list[Statistic] = []
 
     def keep(stat: Statistic, core: tuple[int, int]) -> None:
-        if not skipped.overlaps(*core) and not taken.overlaps(stat.start, stat.end):
+        if (skipped is None or not skipped.overlaps(*core)) and not taken.overlaps(
+            stat.start, stat.end
+        ):
             found.append(stat)
             taken.add(stat.start, stat.end)
 
@@ -447,7 +450,9 @@ def find_statistics(
             keep(stat, core)
     blocked_until = 0
     for start, end in number_candidates(text, patterns):
-        if start < blocked_until or taken.overlaps(start, end) or skipped.overlaps(start, end):
+        if start < blocked_until or taken.overlaps(start, end):
+            continue
+        if skipped is not None and skipped.overlaps(start, end):
             continue
         if text[start] in "tT" and text[start:end].lower() in patterns.multipliers:
             multiplier = multiplier_at(text, start, patterns)
