@@ -11,6 +11,7 @@ processes and yields results in input order, identical to a single-process run.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import re
 import signal
@@ -61,7 +62,12 @@ def shared_nlp() -> Language:
     """The pipeline, built once per process (lexicons and matchers are costly to build)."""
     from .pipeline import build_nlp
 
-    return build_nlp()
+    nlp = build_nlp()
+    # The pipeline lives as long as the process: take it (and the lexicons) out of the
+    # collector's full passes, which would otherwise walk them again and again (~3% of a run).
+    gc.collect()
+    gc.freeze()
+    return nlp
 
 
 def chunk_limit() -> int:
