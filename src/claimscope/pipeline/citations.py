@@ -116,6 +116,7 @@ class Lexicon:
     definite: frozenset[str]
     vague_scope: WordScope
     phrase_scope: WordScope
+    one_word_phrases: frozenset[str]  # lower-case phrases without a space ('evidence-based')
 
 
 def load_lexicon() -> Lexicon:
@@ -151,6 +152,7 @@ def load_lexicon() -> Lexicon:
         definite=frozenset(vague["definite_determiners"]),
         vague_scope=vague_scope,
         phrase_scope=phrase_scope,
+        one_word_phrases=frozenset(p.lower() for p in vague["phrases"] if len(p.split()) == 1),
     )
 
 
@@ -169,7 +171,8 @@ def _scopable(text: str, lowered: str) -> bool:
     return text.isascii() or not any(c in text for c in _FOLD_RISK)
 
 
-_WORD_CHARS_RE = re.compile(r"[\w-]+")
+_RUN_RE = re.compile(r"[\w-]*")  # the rest of a word (lexicon entries are letters and hyphens)
+_NEXT_RUN_RE = re.compile(r"[\s,]+([\w-]+)")  # the next word, across whitespace and commas
 
 
 @dataclass(frozen=True)
@@ -188,9 +191,6 @@ class WordScope:
     keys: tuple[str, ...]  # lower-case prefixes; every match holds a word starting with one
     words: frozenset[str]  # every word of every entry, lower-case
     reversed_words: frozenset[str]
-    # From a hit: the rest of its word and the lexicon words after it (before it, reversed).
-    forward_re: re.Pattern[str]
-    backward_re: re.Pattern[str]
 
     @classmethod
     def build(
@@ -205,15 +205,7 @@ class WordScope:
         items = [item.lower().split() for item in required if item.strip()]
         keys = _prefix_keys([words if any_word else words[-1:] for words in items], avoid)
         words = {w.lower() for item in entries for w in item.split()}
-        # A word with other characters is never a whole [\w-] run: it cannot chain.
-        chainable = sorted((w for w in words if _WORD_CHARS_RE.fullmatch(w)), key=len)[::-1]
-        return cls(
-            keys,
-            frozenset(words),
-            frozenset(w[::-1] for w in words),
-            _chain_pattern(chainable),
-            _chain_pattern([w[::-1] for w in chainable]),
-        )
+        return cls(keys, frozenset(words), frozenset(w[::-1] for w in words))
 
     def windows(self, text: str, lowered: str) -> list[tuple[int, int]] | None:
         """(start, endpos) of the merged word chains holding a key, in order; None when the
@@ -223,25 +215,45 @@ class WordScope:
         return self.chains(lowered, lowered[::-1], _key_positions(lowered, self.keys))
 
     def chains(
-        self, lowered: str, backwards: str, positions: dict[str, list[int]]
+        self,
+        lowered: str,
+        backwards: str,
+        positions: dict[str, list[int]],
+        lone_words: frozenset[str] | None = None,
     ) -> list[tuple[int, int]]:
         """``windows`` of a text known to be scopable, given lower-cased and reversed, and
-        the positions of (at least) this scope's keys in it."""
+        the positions of (at least) this scope's keys in it. With ``lone_words``, a chain of
+        one word is left out unless it is one of them: it holds no appeal (a determiner,
+        adjective or verb is a word of its own) and no phrase but a one-word one."""
         hits = [at for key in self.keys for at in positions[key]]
         if not hits:
             return []
         hits.sort()
         size = len(lowered)
-        forward, backward = self.forward_re.match, self.backward_re.match
+        words, reversed_words = self.words, self.reversed_words
+        run, step_re = _RUN_RE.match, _NEXT_RUN_RE.match
         chains = []
         reached = -1
         for hit in hits:
             if hit < reached:
                 continue  # inside an earlier chain, which holds this hit's chain
-            start = size - backward(backwards, size - hit).end()
-            end = forward(lowered, hit).end()
+            start = size - run(backwards, size - hit).end()
+            end = run(lowered, hit).end()
+            lone = True
+            step = step_re(backwards, size - start)
+            while step and step[1] in reversed_words:
+                start, lone = size - step.end(), False
+                step = step_re(backwards, step.end())
+            step = step_re(lowered, end)
+            while step and step[1] in words:
+                end, lone = step.end(), False
+                step = step_re(lowered, end)
             reached = max(reached, end)
+            if lone and lone_words is not None and lowered[start:end] not in lone_words:
+                continue
             chains.append((start, min(end + 1, size)))
+        if not chains:
+            return []
         chains.sort()
         merged = [chains[0]]
         for start, end in chains[1:]:
@@ -261,13 +273,6 @@ class WordScope:
             return
         for start, end in windows:
             yield from pattern.finditer(text, start, end)
-
-
-def _chain_pattern(words: list[str]) -> re.Pattern[str]:
-    """The rest of the word at a position, then every following whole word of ``words``
-    across whitespace and commas (as stepping word by word with a set look-up would)."""
-    alternation = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"[\w-]*(?:[\s,]+(?:{alternation})(?![\w-]))*")
 
 
 def _prefix_keys(entries: list[list[str]], avoid: Iterable[str] = ()) -> tuple[str, ...]:
@@ -1226,8 +1231,8 @@ def _vague_matches(
     phrase_scope, vague_scope = lexicon.phrase_scope, lexicon.vague_scope
     if positions is None:
         positions = _key_positions(lowered, {*phrase_scope.keys, *vague_scope.keys})
-    phrase_chains = phrase_scope.chains(lowered, backwards, positions)
-    vague_chains = vague_scope.chains(lowered, backwards, positions)
+    phrase_chains = phrase_scope.chains(lowered, backwards, positions, lexicon.one_word_phrases)
+    vague_chains = vague_scope.chains(lowered, backwards, positions, frozenset())
     return (
         _scoped(lexicon.phrase_lower_re, lowered, phrase_chains),
         _scoped(lexicon.vague_lower_re, lowered, vague_chains),
