@@ -135,6 +135,8 @@ def test_records_plain_dicts_serialise_exactly_as_the_models_on_the_seeds(nlp, s
     [
         (40, 40.0, '"value":40.0'),  # an int from a component is a float in the record
         (0.5, 0.5, '"value":0.5'),
+        (1e-05, 1e-05, '"value":0.00001'),  # written as pydantic writes it, not as 1e-05
+        (2.5e20, 2.5e20, '"value":2.5e+20'),
         (float("inf"), None, '"value":null'),  # as pydantic writes a non-finite float
         (None, None, '"value":null'),
     ],

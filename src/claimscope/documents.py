@@ -293,7 +293,7 @@ def _plausible_order(matches: list, name: str) -> int:
 
 
 # Control bytes other than tab, newline, vertical tab, form feed and carriage return.
-_CONTROL_BYTES = bytes(byte for byte in range(32) if byte < 9 or 13 < byte)
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte < 9 or byte > 13)
 
 
 def binary_kind(data: bytes) -> str | None:
