@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel
@@ -92,17 +93,19 @@ def doc_to_dicts(
     """
     wanted = set(types) if types else set(CLAIM_TYPES)
     claims = [
-        (start, end, _TYPE_ORDER[label], label, entry)
+        (start, end, _TYPE_ORDER[label], label, entry, f"{label}@{start}-{end}")
         for label, start, end, entry in claim_entries(doc)
         if label in wanted
     ]
     if not claims:
         return []
-    claims.sort(key=_claim_order)
+    claims.sort(key=_CLAIM_ORDER)
+    # Local key ('<type>@<start>-<end>', as links and resolved_to hold it) -> record id.
     prefix = f"{document.id}#"
-    ids = {
-        f"{c[3]}@{c[0]}-{c[1]}": f"{prefix}{c[3]}@{c[0] + offset}-{c[1] + offset}" for c in claims
-    }
+    if offset:
+        ids = {c[5]: f"{prefix}{c[3]}@{c[0] + offset}-{c[1] + offset}" for c in claims}
+    else:
+        ids = {c[5]: prefix + c[5] for c in claims}
     if text is None:  # the original text: the doc holds it unwrapped (see build_nlp)
         text = document.text if not offset else document.text[offset : offset + len(doc.text)]
     if index is None:
@@ -111,8 +114,7 @@ def doc_to_dicts(
     return [builder.record(claim) for claim in claims]
 
 
-def _claim_order(claim: tuple[Any, ...]) -> tuple[int, int, int]:
-    return claim[0], claim[1], claim[2]
+_CLAIM_ORDER = itemgetter(0, 1, 2)  # start, end, type order
 
 
 class _RecordBuilder:
@@ -140,15 +142,19 @@ class _RecordBuilder:
             "media_type": document.media_type,
         }
 
-    def record(self, claim: tuple[int, int, int, str, dict[str, Any]]) -> dict[str, Any]:
-        local_start, local_end, _, label, data = claim
+    def record(self, claim: tuple[int, int, int, str, dict[str, Any], str]) -> dict[str, Any]:
+        local_start, local_end, _, label, data, key = claim
         text, offset = self.text, self.offset
         start, end = local_start + offset, local_end + offset
         quoted = text[start:end]
         line, column = self.index.line_column(start)
-        sentence_start, sentence_end = self.sentences.around(*self._token_chars(data))
+        # The sentence of the claim's tokens (its exact range widened to tokens).
+        first, last = data["claim_tokens"]
+        sentence_start, sentence_end = self.sentences.around(
+            self.token_starts[first], self.token_ends[last - 1]
+        )
         return {
-            "id": self.ids[f"{label}@{local_start}-{local_end}"],
+            "id": self.ids[key],
             "fingerprint": fingerprint(label, quoted),
             "type": label,
             "text": quoted,
@@ -166,11 +172,6 @@ class _RecordBuilder:
             "flags": list(data.get("claim_flags") or ()),
             "attributes": self._attributes(label, data.get("claim_attrs") or {}),
         }
-
-    def _token_chars(self, data: dict[str, Any]) -> tuple[int, int]:
-        """The character range of the claim's tokens (its exact range widened to tokens)."""
-        first, last = data["claim_tokens"]
-        return self.token_starts[first], self.token_ends[last - 1]
 
     def _attributes(self, label: str, given: dict[str, Any]) -> dict[str, Any]:
         """Every attribute of the type, in the model's order, defaults filled in."""
