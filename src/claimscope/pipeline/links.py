@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from itertools import pairwise
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from spacy.language import Language
@@ -25,6 +26,7 @@ from spacy.tokens import Doc, Span
 from .cues import Cue, CueMatcher, TokenView, cues_in
 from .spans import claim_entries, register_extensions, text_length, token_offsets
 
+_START_END = itemgetter(1, 2)  # of a ClaimView
 LINKED_TYPES = frozenset({"effect", "statistic"})
 TARGET_TYPES = frozenset({"citation", "statistic", "condition"})
 CUE_FLAGS = (("anecdote", "anecdotal"), ("advice", "advice"))
@@ -163,7 +165,11 @@ class LinkTagger:
     ) -> None:
         """Add links and flags to every effect and statistic of ``doc``."""
         # Plain tuples over the claim store: Span and Span._ access were this step's cost.
-        views = sorted((ClaimView.of(*entry) for entry in entries), key=lambda c: (c.start, c.end))
+        views = [
+            ClaimView(label, start, end, entry.get("claim_attrs") or {}, entry)
+            for label, start, end, entry in entries
+        ]
+        views.sort(key=_START_END)
         sentences = sentence_ranges(doc)
         groups = group_by_sentence(views, [start for start, _ in sentences])
         cues = self.cues(doc)
@@ -191,7 +197,9 @@ def extend_claim(entry: dict[str, Any], links: list[str], flags: list[str]) -> N
 
 
 def _merged(existing: list[str] | None, new: list[str]) -> list[str]:
-    merged = list(existing or [])
+    if not existing:
+        return list(dict.fromkeys(new))  # the usual case: the first links or flags
+    merged = list(existing)
     merged.extend(item for item in new if item not in merged)
     return merged
 
