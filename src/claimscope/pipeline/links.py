@@ -54,10 +54,6 @@ class ClaimView(NamedTuple):
     attrs: dict[str, Any]
     entry: dict[str, Any]
 
-    @classmethod
-    def of(cls, label: str, start: int, end: int, entry: dict[str, Any]) -> ClaimView:
-        return cls(label, start, end, entry.get("claim_attrs") or {}, entry)
-
     @property
     def key(self) -> str:
         """The claim's local key, as ``spans.claim_key`` gives it."""
