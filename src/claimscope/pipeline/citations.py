@@ -690,10 +690,13 @@ def find_reference_entries(
     ``present``: the keys of ``lexicon.key_index`` that ``lowered`` holds, when known.
     """
     lowered = text.lower() if lowered is None else lowered
-    if present is None:
-        present = {w for w in lexicon.heading_anchors if w in lowered}
-    headed = not _scopable(text, lowered) or not present.isdisjoint(lexicon.heading_anchors)
-    headings = lexicon.headings_re.finditer(text) if headed else ()
+    if not _scopable(text, lowered):
+        headings: Iterable[re.Match[str]] = lexicon.headings_re.finditer(text)
+    else:
+        holds = lowered.__contains__ if present is None else present.__contains__
+        anchors = [w for w in lexicon.heading_anchors if holds(w)]
+        windows = _heading_windows(text, _key_positions(lowered, anchors))
+        headings = _windowed(lexicon.headings_re, text, windows)
     blocks = [_headed_block(text, m.end()) for m in headings]
     ranges = [r for block in blocks for r in block]
     if not ranges:
@@ -710,6 +713,27 @@ def find_reference_entries(
         for position, entry in enumerate(entries, 1):
             entry.number = position  # an ordered list whose numbers were lost in extraction
     return entries
+
+
+# What a heading line is made of: spaces and line breaks, markup, a colon, the heading's letters.
+_HEADING_RUN_RE = re.compile(r"[\sA-Za-z#*_:]*")
+
+
+def _heading_windows(text: str, anchors: dict[str, list[int]]) -> list[tuple[int, int]]:
+    """Ranges holding every heading match: the run of heading characters around each anchor
+    word, widened to whole lines (the pattern's ``$`` would match at a range's end)."""
+    positions = sorted(at for found in anchors.values() for at in found)
+    if not positions:
+        return []
+    size = len(text)
+    backwards = text[::-1]
+    windows = []
+    for at in positions:
+        start = size - _HEADING_RUN_RE.match(backwards, size - at).end()
+        end = _HEADING_RUN_RE.match(text, at).end()
+        brk = text.find("\n", end)
+        windows.append((text.rfind("\n", 0, start) + 1, size if brk < 0 else brk))
+    return windows
 
 
 def _headed_block(text: str, start: int) -> list[tuple[int, int]]:
@@ -1349,10 +1373,10 @@ def match_citations(
     citations.sort(key=lambda f: f.start)
     appeals = find_vague(text, lexicon, lowered, positions)
     vague = [v for v in appeals if not taken.overlaps(v.start, v.end)]
-    if vague:
+    naming = [c.start for c in citations if c.kind in _NAMING_KINDS]
+    if vague and naming:  # without a citation naming a work, no appeal is supported
         if callable(sentence_starts):
             sentence_starts = sentence_starts()
-        naming = [c.start for c in citations if c.kind in _NAMING_KINDS]
         paragraphs = [0] + [m.end() for m in _PARAGRAPH_BREAK_RE.finditer(text)]
         starts = sentence_starts or [0]
         vague = [v for v in vague if not _names_a_work(v, naming, starts, paragraphs)]
