@@ -94,7 +94,7 @@ def full_seconds(files: list[Path]) -> tuple[float, float, int]:
             [str(p) for p in files],
             stats=stats,
             on_document=writer.add,
-            plain=writer.plain,
+            as_json=writer.as_json,
         ):
             pass
         writer.close()

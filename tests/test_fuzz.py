@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from claimscope.documents import Document, LoadError, documents_from_bytes
 from claimscope.extraction import extract_documents
 from claimscope.models import parse_claim
-from claimscope.record_json import record_json
 from claimscope.records import QUOTE_CONTEXT
 
 FUZZ = settings(
@@ -130,12 +129,12 @@ def _effect_parts(record) -> list:
 
 
 def run_pipeline(nlp, text: str) -> list:
-    """The records of ``text``, validated from the plain dicts the JSON writers write, which
-    must serialise exactly as the validated models do."""
+    """The records of ``text``, validated from the JSON text the JSON writers write, which
+    must be exactly what the validated models serialise to."""
     document = Document(id="fuzz", path="fuzz", text=text)
-    [(_, plain)] = list(extract_documents([document], nlp=nlp, plain=True))
-    records = [parse_claim(record) for record in plain]
-    assert [record_json(record) for record in plain] == [r.model_dump_json() for r in records]
+    [(_, lines)] = list(extract_documents([document], nlp=nlp, as_json=True))
+    records = [parse_claim(line) for line in lines]
+    assert lines == [record.model_dump_json() for record in records]
     return records
 
 

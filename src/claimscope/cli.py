@@ -108,7 +108,7 @@ def extract(
             on_document=on_document,
             max_bytes=max_bytes,
             jobs=jobs,
-            plain=writer.plain,
+            as_json=writer.as_json,
         ):
             pass
         writer.close()

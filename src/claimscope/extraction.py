@@ -165,12 +165,13 @@ def extract_documents(
     nlp: Language | None = None,
     batch_size: int = BATCH_SIZE,
     chunk_chars: int | None = None,
-    plain: bool = False,
+    as_json: bool = False,
 ) -> Iterator[tuple[Document, list[Any] | LoadError]]:
     """Run the pipeline over documents, yielding each with its claim records, in order.
 
-    Records are validated models, or with ``plain`` the dicts they are validated from (every
-    field in the model's order, see records.doc_to_dicts): what the JSON writers need, faster.
+    Records are validated models, or with ``as_json`` their JSON text (one compact object
+    each, byte for byte ``model_dump_json()``; see record_json): what the JSON writers write,
+    made without validating a model per claim, and cheap to send back from a worker process.
 
     A document the pipeline fails on (a bug, not bad input) comes with a LoadError
     instead of records, so the caller reports it and the run goes on.
@@ -185,7 +186,7 @@ def extract_documents(
     stream = iter(documents)
     while group := _take(stream, ZONE_DOCUMENTS, ZONE_CHARS):
         with _memory_zone(nlp):
-            results = list(_extract_group(nlp, group, types, limit, batch_size, plain))
+            results = list(_extract_group(nlp, group, types, limit, batch_size, as_json))
         yield from results  # after the zone: no spaCy object outlives it
 
 
@@ -195,7 +196,7 @@ def _extract_group(
     types: list[str] | None,
     limit: int,
     batch_size: int,
-    plain: bool,
+    as_json: bool,
 ) -> Iterator[tuple[Document, list[Any] | LoadError]]:
     """Records per document; a document the pipeline fails on gets a LoadError instead.
 
@@ -203,13 +204,13 @@ def _extract_group(
     the others their records.
     """
     try:
-        yield from list(_tag_group(nlp, documents, types, limit, batch_size, plain))
+        yield from list(_tag_group(nlp, documents, types, limit, batch_size, as_json))
     except Exception as error:
         if len(documents) == 1:
             yield documents[0], internal_error(documents[0], error)
             return
         for document in documents:
-            yield from _extract_group(nlp, [document], types, limit, batch_size, plain)
+            yield from _extract_group(nlp, [document], types, limit, batch_size, as_json)
 
 
 def internal_error(document: Document, error: Exception) -> LoadError:
@@ -225,11 +226,11 @@ def _tag_group(
     types: list[str] | None,
     limit: int,
     batch_size: int,
-    plain: bool,
+    as_json: bool,
 ) -> Iterator[tuple[Document, list[Any]]]:
-    from .records import doc_to_dicts, doc_to_records
+    from .records import doc_to_json, doc_to_records
 
-    to_records = doc_to_dicts if plain else doc_to_records
+    to_records = doc_to_json if as_json else doc_to_records
     records: list[Any] = []
     pieces = _pieces(documents, limit)
     for spacy_doc, (document, offset, last, index, text) in nlp.pipe(
@@ -274,17 +275,17 @@ def extract_items(
     types: Iterable[str] | None = None,
     jobs: int = 1,
     chunk_chars: int | None = None,
-    plain: bool = False,
+    as_json: bool = False,
 ) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
     """Documents with their records and load errors with None, in input order.
 
-    ``jobs`` > 1 runs the pipeline in that many worker processes; ``plain`` as for
+    ``jobs`` > 1 runs the pipeline in that many worker processes; ``as_json`` as for
     ``extract_documents``.
     """
     types = checked_types(types)
     jobs = resolve_jobs(jobs)
     if jobs > 1:
-        yield from _extract_parallel(items, types, jobs, chunk_chars, plain)
+        yield from _extract_parallel(items, types, jobs, chunk_chars, as_json)
         return
     # Each document carries the load errors met just before it, so that errors come out
     # exactly where they were in the input, as with worker processes.
@@ -301,7 +302,7 @@ def extract_items(
                 errors = []
                 yield item
 
-    extracted = extract_documents(documents(), types, chunk_chars=chunk_chars, plain=plain)
+    extracted = extract_documents(documents(), types, chunk_chars=chunk_chars, as_json=as_json)
     for document, records in extracted:
         for error in errors_before.popleft():
             yield error, None
@@ -318,15 +319,15 @@ def extract_paths(
     on_document: Callable[[Document, list[Any]], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 1,
-    plain: bool = False,
+    as_json: bool = False,
 ) -> Iterator[Any]:
     """Yield the claim records of every readable input; report the others to ``on_error``.
 
-    ``plain`` yields record dicts instead of models (see ``extract_documents``).
+    ``as_json`` yields records as JSON text instead of models (see ``extract_documents``).
     """
     stats = stats if stats is not None else RunStats()
     items = iter_documents(paths, max_bytes=max_bytes)
-    for item, records in extract_items(items, types, jobs=jobs, plain=plain):
+    for item, records in extract_items(items, types, jobs=jobs, as_json=as_json):
         if isinstance(records, LoadError):  # the pipeline failed on this document
             item, records = records, None
         if isinstance(item, LoadError):
@@ -355,10 +356,10 @@ def extract_text(text: str, path: str = "<text>", types: Iterable[str] | None = 
 _worker_options: dict[str, Any] = {}
 
 
-def _init_worker(types: list[str] | None, chunk_chars: int | None, plain: bool) -> None:
+def _init_worker(types: list[str] | None, chunk_chars: int | None, as_json: bool) -> None:
     """Pool initializer: build the pipeline once per worker; Ctrl-C is the parent's job."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker_options.update(types=types, chunk_chars=chunk_chars, plain=plain)
+    _worker_options.update(types=types, chunk_chars=chunk_chars, as_json=as_json)
     shared_nlp()
 
 
@@ -370,7 +371,7 @@ def _work(batch: list[Document | LoadError]) -> list[list[Any] | None]:
             documents,
             _worker_options.get("types"),
             chunk_chars=_worker_options.get("chunk_chars"),
-            plain=_worker_options.get("plain", False),
+            as_json=_worker_options.get("as_json", False),
         )
     )
     return [None if isinstance(item, LoadError) else next(results)[1] for item in batch]
@@ -394,7 +395,7 @@ def _extract_parallel(
     types: list[str] | None,
     jobs: int,
     chunk_chars: int | None,
-    plain: bool,
+    as_json: bool,
 ) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
     """Like the single-process path, over ``jobs`` worker processes, in input order.
 
@@ -402,7 +403,7 @@ def _extract_parallel(
     ahead), so memory stays bounded; any exception or Ctrl-C terminates the pool.
     """
     pool = _worker_context().Pool(
-        jobs, initializer=_init_worker, initargs=(types, chunk_chars, plain)
+        jobs, initializer=_init_worker, initargs=(types, chunk_chars, as_json)
     )
     in_flight: deque[tuple[list[Document | LoadError], Any]] = deque()
     try:

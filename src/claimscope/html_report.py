@@ -291,7 +291,7 @@ def page_tail(documents: int, claims: int) -> str:
 class HtmlWriter:
     """The HTML report, streamed: the head at once, a section per document, the script last."""
 
-    plain = False  # reads validated records
+    as_json = False  # reads validated records
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream

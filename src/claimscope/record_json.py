@@ -15,8 +15,11 @@ from pydantic import BaseModel
 from pydantic_core import to_json
 
 
-def record_json(record: dict[str, Any] | BaseModel) -> str:
-    """One record (a plain dict or a model) as compact JSON, without a newline."""
+def record_json(record: str | dict[str, Any] | BaseModel) -> str:
+    """One record (a plain dict or a model) as compact JSON, without a newline; JSON text
+    (a record extracted ``as_json``) is returned as it is."""
+    if isinstance(record, str):
+        return record
     if isinstance(record, BaseModel):
         return record.model_dump_json()
     return to_json(record).decode()

@@ -21,6 +21,7 @@ from .documents import Document
 from .models import CLAIM_MODELS, CLAIM_TYPES, parse_claim
 from .pipeline.cues import TokenView
 from .pipeline.spans import claim_entries, token_offsets
+from .record_json import record_json
 
 QUOTE_CONTEXT = 32
 _TYPE_ORDER = {name: i for i, name in enumerate(CLAIM_TYPES)}
@@ -68,6 +69,21 @@ def doc_to_records(
     """
     return [
         parse_claim(record) for record in doc_to_dicts(doc, document, types, offset, index, text)
+    ]
+
+
+def doc_to_json(
+    doc: Doc,
+    document: Document,
+    types: Iterable[str] | None = None,
+    offset: int = 0,
+    index: TextIndex | None = None,
+    text: str | None = None,
+) -> list[str]:
+    """The claim records of one processed document as JSON text, what ``model_dump_json``
+    would write for each. Arguments as for ``doc_to_dicts``."""
+    return [
+        record_json(record) for record in doc_to_dicts(doc, document, types, offset, index, text)
     ]
 
 

@@ -34,9 +34,9 @@ TYPE_STYLES: dict[str, str] = {
 
 
 class RecordWriter(Protocol):
-    # True when the writer takes records as plain dicts (records.doc_to_dicts): the JSON
+    # True when the writer takes records as JSON text (extraction's ``as_json``): the JSON
     # writers, which need no model. The others get validated models.
-    plain: bool
+    as_json: bool
 
     def add(self, document: Document, records: list[Any]) -> None: ...
 
@@ -46,7 +46,7 @@ class RecordWriter(Protocol):
 class JsonlWriter:
     """One JSON record a line, written as soon as a document is done."""
 
-    plain = True
+    as_json = True
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -62,7 +62,7 @@ class JsonlWriter:
 class JsonWriter:
     """One JSON array of records, streamed element by element."""
 
-    plain = True
+    as_json = True
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -201,7 +201,7 @@ def csv_row(record: Any) -> list[str]:
 class CsvWriter:
     """RFC 4180 CSV: a header row, then one row per record, CRLF line ends, UTF-8."""
 
-    plain = False  # reads validated records
+    as_json = False  # reads validated records
 
     def __init__(self, stream: TextIO) -> None:
         # The csv module writes its own \r\n; a text stream that translates newlines
@@ -309,7 +309,7 @@ def stdout_console(stream: TextIO | None = None, soft_wrap: bool = False) -> Con
 class TableWriter:
     """A rich table of every claim of the run, printed when the run ends."""
 
-    plain = False  # reads validated records
+    as_json = False  # reads validated records
 
     def __init__(self, stream: TextIO) -> None:
         self.console = stdout_console(stream)
