@@ -21,8 +21,9 @@ Speed: a doc is read once into :class:`Tokens` (plain lists from ``Doc.to_array`
 spaCy builds a Token object on every ``doc[i]`` and rebuilds ``Doc.text`` on every access.
 Whatever depends only on a token's lower-case form (may a term start here? is it an ``-itis``
 word?) is worked out once per distinct form and kept by its hash, and a doc's set of forms
-tells which matchers and scans can find nothing in it. A term stretch that cannot go on past
-its second token is told so by a memo of token pairs, without slicing the text.
+tells which matchers and scans can find nothing in it. Term stretches of two or more tokens
+are remembered in a trie keyed by word forms, so a run of forms seen before slices no text;
+its first level, keyed by token pairs, is looked up for every start in a doc at once.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_not
 from pathlib import Path
 from typing import NamedTuple
 
@@ -557,9 +559,6 @@ class FirstStep(NamedTuple):
     key: str  # the form as a lexicon key
     yields: bool  # the token alone spells a term
     grows: bool  # a longer stretch may spell a term
-    # The characters that follow ``key`` in longer terms (" " for a word break); None when the
-    # form is not plain ASCII, so the next character of a stretch says nothing for sure.
-    follows: frozenset[str] | None
 
 
 @dataclass(frozen=True)
@@ -575,22 +574,25 @@ class TermIndex:
     sentence start. What a stretch of text gives is remembered (texts repeat across docs).
 
     The first token of a stretch is worked out once per word form (:class:`FirstStep`), and
-    so is which characters may follow it in a term: most stretches (``the``, ``in``) end
-    there, told by the character after the token without slicing any text.
+    longer stretches once per run of word forms: they are remembered in a trie keyed by LOWER
+    hashes and spaces (:class:`Edge`), so a stretch seen before slices no text.
     """
 
     terms: dict[str, Condition]
     longest: dict[str, int]  # leading word -> character length of its longest term
     sorted_keys: list[str] = field(default_factory=list)
     # Memos, filled as docs are read: LOWER hash -> FirstStep (None: no term starts there),
-    # the hashes with a FirstStep, and stretch text -> (key, is a term, may grow into a term).
+    # and the hashes with a FirstStep.
     firsts: dict[int, FirstStep | None] = field(default_factory=dict, compare=False, repr=False)
     starters: set[int] = field(default_factory=set, compare=False, repr=False)
-    # (first LOWER, spaces after it, second LOWER) -> no term starts with those two tokens.
-    pairs: dict[tuple[int, int, int], bool] = field(default_factory=dict, compare=False, repr=False)
-    steps: dict[str, tuple[str, bool, bool]] = field(
-        default_factory=dict, compare=False, repr=False
-    )
+    # The forms that spell a term alone (-> its key), and those a longer term may start with.
+    yielders: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
+    growers: set[int] = field(default_factory=set, compare=False, repr=False)
+    # The stretches tried, as a trie of token forms: (first LOWER, spaces after it, second
+    # LOWER) -> Edge, and on from each Edge's ``after`` by (spaces, next LOWER). One list
+    # holds the number of edges kept, so the memo can start afresh when it grows too big.
+    pairs: dict[tuple[int, int, int], Edge] = field(default_factory=dict, compare=False, repr=False)
+    kept: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)
 
     @classmethod
     def build(cls, lexicon: dict[str, Condition]) -> TermIndex:
@@ -607,16 +609,6 @@ class TermIndex:
         i = bisect_left(keys, text)
         return i < len(keys) and keys[i].startswith(text)
 
-    def follows(self, key: str) -> frozenset[str]:
-        """The characters right after ``key`` in the terms that extend it."""
-        keys, size, found = self.sorted_keys, len(key), set()
-        i = bisect_left(keys, key)
-        while i < len(keys) and keys[i].startswith(key):
-            if len(keys[i]) > size:
-                found.add(keys[i][size])
-            i += 1
-        return frozenset(found)
-
     def first_step(self, lower: str) -> FirstStep | None:
         """The :class:`FirstStep` of a token whose lower-case form is ``lower``, or None."""
         limit = self.longest.get(leading_word(lower))
@@ -629,10 +621,7 @@ class TermIndex:
         yields = is_term and not lower.isspace()
         if not (yields or grows):
             return None
-        # ASCII lower-cases character by character, so a plain ASCII key (no whitespace) is
-        # the start of the key of every longer stretch from this token.
-        plain = key == lower and key.isascii()
-        return FirstStep(limit, key, yields, grows, self.follows(key) if plain else None)
+        return FirstStep(limit, key, yields, grows)
 
     def learn(self, forms: Iterable[int], strings: StringStore) -> None:
         """Work out the FirstStep of the word forms (LOWER hashes) not seen before."""
@@ -641,6 +630,10 @@ class TermIndex:
             first = firsts[form] = self.first_step(strings[form])
             if first is not None:
                 self.starters.add(form)
+                if first.yields:
+                    self.yielders[form] = first.key
+                if first.grows:
+                    self.growers.add(form)
 
     def starts(self, tokens: Tokens, forms: set[int]) -> list[int]:
         """The indexes of the tokens where a term may start (``forms`` learned already)."""
@@ -658,15 +651,6 @@ class TermIndex:
         grows = not key.isascii() or self.is_prefix(key)
         return key, key in self.terms, grows
 
-    def step(self, stretch: str) -> tuple[str, bool, bool]:
-        """(key, is a term, may grow into a term) for a stretch of doc text."""
-        found = self.steps.get(stretch)
-        if found is None:
-            if len(self.steps) > _MEMO_SIZE:
-                self.steps.clear()
-            found = self.steps[stretch] = self.step_result(stretch)
-        return found
-
     def matches(
         self, doc: Doc, tokens: Tokens | None = None, forms: set[int] | None = None
     ) -> list[tuple[int, int, str]]:
@@ -679,75 +663,104 @@ class TermIndex:
         if forms is None:
             forms = set(tokens.lower_hashes)
             self.learn(forms, tokens.strings)
-        found: list[tuple[int, int, str]] = []
-        starts = self.starts(tokens, forms)
-        if not starts:
-            return found
-        space, lower, pairs = tokens.space, tokens.lower_hashes, self.pairs
-        size, firsts, sent_start = len(tokens), self.firsts, set(tokens.sent_starts)
-        for start in starts:
-            limit, key, yields, grows, follows = firsts[lower[start]]  # type: ignore[misc]
-            if yields:
-                found.append((start, start + 1, key))
-            last = start + 1
-            if not grows or last == size or last in sent_start:
-                continue
-            if follows is not None:
-                pair = (lower[start], space[start], lower[last])
-                ends = pairs.get(pair)
-                if ends is None:
-                    ends = self.ends_at_pair(pair, follows, tokens.strings)
-                if ends:
-                    continue
-            self._grow(tokens, start, last, limit, sent_start, found)
+        lower = tokens.lower_hashes
+        # Single-token terms, then stretches from the tokens a longer term may start with;
+        # compress/map find both without a Python loop over tokens.
+        yielders = self.yielders
+        present = forms & yielders.keys()
+        found = [
+            (i, i + 1, yielders[lower[i]])
+            for i in compress(range(len(lower)), map(present.__contains__, lower))
+        ]
+        present = forms & self.growers
+        if present:
+            self._grow_all(tokens, present, found)
+            found.sort()
         return found
 
-    def ends_at_pair(
-        self, pair: tuple[int, int, int], follows: frozenset[str], strings: StringStore
-    ) -> bool:
-        """True when no term starts with the two tokens of ``pair`` (first LOWER, spaces
-        after it, next LOWER), so no stretch from the first one on can be a term. Remembered.
-
-        Only for a first token with FirstStep ``follows``: its key is its lower-case form, and
-        every longer key from it is that form and then the next character, lowered (ASCII
-        lowers context-free; whitespace squashes to one space).
-        """
-        if len(self.pairs) > _MEMO_SIZE:
-            self.pairs.clear()
-        first, space, second = pair
-        word = strings[second]
-        char = " " if space or word[:1].isspace() else word[:1]
-        if char.isascii() and char.lower() not in follows:
-            ends = True
-        elif word.isascii() and word and word == squash(word):
-            # A plain ASCII word: the stretch's key is the two joined, as squash() would.
-            ends = not self.is_prefix(strings[first] + " " * space + word)
-        else:
-            ends = False
-        self.pairs[pair] = ends
-        return ends
-
-    def _grow(
-        self,
-        tokens: Tokens,
-        start: int,
-        last: int,
-        limit: int,
-        sent_start: set[int],
-        found: list[tuple[int, int, str]],
+    def _grow_all(
+        self, tokens: Tokens, present: set[int], found: list[tuple[int, int, str]]
     ) -> None:
-        """Add the terms of the stretches from token ``start`` to ``last`` and on."""
-        text, end_char, size = tokens.text, tokens.end_char, len(tokens)
-        first_char = tokens.idx[start]
-        while True:
-            key, is_term, grows = self.step(text[first_char : end_char(last)])
-            if len(key) > limit:
-                return
-            if is_term and not tokens.is_space(last):
-                found.append((start, last + 1, key))
-            last += 1
-            if not grows or last == size or last in sent_start:
-                return
+        """Add the terms of two or more tokens, from the tokens whose forms are ``present``.
+
+        Every such stretch walks the trie of remembered stretches (see :class:`Edge`) token
+        by token; the first step, which ends most stretches, is looked up for every start
+        at once.
+        """
+        lower, space, size = tokens.lower_hashes, tokens.space, len(tokens)
+        starts = list(compress(range(size - 1), map(present.__contains__, lower)))
+        if not starts:
+            return
+        get = lower.__getitem__
+        pairs = list(
+            zip(
+                map(get, starts),
+                map(space.__getitem__, starts),
+                map(get, map((1).__add__, starts)),
+                strict=True,
+            )
+        )
+        edges = list(map(self.pairs.get, pairs))
+        sent_start = set(tokens.sent_starts)
+        for k in compress(range(len(starts)), map(is_not, edges, repeat(_DEAD))):
+            start = starts[k]
+            last = start + 1
+            if last in sent_start:
+                continue
+            edge = edges[k]
+            if edge is None:
+                edge = self._edge(self.pairs, pairs[k], tokens, start, last)
+            while True:
+                if edge.key is not None:
+                    found.append((start, last + 1, edge.key))
+                last += 1
+                if edge.after is None or last == size or last in sent_start:
+                    break
+                step = (space[last - 1], lower[last])
+                after = edge.after
+                edge = after.get(step) or self._edge(after, step, tokens, start, last)
+
+    def _edge(
+        self, node: dict, step: tuple[int, ...], tokens: Tokens, start: int, last: int
+    ) -> Edge:
+        """The Edge of the stretch of tokens ``start`` to ``last``, kept in ``node`` by ``step``
+        unless the stretch holds a capital sigma (the one letter that lowers by context)."""
+        limit = self.firsts[tokens.lower_hashes[start]].limit  # type: ignore[union-attr]
+        key, is_term, grows = self.step_result(
+            tokens.text[tokens.idx[start] : tokens.end_char(last)]
+        )
+        if len(key) > limit:
+            edge = _DEAD
+        else:
+            named = key if is_term and not tokens.is_space(last) else None
+            ends = _DEAD if named is None else Edge(named, None)
+            edge = Edge(named, {}) if grows else ends
+        if "σ" not in key and "ς" not in key:
+            kept = self.kept
+            if kept[0] > _MEMO_SIZE:
+                self.pairs.clear()
+                kept[0] = 0
+            kept[0] += 1
+            node[step] = edge
+        return edge
+
+
+class Edge(NamedTuple):
+    """A stretch of tokens in the trie of :class:`TermIndex`: the term it spells, and where
+    longer stretches go on.
+
+    A stretch's key is its text squashed, and lower-casing the text is lower-casing each
+    token (the capital sigma aside), so the stretch's LOWER forms and the spaces between them
+    decide what it gives: the trie is keyed by those and holds no text.
+    """
+
+    key: str | None  # the lexicon key it spells (None: no term; a space token spells none)
+    # (spaces before, next LOWER) -> Edge of the stretch one token longer; None when no longer
+    # stretch can be a term (no term starts with its key, or it is past the length limit).
+    after: dict[tuple[int, int], Edge] | None
+
+
+_DEAD = Edge(None, None)  # a stretch that spells no term and ends every longer one
 
 
 def _phrase_matcher(nlp: Language, attr: str, patterns: list[Doc]) -> PhraseMatcher:
