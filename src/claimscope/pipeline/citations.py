@@ -225,7 +225,7 @@ class WordScope:
         the positions of (at least) this scope's keys in it. With ``lone_words``, a chain of
         one word is left out unless it is one of them: it holds no appeal (a determiner,
         adjective or verb is a word of its own) and no phrase but a one-word one."""
-        hits = [at for key in self.keys for at in positions[key]]
+        hits = [at for key in self.keys for at in positions.get(key, ())]
         if not hits:
             return []
         hits.sort()
@@ -301,16 +301,16 @@ def _prefix_keys(entries: list[list[str]], avoid: Iterable[str] = ()) -> tuple[s
 def _key_positions(
     lowered: str, keys: Iterable[str], present: set[str] | None = None
 ) -> dict[str, list[int]]:
-    """Every position of each key in the text (overlapping ones too); keys outside
-    ``present`` (when given: the keys the text holds) are not searched."""
+    """Every position of each key found in the text (overlapping ones too); keys outside
+    ``present`` (when given: the keys the text holds) are not searched. Absent keys have no
+    entry (no empty list per key and text)."""
     find = lowered.find
     positions: dict[str, list[int]] = {}
-    for key in keys:
-        found: list[int] = []
-        positions[key] = found
-        if present is not None and key not in present:
-            continue
+    for key in keys if present is None else present.intersection(keys):
         at = find(key)
+        if at < 0:
+            continue
+        found = positions[key] = []
         while at >= 0:
             found.append(at)
             at = find(key, at + 1)
