@@ -142,7 +142,13 @@ def load_lexicon() -> Lexicon:
         venue_anchors=anchors,
         scope_keys=frozenset(scanned),
         key_index=KeyIndex(
-            (*scanned, *(a.lower() for a in anchors), *heading_anchors, *_IDENTIFIER_KEYS)
+            (
+                *scanned,
+                *(a.lower() for a in anchors),
+                *heading_anchors,
+                *_IDENTIFIER_KEYS,
+                *_NUMERIC_KEYS,
+            )
         ),
         entry_lead_ins=tuple(lexicon["entry_lead_ins"]),
         vague_re=_vague_pattern(vague),
@@ -867,8 +873,9 @@ def find_author_year(text: str, not_names: frozenset[str]) -> list[Found]:
 _NAME_CHARS = rf"{_UPPER}{_LOWER}'’\-"
 # Read backwards from a narrative citation's '(': [‘s] [al.] then the author list's characters.
 _NARRATIVE_BACK_RE = re.compile(rf"[\s'’s]*\.?[{_NAME_CHARS}\s,&]*")
-# Read backwards from a bare citation's 'et al': the family name, particles and spaces.
-_BARE_BACK_RE = re.compile(rf"[{_NAME_CHARS}\s]*")
+# Read backwards from a bare citation's 'et al': spaces, the family name, at most three
+# particles (lower-case words) before it.
+_BARE_BACK_RE = re.compile(rf"\s*[{_NAME_CHARS}]*(?:\s+[a-z]+){{0,3}}")
 _COMMA_SPACE_RE = re.compile(r",?\s*")
 
 
@@ -1007,10 +1014,20 @@ def _parse_item(item: str, not_names: frozenset[str]) -> dict[str, Any] | None:
     return {"kind": "source_year", "venue": venues[-1].strip("*_"), **attrs}
 
 
-def find_numeric(text: str, not_names: frozenset[str] = frozenset()) -> list[Found]:
+_NUMERIC_KEYS = ("[", *SUPERSCRIPTS)
+
+
+def find_numeric(
+    text: str, not_names: frozenset[str] = frozenset(), present: set[str] | None = None
+) -> list[Found]:
     """Bracketed reference numbers (``[3]``, ``[1, 4–6]``, ``Smith et al. [12]``) and unicode
-    superscript markers after a word or punctuation (not after units: ``m²``)."""
+    superscript markers after a word or punctuation (not after units: ``m²``).
+
+    ``present``: which of ``_NUMERIC_KEYS`` ``text.lower()`` holds, when known.
+    """
     found: list[Found] = []
+    if present is not None and present.isdisjoint(_NUMERIC_KEYS):
+        return found
     # A named marker holds a bare one; superscripts need a superscript digit.
     has_marker = "[" in text and _NUMERIC_RE.search(text) is not None
     for match in _NAMED_NUMERIC_RE.finditer(text) if has_marker else ():
@@ -1362,7 +1379,7 @@ def match_citations(
     citations: list[Found] = []
     for batch in (
         find_identifiers(text, lowered, present),
-        find_numeric(text, lexicon.not_names),
+        find_numeric(text, lexicon.not_names, present),
         find_author_year(text, lexicon.not_names),
         find_venues(text, lexicon, present),
     ):
