@@ -75,6 +75,8 @@ _NOT_FREE = f"[{_TIGHT}]"
 _MARK = r"[\x00-\x1f!-,./:-@\[-^`{-\U0010ffff]"
 # Characters the regex engine matches to an ASCII letter under IGNORECASE while str.lower()
 # does not lower them to it: word numbers in a text holding one are found the slow way.
+_FREE_END = r"(?![\w])"  # how the *_before patterns end
+BEFORE_WIDTH = 40  # the widest window a *_before pattern is matched in
 _CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
 
 
@@ -122,6 +124,11 @@ def _trie_regex(node: dict[str, dict]) -> str:
     if len(branches) == 1:
         return branches[0]
     return f"(?:{'|'.join(branches)})"
+
+
+def _unnamed(pattern: str) -> str:
+    """A pattern with its named groups made plain groups (to combine it with others)."""
+    return re.sub(r"\(\?P<\w+>", "(", pattern)
 
 
 def _reversed(words: list[str], ignore_case: bool = False) -> str:
@@ -242,6 +249,29 @@ class StatisticPatterns:
         self.between_before = re.compile(rf"{H}+(?i:neewteb)(?![\w])")
         self._compile_cues(lex)
         self._compile_blockers(lex)
+        self._compile_prefilters()
+
+    def _compile_prefilters(self) -> None:
+        # Whether any cue may stand before a number: the *_before patterns as one
+        # alternation, without their closing (?![\w]), so that a match of any of them within
+        # its own window is also a match of this one within the widest (BEFORE_WIDTH).
+        before = (
+            self.ratio_before,
+            self.blocker_before,
+            self.qualifier_before,
+            self.between_before,
+            self.age_cue_before,
+        )
+        self.any_before = re.compile(
+            "|".join(
+                f"(?:{_unnamed(pattern.pattern).removesuffix(_FREE_END)})" for pattern in before
+            )
+        )
+        # What follows a number, in one match: ``rp`` when a range or proportion tail may
+        # follow (then the reader tries each), else unit_tail's groups as unit_tail.match
+        # would give them (both optional, so this always matches).
+        tails = f"{_unnamed(self.range_tail.pattern)}|{_unnamed(self.proportion_tail.pattern)}"
+        self.after_number = re.compile(f"(?:(?=(?P<rp>{tails})))?(?:{self.unit_tail.pattern})?")
 
     def _compile_cues(self, lex: dict[str, Any]) -> None:
         # p-values and sample sizes are found by their comparison sign (rare in prose, so a
@@ -457,18 +487,20 @@ def _word_numbers(text: str, p: StatisticPatterns) -> list[tuple[int, int]]:
     return found
 
 
-def blocked_end(text: str, start: int, end: int, patterns: StatisticPatterns) -> int:
+def blocked_end(
+    text: str, start: int, end: int, patterns: StatisticPatterns, cues: bool = True
+) -> int:
     """0 when the number at ``[start, end)`` may be a statistic, else where the block ends.
 
     Blocked: dates, times of day, phone and version numbers, numbers after a code prefix
     (``GB 30``, ``Step 2``, ``p. 13``, ``February 26``) and list numbering (``1.`` at a
-    line start).
+    line start). ``cues`` False says no cue precedes the number (no blocking prefix).
     """
     digit = start + 1 if text[start] in "−-" else start
     after = patterns.blocker_after.match(text, digit)
     if after:
         return after.end()
-    if _behind(patterns.blocker_before, text, start, 24):
+    if cues and _behind(patterns.blocker_before, text, start, 24):
         return end
     if text[end : end + 1] in (".", ")") and text[end + 1 : end + 2] in ("", " ", "\t", "\n"):
         line = text[text.rfind("\n", 0, start) + 1 : start]
@@ -501,6 +533,10 @@ def find_statistics(
         for stat, core in finder(text, patterns):
             keep(stat, core)
     blocked_until = 0
+    backwards = _reversed_text(text)
+    any_before = patterns.any_before.match
+    # Arrows are rare: a text without one skips the arrow test for each number.
+    arrows = any(arrow in text for arrow in patterns.arrows)
     for start, end in number_candidates(text, patterns):
         if start < blocked_until or taken.overlaps(start, end):
             continue
@@ -511,15 +547,21 @@ def find_statistics(
             if multiplier is not None:
                 keep(multiplier, (start, end))
             continue
-        ratio = ratio_at(text, start, end, patterns)
+        # Whether a cue may stand before the number (most numbers have none): if not, the
+        # ratio, blocker, qualifier, between and age-cue patterns are not tried one by one.
+        at = len(text) - start
+        cues = any_before(backwards, at, at + BEFORE_WIDTH) is not None or (
+            start > 0 and text[start - 1] in "$£€"  # the reading may start at the sign
+        )
+        ratio = ratio_at(text, start, end, patterns) if cues else None
         if ratio is not None:
             keep(ratio, (start, end))
             continue
-        block = blocked_end(text, start, end, patterns)
+        block = blocked_end(text, start, end, patterns, cues)
         if block:
             blocked_until = block
             continue
-        parsed = _read_number(text, start, end, patterns)
+        parsed = _read_number(text, start, end, patterns, cues, arrows)
         if parsed is not None:
             keep(*parsed)
     return sorted(found, key=lambda s: (s.start, s.end))
@@ -609,6 +651,9 @@ def multiplier_at(text: str, start: int, p: StatisticPatterns) -> Statistic | No
 # --- numbers read from their surroundings --------------------------------------------------
 
 
+_UNMATCHED = object()  # a pattern not matched yet (None: matched, and no match)
+
+
 @dataclass(slots=True)
 class _Reading:
     """A number being read: its value or range and what has been found around it."""
@@ -624,17 +669,31 @@ class _Reading:
     subject: str | None = None
     direction: str | None = None
     range_sep: str | None = None
+    cues: bool = True  # False: no cue precedes the number (see find_statistics)
+    arrows: bool = True  # False: the text holds no arrow
 
 
 def _read_number(
-    text: str, start: int, end: int, p: StatisticPatterns
+    text: str,
+    start: int,
+    end: int,
+    p: StatisticPatterns,
+    cues: bool = True,
+    arrows: bool = True,
 ) -> tuple[Statistic, tuple[int, int]] | None:
     """Read the statistic around the number at ``[start, end)``, or None when it is not one."""
     written = text[start:end]
-    reading = _Reading(start, end, p.parse_number(written))
-    second = _read_range_or_proportion(text, reading, p)
+    reading = _Reading(start, end, p.parse_number(written), cues=cues, arrows=arrows)
+    after = p.after_number.match(text, end)
+    if after["rp"] is None:
+        # No range or proportion follows; unless a "+" comes first, ``after`` holds the unit.
+        second, unit = None, (after if after["unit"] is not None else None)
+        if text.startswith("+", end):
+            unit = _UNMATCHED
+    else:
+        second, unit = _read_range_or_proportion(text, reading, p), _UNMATCHED
     core = (reading.start, reading.end)
-    if not _read_unit(text, reading, p):
+    if not _read_unit(text, reading, p, unit):
         if text[reading.end : reading.end + 1].isalpha():
             return None  # glued letters: an ordinal, a decade, a code
         if reading.kind != "proportion":
@@ -676,13 +735,18 @@ def _read_range_or_proportion(text: str, r: _Reading, p: StatisticPatterns) -> s
     return None
 
 
-def _read_unit(text: str, r: _Reading, p: StatisticPatterns) -> bool:
-    """Extend ``r`` over ``+`` and a unit; set kind and unit. False when there is no unit."""
+def _read_unit(text: str, r: _Reading, p: StatisticPatterns, unit: Any = _UNMATCHED) -> bool:
+    """Extend ``r`` over ``+`` and a unit; set kind and unit. False when there is no unit.
+
+    ``unit`` is unit_tail's match at ``r.end`` when the caller has it (None: no unit).
+    """
     if r.kind == "proportion":
         return False
     if text.startswith("+", r.end) and not text[r.end + 1 : r.end + 2].isdigit():
         r.qualifier, r.end = "more_than", r.end + 1
-    unit = p.unit_tail.match(text, r.end)
+        unit = _UNMATCHED
+    if unit is _UNMATCHED:
+        unit = p.unit_tail.match(text, r.end)
     if unit is None or (unit["gap"] == "-" and unit["unit"] == "%"):
         return False
     if unit["unit"].lower() in p.case_sensitive_units and unit["unit"] != unit["unit"].lower():
@@ -707,7 +771,7 @@ def _read_unit(text: str, r: _Reading, p: StatisticPatterns) -> bool:
 
 def _read_tail(text: str, r: _Reading, p: StatisticPatterns) -> None:
     """Extend ``r`` over an arrow, a change word, a frequency and the subject, by kind."""
-    arrow = p.arrow.match(text, r.end)
+    arrow = p.arrow.match(text, r.end) if r.arrows else None
     if arrow:
         r.direction, r.end = p.arrows[arrow["arrow"]], arrow.end()
     elif r.kind in ("percent", "score", "ratio") and (change := p.change.match(text, r.end)):
@@ -767,6 +831,8 @@ def _read_before(text: str, r: _Reading, p: StatisticPatterns) -> None:
     """Move the start of ``r`` back over a currency sign, a qualifier, ``between``, an age cue."""
     if r.start and text[r.start - 1] in "$£€" and r.kind is None:
         r.start, r.kind, r.unit = r.start - 1, "number", text[r.start - 1]
+    if not r.cues:
+        return
     qualifier = _behind(p.qualifier_before, text, r.start)
     if qualifier:
         r.qualifier = p.qualifier_of[qualifier["q"][::-1].lower()]
