@@ -104,6 +104,7 @@ class Lexicon:
     not_names: frozenset[str]
     venue_re: re.Pattern[str]
     venue_anchors: tuple[str, ...]  # every venue match contains one of these strings
+    venue_keys: tuple[tuple[str, str], ...]  # (anchor, anchor lower-cased)
     scope_keys: frozenset[str]  # the keys of both word scopes
     key_index: KeyIndex  # scope and venue keys, heading anchors and identifier literals
     entry_lead_ins: tuple[str, ...]
@@ -140,6 +141,7 @@ def load_lexicon() -> Lexicon:
         not_names=frozenset(lexicon["not_names"]),
         venue_re=_venue_pattern(lexicon["venue_triggers"], lexicon["venue_heads"]),
         venue_anchors=anchors,
+        venue_keys=tuple((a, a.lower()) for a in anchors),
         scope_keys=frozenset(scanned),
         key_index=KeyIndex(
             (
@@ -1071,7 +1073,7 @@ def find_venues(text: str, lexicon: Lexicon, present: set[str] | None = None) ->
     """
     candidates = lexicon.venue_anchors
     if present is not None:
-        candidates = tuple(a for a in candidates if a.lower() in present)
+        candidates = tuple(a for a, key in lexicon.venue_keys if key in present)
     anchors = _key_positions(text, candidates)
     found = []
     for match in _anchored_finditer(lexicon.venue_re, text, anchors):
