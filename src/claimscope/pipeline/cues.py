@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy
@@ -77,6 +78,8 @@ class CueMatcher:
         # Patterns go through the pipeline's own tokenizer so "don't" splits as in the text.
         self.matcher = PhraseMatcher(make_doc("").vocab, attr="LOWER")
         self.labels = frozenset(labels)
+        # A match id is its label's string hash: the label by id, without the StringStore.
+        self.names = {self.matcher.vocab.strings.add(label): label for label in labels}
         lists = load_cue_lists()
         for label in labels:
             self.matcher.add(label, [make_doc(phrase) for phrase in lists[label]])
@@ -104,20 +107,36 @@ class CueMatcher:
         by_label: dict[int, list[tuple[int, int]]] = {}
         for key, start, end in self.matcher(doc):
             by_label.setdefault(key, []).append((start, end))
-        strings = doc.vocab.strings
         tokens = TokenView.of(doc)
-        cues = Cues(
-            _cue(tokens, strings[key], start, end)
-            for key, ranges in by_label.items()
-            for start, end in longest_ranges(ranges)  # "clinically proven", not also "proven"
-        )
-        cues.sort(key=lambda cue: (cue.start, -cue.end))
+        # The cue texts from the view's lists, not doc[start:end].text (slicing a Doc costs
+        # more than the match); end offsets as TokenView.end_char gives them.
+        text, idx, space, n = tokens.text, tokens.idx, tokens.space, tokens.n
+        cues = Cues()
+        for key, ranges in by_label.items():
+            label = self.names[key]
+            for start, end in longest_ranges(ranges):  # "clinically proven", not also "proven"
+                first = idx[start]
+                raw = text[first : (idx[end] if end < n else len(text)) - space[end - 1]]
+                cues.append(Cue(label, start, end, first, _normalised(raw)))
+        # (start, -end) order, ties kept in label order: two stable sorts on C-level keys.
+        cues.sort(key=_END, reverse=True)
+        cues.sort(key=_START)
         return cues
 
 
-def _cue(tokens: TokenView, label: str, start: int, end: int) -> Cue:
-    # From the token view, not doc[start:end].text: slicing a Doc costs more than the match.
-    return Cue(label, start, end, tokens.idx[start], normalise(tokens.span_text(start, end)))
+_START = itemgetter(1)
+_END = itemgetter(2)
+_NORMALISED: dict[str, str] = {}  # cue text -> normalise(text): cue texts repeat
+_NORMALISED_SIZE = 50_000  # entries kept before the memo starts afresh
+
+
+def _normalised(text: str) -> str:
+    found = _NORMALISED.get(text)
+    if found is None:
+        if len(_NORMALISED) > _NORMALISED_SIZE:
+            _NORMALISED.clear()
+        found = _NORMALISED[text] = normalise(text)
+    return found
 
 
 def longest_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -53,7 +53,7 @@ from .cues import (
     longest_ranges,
     normalise,
 )
-from .spans import CLAIMS_KEY, add_claim, claim_range, register_extensions, token_offsets
+from .spans import add_claim, claim_entries, register_extensions, token_offsets
 
 _GLUE = frozenset({"-", "/", "+", "–", "‐"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "*", "_", "«"})
@@ -301,8 +301,9 @@ def is_content(word: str, words: WordLists) -> bool:
 
 def _is_glue(doc: TokenView, i: int) -> bool:
     """A hyphen or slash glued to both neighbours ("electro-acupuncture", "GI/renal")."""
+    # The memoised lower-case form equals the text for these marks (as in _clause_start).
     return (
-        doc.token_text(i) in _GLUE
+        doc.lower(i) in _GLUE
         and not doc.whitespace(i)
         and i > 0
         and not doc.whitespace(i - 1)
@@ -529,7 +530,7 @@ def _glued_to(doc: TokenView, i: int, start: int) -> bool:
     """Token ``i`` is joined without space to a hyphen or slash at ``start`` (``Once-``)."""
     return (
         start == i + 1
-        and doc.token_text(start) in _GLUE
+        and doc.lower(start) in _GLUE
         and not doc.whitespace(i)
         and any(c.isalnum() for c in doc.token_text(i))
     )
@@ -538,7 +539,7 @@ def _glued_to(doc: TokenView, i: int, start: int) -> bool:
 def _word_start(doc: TokenView, start: int, lo: int) -> int:
     """``start`` moved left to the start of its word: a span never starts inside a word."""
     while start > lo and not doc.whitespace(start - 1):
-        if doc.token_text(start) not in _GLUE and doc.token_text(start - 1) not in _GLUE:
+        if doc.lower(start) not in _GLUE and doc.lower(start - 1) not in _GLUE:
             break
         start -= 1
     return start
@@ -569,7 +570,7 @@ def right_np(
     stops = cue_tokens.finite if cue_tokens else frozenset()
     cue_starts = cue_tokens.starts if cue_tokens else frozenset()
     i = _next(doc, start, hi)
-    while i is not None and doc.token_text(i) in _OPENERS:
+    while i is not None and doc.lower(i) in _OPENERS:  # lower-case form == text for these
         i = _next(doc, i + 1, hi)
     if i is None:
         return None
@@ -610,7 +611,7 @@ def _inside_phrase(doc: TokenView, i: int, first: int, last: int | None, words: 
 def _after_glue(doc: TokenView, i: int, first: int) -> bool:
     return (
         i - 2 >= first
-        and doc.token_text(i - 1) in _GLUE
+        and doc.lower(i - 1) in _GLUE
         and not doc.whitespace(i - 1)
         and not doc.whitespace(i - 2)
         and any(c.isalnum() for c in doc.token_text(i))
@@ -923,6 +924,9 @@ class EffectTagger:
         self.cue_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         for pattern in self.lexicon.cues:
             self.cue_matcher.add(pattern, [nlp.make_doc(pattern)])
+        # A match id is its pattern's string hash: specs by hash skip the StringStore.
+        strings = nlp.vocab.strings
+        self.specs = {strings[pattern]: spec for pattern, spec in self.lexicon.cues.items()}
         self.intervention_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.intervention_matcher.add(
             "INTERVENTION", [nlp.make_doc(text) for text in self.lexicon.interventions]
@@ -938,12 +942,9 @@ class EffectTagger:
     def match(self, doc: Doc) -> list[tuple[int, int, CueSpec]]:
         """The effect cues of ``doc``: longest, non-overlapping, in order."""
         # (match_id, start, end) tuples, not Spans: a Span per match costs more than matching.
-        strings = doc.vocab.strings
         labels = {(start, end): key for key, start, end in reversed(self.cue_matcher(doc))}
-        ranges = longest_ranges(labels)
-        return [
-            (start, end, self.lexicon.cues[strings[labels[start, end]]]) for start, end in ranges
-        ]
+        specs = self.specs
+        return [(start, end, specs[labels[start, end]]) for start, end in longest_ranges(labels)]
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
         """Read the effect around each cue and add it as a claim."""
@@ -1063,10 +1064,7 @@ class EffectTagger:
 
 def _condition_ranges(doc: Doc) -> list[tuple[int, int]]:
     """Character ranges of the condition claims (unsorted: claims_of sorts every claim)."""
-    if CLAIMS_KEY not in doc.spans:
-        return []
-    label = doc.vocab.strings.add("condition")
-    return [claim_range(span) for span in doc.spans[CLAIMS_KEY] if span.label == label]
+    return [(start, end) for label, start, end, _ in claim_entries(doc) if label == "condition"]
 
 
 def antecedent(
@@ -1087,7 +1085,7 @@ def antecedent(
     if doc.lower(before) not in words.connectives:
         return None
     comma = _prev(doc, before, lo)
-    if comma is not None and doc.token_text(comma) == ",":
+    if comma is not None and doc.lower(comma) == ",":
         before = comma  # "Cold exposure is unpleasant, but it …"
     clause = _clause_start(doc, lo, before)
     subject = _subject(doc, clause, before, words)
@@ -1105,7 +1103,7 @@ def antecedent(
 
 def _sentence_adverb(doc: TokenView, lo: int, comma: int) -> bool:
     """``However, it …``: one or two words and a comma open the sentence."""
-    if doc.token_text(comma) != ",":
+    if doc.lower(comma) != ",":
         return False
     opening = [i for i in range(lo, comma) if not doc.is_space(i)]
     return len(opening) <= 2 and all(doc.token_text(i).isalpha() for i in opening)
@@ -1132,17 +1130,18 @@ def _clause_start(doc: TokenView, lo: int, start: int) -> int:
 
 def _sentences(doc: Doc, tokens: TokenView) -> list[tuple[int, int]]:
     """Token ranges of the sentences, as ``doc.sents`` gives them (without a Span each)."""
-    if not doc.has_annotation("SENT_START"):
-        return [(0, len(doc))]
-    if not len(doc):
+    # Without sentence annotation the view has no start after 0, which gives the one
+    # sentence doc.sents would; Doc.has_annotation walks the tokens, so it is not asked.
+    if not tokens.n:
         return []  # as doc.sents gives it
-    return list(pairwise([*sentence_starts(tokens), len(doc)]))
+    return list(pairwise([*sentence_starts(tokens), tokens.n]))
 
 
 def sentence_starts(doc: Doc | TokenView) -> list[int]:
     """Indices of the tokens that start a sentence: 0 and every ``is_sent_start`` token, from
     the token view (``doc.sents`` builds a Span per sentence)."""
-    return [0, *(i for i in as_view(doc).sent_starts if i > 0)]
+    starts = as_view(doc).sent_starts  # ascending, so only a leading 0 is dropped
+    return [0, *(starts[1:] if starts and starts[0] == 0 else starts)]
 
 
 def same_paragraph(doc: TokenView, start: int, end: int) -> bool:
