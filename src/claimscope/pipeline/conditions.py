@@ -663,42 +663,55 @@ class TermIndex:
         if forms is None:
             forms = set(tokens.lower_hashes)
             self.learn(forms, tokens.strings)
+        found: list[tuple[int, int, str]] = []
+        present = forms & self.starters
+        if not present:
+            return found
+        # The tokens where a term may start, then among them the single-token terms and the
+        # starts of longer stretches: compress/map, no Python loop over tokens.
         lower = tokens.lower_hashes
-        # Single-token terms, then stretches from the tokens a longer term may start with;
-        # compress/map find both without a Python loop over tokens.
+        starters = list(compress(range(len(lower)), map(present.__contains__, lower)))
+        forms_at = list(map(lower.__getitem__, starters))
         yielders = self.yielders
-        present = forms & yielders.keys()
         found = [
-            (i, i + 1, yielders[lower[i]])
-            for i in compress(range(len(lower)), map(present.__contains__, lower))
+            (i, i + 1, yielders[form])
+            for i, form in compress(
+                zip(starters, forms_at, strict=True), map(yielders.__contains__, forms_at)
+            )
         ]
-        present = forms & self.growers
-        if present:
-            self._grow_all(tokens, present, found)
+        if not present.isdisjoint(self.growers):
+            self._grow_all(tokens, starters, forms_at, found)
             found.sort()
         return found
 
     def _grow_all(
-        self, tokens: Tokens, present: set[int], found: list[tuple[int, int, str]]
+        self,
+        tokens: Tokens,
+        starters: list[int],
+        forms_at: list[int],
+        found: list[tuple[int, int, str]],
     ) -> None:
-        """Add the terms of two or more tokens, from the tokens whose forms are ``present``.
+        """Add the terms of two or more tokens from the ``starters`` (with their LOWER hashes
+        ``forms_at``) whose forms may start one.
 
         Every such stretch walks the trie of remembered stretches (see :class:`Edge`) token
         by token; the first step, which ends most stretches, is looked up for every start
         at once.
         """
         lower, space, size = tokens.lower_hashes, tokens.space, len(tokens)
-        starts = list(compress(range(size - 1), map(present.__contains__, lower)))
+        if starters[-1] == size - 1:  # the last token starts no stretch of two
+            starters, forms_at = starters[:-1], forms_at[:-1]
+        grows = list(map(self.growers.__contains__, forms_at))
+        starts = list(compress(starters, grows))
         if not starts:
             return
-        get = lower.__getitem__
-        pairs = list(
-            zip(
-                map(get, starts),
-                map(space.__getitem__, starts),
-                map(get, map((1).__add__, starts)),
-                strict=True,
-            )
+        # The pair keys are looked up as zip makes them and not kept: thousands of live tuples
+        # per doc would set the garbage collector off.
+        pairs = zip(
+            compress(forms_at, grows),
+            map(space.__getitem__, starts),
+            map(lower.__getitem__, map((1).__add__, starts)),
+            strict=True,
         )
         edges = list(map(self.pairs.get, pairs))
         sent_start = set(tokens.sent_starts)
@@ -709,7 +722,8 @@ class TermIndex:
                 continue
             edge = edges[k]
             if edge is None:
-                edge = self._edge(self.pairs, pairs[k], tokens, start, last)
+                pair = (lower[start], space[start], lower[last])
+                edge = self._edge(self.pairs, pair, tokens, start, last)
             while True:
                 if edge.key is not None:
                     found.append((start, last + 1, edge.key))
