@@ -75,6 +75,7 @@ _NOT_FREE = f"[{_TIGHT}]"
 _MARK = r"[\x00-\x1f!-,./:-@\[-^`{-\U0010ffff]"
 # Characters the regex engine matches to an ASCII letter under IGNORECASE while str.lower()
 # does not lower them to it: word numbers in a text holding one are found the slow way.
+_AFTER_FIRST_DIGIT = "(?#first digit read)"  # a regex comment: where digit_reading adds to it
 _FREE_END = r"(?![\w])"  # how the *_before patterns end
 BEFORE_WIDTH = 40  # the widest window a *_before pattern is matched in
 _CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
@@ -192,7 +193,7 @@ class StatisticPatterns:
         # to a word or code or right after a separator (BL40, 1.5.2, 26/02, 40-60's second
         # half); ``sign`` takes in a minus that starts the number (see number_candidates).
         self.digit_number = re.compile(
-            rf"[0-9](?:(?<!{_NOT_FREE}.)|(?P<sign>(?<=[^{_TIGHT}][−-].)))"
+            rf"[0-9](?:(?<!{_NOT_FREE}.)|(?P<sign>(?<=[^{_TIGHT}][−-].))){_AFTER_FIRST_DIGIT}"
             rf"{DIGITS_SCAN[5:]}(?![0-9]){scales}"
         )
         word_number = (
@@ -272,6 +273,14 @@ class StatisticPatterns:
         # would give them (both optional, so this always matches).
         tails = f"{_unnamed(self.range_tail.pattern)}|{_unnamed(self.proportion_tail.pattern)}"
         self.after_number = re.compile(f"(?:(?=(?P<rp>{tails})))?(?:{self.unit_tail.pattern})?")
+        # digit_number that also tells, by lookaheads (which consume nothing, so the scan
+        # finds the same numbers): ``blk``, the blocker_after match at the first digit, and
+        # after the number after_number's groups (``unit`` and its parts in a lookahead).
+        first, rest = self.digit_number.pattern.split(_AFTER_FIRST_DIGIT, 1)
+        self.digit_reading = re.compile(
+            f"{first}{_AFTER_FIRST_DIGIT}(?:(?=(?P<blk>{self._blocker_tail})))?{rest}"
+            f"(?:(?=(?P<rp>{tails})))?(?:(?={self.unit_tail.pattern}))?"
+        )
 
     def _compile_cues(self, lex: dict[str, Any]) -> None:
         # p-values and sample sizes are found by their comparison sign (rare in prose, so a
@@ -315,16 +324,19 @@ class StatisticPatterns:
     def _compile_blockers(self, lex: dict[str, Any]) -> None:
         months = _alternation(lex["months"])
         ordinal = r"(?:st|nd|rd|th)?"
-        # Anchored at a number's first digit.
+        # Anchored at a number's first digit: (how many digits lead, what follows them).
         after = [
-            r"[0-9]{1,4}[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}(?![0-9])",  # 26/02/2018, 2018-02-26
-            rf"[0-9]{{1,2}}{ordinal}{H}+(?:of{H}+)?(?:{months})\b",  # 26 February, 3rd of May
-            r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?",  # 10:30
-            rf"[0-9]{{1,2}}{H}*[AaPp]\.?[Mm]\.?(?![\w])",  # 9 am, 5 p.m.
-            r"[0-9]{2,5}\)?[ .\-][0-9]{3,4}[ .\-][0-9]{3,4}(?![0-9])",  # (555) 123-4567
-            r"[0-9]+\.[0-9]+\.[0-9]+(?:\.[0-9]+)*",  # 3.10.4
+            ("{1,4}", r"[/.\-][0-9]{1,2}[/.\-][0-9]{2,4}(?![0-9])"),  # 26/02/2018, 2018-02-26
+            ("{1,2}", rf"{ordinal}{H}+(?:of{H}+)?(?:{months})\b"),  # 26 February, 3rd of May
+            ("{1,2}", r":[0-9]{2}(?::[0-9]{2})?"),  # 10:30
+            ("{1,2}", rf"{H}*[AaPp]\.?[Mm]\.?(?![\w])"),  # 9 am, 5 p.m.
+            ("{2,5}", r"\)?[ .\-][0-9]{3,4}[ .\-][0-9]{3,4}(?![0-9])"),  # (555) 123-4567
+            ("+", r"\.[0-9]+\.[0-9]+(?:\.[0-9]+)*"),  # 3.10.4
         ]
-        self.blocker_after = re.compile("|".join(after))
+        self.blocker_after = re.compile("|".join(f"[0-9]{lead}{rest}" for lead, rest in after))
+        # The same after the first digit, with one digit fewer leading (for digit_reading).
+        fewer = {"{1,4}": "{0,3}", "{1,2}": "?", "{2,5}": "{1,4}", "+": "*"}
+        self._blocker_tail = "|".join(f"[0-9]{fewer[lead]}{rest}" for lead, rest in after)
         # Matched on the reversed text before a number: GB 30, Step 2, p. 13, February 26.
         self.blocker_before = re.compile(
             rf"{H}*(?:{_reversed(lex['code_prefixes_case_sensitive'])}"
@@ -442,9 +454,16 @@ def number_candidates(text: str, patterns: StatisticPatterns) -> list[tuple[int,
     date (``1.5.2``, ``26/02``) or after a range dash is left out (by digit_number's
     lookbehinds).
     """
-    found = [
-        (m.start() - 1 if m["sign"] is not None else m.start(), m.end())
-        for m in patterns.digit_number.finditer(text)
+    return [(start, end) for start, end, _ in _number_readings(text, patterns)]
+
+
+def _number_readings(
+    text: str, patterns: StatisticPatterns
+) -> list[tuple[int, int, re.Match[str] | None]]:
+    """number_candidates with, for a number in digits, its digit_reading match."""
+    found: list[tuple[int, int, re.Match[str] | None]] = [
+        (m.start() - 1 if m["sign"] is not None else m.start(), m.end(), m)
+        for m in patterns.digit_reading.finditer(text)
     ]
     if found and found[0][0] == 0:
         # Kept as the previous scanner had it (a known bug): the empty "character before"
@@ -452,12 +471,16 @@ def number_candidates(text: str, patterns: StatisticPatterns) -> list[tuple[int,
         if text[-2:-1] in SEPARATORS:
             del found[0]
         else:
-            found[0] = (-1, found[0][1])
+            found[0] = (-1, found[0][1], found[0][2])
     words = _word_numbers(text, patterns)
     if words:
-        found.extend(words)
-        found.sort()
+        found.extend((start, end, None) for start, end in words)
+        found.sort(key=_first_two)
     return found
+
+
+def _first_two(item: tuple[int, int, Any]) -> tuple[int, int]:
+    return item[0], item[1]
 
 
 def _word_numbers(text: str, p: StatisticPatterns) -> list[tuple[int, int]]:
@@ -488,18 +511,26 @@ def _word_numbers(text: str, p: StatisticPatterns) -> list[tuple[int, int]]:
 
 
 def blocked_end(
-    text: str, start: int, end: int, patterns: StatisticPatterns, cues: bool = True
+    text: str,
+    start: int,
+    end: int,
+    patterns: StatisticPatterns,
+    cues: bool = True,
+    after_end: int | None = None,
 ) -> int:
     """0 when the number at ``[start, end)`` may be a statistic, else where the block ends.
 
     Blocked: dates, times of day, phone and version numbers, numbers after a code prefix
     (``GB 30``, ``Step 2``, ``p. 13``, ``February 26``) and list numbering (``1.`` at a
-    line start). ``cues`` False says no cue precedes the number (no blocking prefix).
+    line start). ``cues`` False says no cue precedes the number (no blocking prefix);
+    ``after_end``, when known, is where a blocker_after match ends (0: none).
     """
-    digit = start + 1 if text[start] in "−-" else start
-    after = patterns.blocker_after.match(text, digit)
-    if after:
-        return after.end()
+    if after_end is None:
+        digit = start + 1 if text[start] in "−-" else start
+        after = patterns.blocker_after.match(text, digit)
+        after_end = after.end() if after else 0
+    if after_end:
+        return after_end
     if cues and _behind(patterns.blocker_before, text, start, 24):
         return end
     if text[end : end + 1] in (".", ")") and text[end + 1 : end + 2] in ("", " ", "\t", "\n"):
@@ -537,7 +568,7 @@ def find_statistics(
     any_before = patterns.any_before.match
     # Arrows are rare: a text without one skips the arrow test for each number.
     arrows = any(arrow in text for arrow in patterns.arrows)
-    for start, end in number_candidates(text, patterns):
+    for start, end, digits in _number_readings(text, patterns):
         if start < blocked_until or taken.overlaps(start, end):
             continue
         if skipped is not None and skipped.overlaps(start, end):
@@ -557,11 +588,15 @@ def find_statistics(
         if ratio is not None:
             keep(ratio, (start, end))
             continue
-        block = blocked_end(text, start, end, patterns, cues)
+        if digits is None:  # a number word: no date or time, and its tail is read here
+            after_end, after = 0, patterns.after_number.match(text, end)
+        else:
+            after_end, after = (0 if digits["blk"] is None else digits.end("blk")), digits
+        block = blocked_end(text, start, end, patterns, cues, after_end)
         if block:
             blocked_until = block
             continue
-        parsed = _read_number(text, start, end, patterns, cues, arrows)
+        parsed = _read_number(text, start, end, patterns, cues, arrows, after)
         if parsed is not None:
             keep(*parsed)
     return sorted(found, key=lambda s: (s.start, s.end))
@@ -680,11 +715,16 @@ def _read_number(
     p: StatisticPatterns,
     cues: bool = True,
     arrows: bool = True,
+    after: re.Match[str] | None = None,
 ) -> tuple[Statistic, tuple[int, int]] | None:
-    """Read the statistic around the number at ``[start, end)``, or None when it is not one."""
+    """Read the statistic around the number at ``[start, end)``, or None when it is not one.
+
+    ``after`` is after_number's match at ``end`` (or digit_reading's, with the same groups).
+    """
     written = text[start:end]
     reading = _Reading(start, end, p.parse_number(written), cues=cues, arrows=arrows)
-    after = p.after_number.match(text, end)
+    if after is None:
+        after = p.after_number.match(text, end)
     if after["rp"] is None:
         # No range or proportion follows; unless a "+" comes first, ``after`` holds the unit.
         second, unit = None, (after if after["unit"] is not None else None)
@@ -752,7 +792,7 @@ def _read_unit(text: str, r: _Reading, p: StatisticPatterns, unit: Any = _UNMATC
     if unit["unit"].lower() in p.case_sensitive_units and unit["unit"] != unit["unit"].lower():
         return False  # "5G network" is no 5 g
     kind = p.unit_kinds[unit["unit"].lower()]
-    end = unit.end()
+    end = unit.end("unit")
     if kind == "ratio" and unit["unit"].lower() == "times":
         change = p.change.match(text, end)
         if not change or change["change"].lower() not in p.comparatives_for_times:
@@ -765,7 +805,7 @@ def _read_unit(text: str, r: _Reading, p: StatisticPatterns, unit: Any = _UNMATC
         elif unit["gap"] == "-" and (noun := p.period_noun.match(text, end)):
             r.subject, end = noun["noun"], noun.end()
     r.kind, r.end = kind, end
-    r.unit = text[unit_start : unit.end() if r.subject else end]
+    r.unit = text[unit_start : unit.end("unit") if r.subject else end]
     return True
 
 
