@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -117,13 +117,15 @@ class CueMatcher:
             for start, end in longest_ranges(ranges):  # "clinically proven", not also "proven"
                 first = idx[start]
                 raw = text[first : (idx[end] if end < n else len(text)) - space[end - 1]]
-                cues.append(Cue(label, start, end, first, _normalised(raw)))
+                cues.append(_new_cue((label, start, end, first, _normalised(raw))))
         # (start, -end) order, ties kept in label order: two stable sorts on C-level keys.
         cues.sort(key=_END, reverse=True)
         cues.sort(key=_START)
         return cues
 
 
+# Cue(...) goes through a Python-level __new__; tuple.__new__ on the class does not.
+_new_cue = partial(tuple.__new__, Cue)
 _START = itemgetter(1)
 _END = itemgetter(2)
 _NORMALISED: dict[str, str] = {}  # cue text -> normalise(text): cue texts repeat

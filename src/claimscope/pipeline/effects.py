@@ -30,7 +30,7 @@ lexicons and word lists, in the manner of rule-based causal-relation extractors:
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
@@ -47,6 +47,7 @@ from .cues import (
     _WORDS_SIZE,
     Cue,
     CueMatcher,
+    Cues,
     TokenView,
     as_view,
     cues_in,
@@ -984,10 +985,10 @@ class EffectTagger:
             return  # no cue reading held: the hedge/population cues are not needed
         self._resolve(doc, tokens, [e for e, _ in effects], sentences)
         cues = self.cues(doc)
-        descriptions = _study_descriptions(sentences, tokens, cues)
-        populations: dict[int, str | None] = {}  # by sentence index
+        populations = _populations(tokens, sentences, cues, {index for _, index in effects})
+        hedges, boosters = cues.by_label("hedge"), cues.by_label("booster")
         for effect, index in effects:
-            self._add(doc, tokens, effect, sentences, index, cues, descriptions, populations)
+            self._add(doc, tokens, effect, sentences[index], hedges, boosters, populations[index])
 
     def _resolve(
         self, doc: Doc, tokens: TokenView, effects: list[Effect], sentences: list[tuple[int, int]]
@@ -1023,11 +1024,10 @@ class EffectTagger:
         doc: Doc,
         tokens: TokenView,
         effect: Effect,
-        sentences: list[tuple[int, int]],
-        index: int,
-        cues: list[Cue],
-        descriptions: list[tuple[int, str]],
-        populations: dict[int, str | None],
+        sentence: tuple[int, int],
+        hedge_cues: tuple[list[int], list[str]],
+        booster_cues: tuple[list[int], list[str]],
+        population: str | None,
     ) -> None:
         part = effect.intervention
         if effect.pronoun and effect.resolved is None and part and part[1] - part[0] == 1:
@@ -1035,17 +1035,10 @@ class EffectTagger:
         span_start = tokens.idx[effect.start]
         span_end = tokens.end_char(effect.end - 1)
         clause = tokens.idx[_clause_start(tokens, effect.clause_start, effect.start)]
-        sent_start = tokens.idx[sentences[index][0]]
-        sent_end = tokens.end_char(sentences[index][1] - 1)
-        hedges = cues_in(cues, "hedge", max(clause, sent_start), span_end)
-        boosters = cues_in(cues, "booster", max(clause, sent_start), span_end)
+        scope = max(clause, tokens.idx[sentence[0]])
+        hedges = _texts_in(hedge_cues, scope, span_end)
+        boosters = _texts_in(booster_cues, scope, span_end)
         negated = effect.negation_cue is not None
-        if index in populations:
-            population = populations[index]
-        else:
-            population = populations[index] = population_of(
-                cues, sent_start, sent_end
-            ) or _carried_population(descriptions, index, cues, sent_start, sent_end)
         attrs = {
             "intervention": _char_span(tokens, effect.intervention),
             "intervention_resolved": _char_span(tokens, effect.resolved),
@@ -1060,6 +1053,39 @@ class EffectTagger:
             "population": population,
         }
         add_claim(doc, "effect", span_start, span_end, attrs)
+
+
+def _texts_in(cues: tuple[list[int], list[str]], start_char: int, end_char: int) -> list[str]:
+    """``cues_in`` on one label's (start characters, texts) from ``Cues.by_label``."""
+    starts, texts = cues
+    first = bisect_left(starts, start_char)
+    last = bisect_left(starts, end_char)
+    if first >= last:
+        return []
+    found: list[str] = []
+    for text in texts[first:last]:
+        if text not in found:
+            found.append(text)
+    return found
+
+
+def _populations(
+    tokens: TokenView, sentences: list[tuple[int, int]], cues: list[Cue], indices: set[int]
+) -> dict[int, str | None]:
+    """The population of each sentence in ``indices`` (by sentence index): its own animal or
+    human words, else the study description it reports (found only when needed)."""
+    out: dict[int, str | None] = {}
+    descriptions: list[tuple[int, str]] | None = None
+    for index in indices:
+        start, end = sentences[index]
+        start_char, end_char = tokens.idx[start], tokens.end_char(end - 1)
+        population = population_of(cues, start_char, end_char)
+        if population is None:
+            if descriptions is None:
+                descriptions = _study_descriptions(sentences, tokens, cues)
+            population = _carried_population(descriptions, index, cues, start_char, end_char)
+        out[index] = population
+    return out
 
 
 def _condition_ranges(doc: Doc) -> list[tuple[int, int]]:
@@ -1158,8 +1184,17 @@ def _study_descriptions(
 ) -> list[tuple[int, str]]:
     """Sentences that describe a study and its subjects: (sentence index, population)."""
     # Only sentences holding a study cue can describe a study: find them from the cues.
-    first_tokens = [start for start, _ in sentences]
-    indices = sorted({bisect_right(first_tokens, c.start) - 1 for c in cues if c.label == "study"})
+    if isinstance(cues, Cues):  # by start character: token offsets rise with token indices
+        study = cues.by_label("study")[0]
+        if not study:
+            return []
+        first_chars = [doc.idx[start] for start, _ in sentences]
+        indices = sorted({bisect_right(first_chars, char) - 1 for char in study})
+    else:
+        first_tokens = [start for start, _ in sentences]
+        indices = sorted(
+            {bisect_right(first_tokens, c.start) - 1 for c in cues if c.label == "study"}
+        )
     out = []
     for index in indices:
         start, end = sentences[index]
