@@ -656,6 +656,8 @@ def read_effect(
     """The effect asserted around the cue ``cue`` (token range) of ``sentence``, or None."""
     lo, hi = sentence
     cue_start, cue_end = cue
+    if spec.form == "ing" and _unlicensed_ing(doc, cue_start, lo, spec, previous, words):
+        return None
     if spec.form == "frame":
         gap_start = frame_start(doc, cue_start, lo, words, spec.kind == "association")
         if gap_start is None:
@@ -666,22 +668,25 @@ def read_effect(
     gap = _gap_words(doc, gap_start, cue_start)
     if spec.kind == "association" and not words.inverse_adverbs.isdisjoint(gap):
         spec = replace(spec, direction="decrease")  # "is inversely associated with"
-    negation = negation_cue(doc, gap_start, cue_start, words)
-    if spec.kind == "no_effect":
-        negation = normalise(doc.span_text(cue_start, cue_end))
     passive = _passive(doc, spec, gap, cue_end, hi, words)
-    if passive is not None:
-        return _passive_effect(doc, passive, cue, spec, gap_start, sentence, words, negation)
-    if not (licensed(spec, gap, words) or (spec.form == "base" and not gap)) and not (
-        _may_coordinate(spec, gap_start, previous)
+    is_licensed = licensed(spec, gap, words)
+    if (
+        passive is None
+        and not (is_licensed or (spec.form == "base" and not gap))
+        and not _may_coordinate(spec, gap_start, previous)
     ):
         # Most cues end here ("treating", "therapy for"): an unlicensed form needs a plural
         # subject or a coordinated effect before it, so the phrase walks can be skipped.
         return None
+    negation = negation_cue(doc, gap_start, cue_start, words)
+    if spec.kind == "no_effect":
+        negation = normalise(doc.span_text(cue_start, cue_end))
+    if passive is not None:
+        return _passive_effect(doc, passive, cue, spec, gap_start, sentence, words, negation)
     intervention = left_np(doc, gap_start, lo, words)
     if intervention is None:
         return _coordinated(doc, cue, spec, gap_start, hi, words, cue_tokens, previous)
-    if not (licensed(spec, gap, words) or _plural_subject(doc, spec, gap, intervention)):
+    if not (is_licensed or _plural_subject(doc, spec, gap, intervention)):
         return None
     if not _plausible_intervention(doc, intervention, lo, words):
         return None
@@ -690,6 +695,25 @@ def read_effect(
         pronoun=_is_pronoun(doc, intervention, words), clause_start=intervention[0],
     )  # fmt: skip
     return _complete(doc, effect, hi, words, cue_tokens)
+
+
+def _unlicensed_ing(
+    doc: TokenView, cue: int, lo: int, spec: CueSpec, previous: Effect | None, words: WordLists
+) -> bool:
+    """An -ing cue that ``read_effect`` would drop as unlicensed, told from the word before it
+    (the last gap word, if there is a gap) without walking the gap."""
+    if not (
+        previous is None
+        or previous.intervention is None
+        or previous.end > cue
+        or spec.kind not in ("causal", "association")
+    ):
+        return False  # a coordinated effect is possible: let the full reading decide
+    before = _prev(doc, cue, lo)
+    if before is None:
+        return True  # no gap: nothing licenses the form
+    word = doc.lower(before)
+    return not is_adverb(word) and word not in words.ing_licensors
 
 
 def _plural_subject(doc: TokenView, spec: CueSpec, gap: list[str], part: tuple[int, int]) -> bool:
@@ -702,8 +726,10 @@ def _passive(
     doc: TokenView, spec: CueSpec, gap: list[str], cue_end: int, hi: int, words: WordLists
 ) -> int | None:
     """Token after ``by`` when the cue is a passive participle (``was reduced by``)."""
+    if spec.form != "ed":
+        return None
     core = [w for w in gap if not is_adverb(w) and w not in words.negators]
-    if spec.form != "ed" or not core or core[-1] not in words.be:
+    if not core or core[-1] not in words.be:
         return None
     by = _next(doc, cue_end, hi)
     return by + 1 if by is not None and doc.lower(by) == "by" else None
