@@ -904,9 +904,9 @@ def strength_of(spec: CueSpec, negated: bool, hedges: list[str]) -> str:
 
 def direction_of(spec: CueSpec, doc: Doc | TokenView, outcome: tuple[int, int] | None) -> str:
     """The cue's direction; an association takes it from the outcome (``higher risk``)."""
-    doc = as_view(doc)
     if spec.kind != "association" or outcome is None:
         return spec.direction
+    doc = as_view(doc)
     first = doc.lower(outcome[0])
     if first in ("a", "an", "the") and outcome[1] - outcome[0] > 1:
         first = doc.lower(outcome[0] + 1)  # "a lower risk of …"
@@ -930,11 +930,11 @@ def population_of(cues: list[Cue], start_char: int, end_char: int) -> str | None
     return None
 
 
-def _char_span(doc: TokenView, part: tuple[int, int] | None) -> dict[str, Any] | None:
+def _char_span(doc: EffectView, part: tuple[int, int] | None) -> dict[str, Any] | None:
     if part is None:
         return None
     # spans.text_span's shape, with offsets from the token view (no Token objects needed).
-    start, end = doc.idx[part[0]], doc.end_char(part[1] - 1)
+    start, end = doc.idx[part[0]], doc.ends[part[1] - 1]
     return {"text": doc.text[start:end], "start": start, "end": end}
 
 
@@ -1048,7 +1048,7 @@ class EffectTagger:
     def _add(
         self,
         doc: Doc,
-        tokens: TokenView,
+        tokens: EffectView,
         effect: Effect,
         sentence: tuple[int, int],
         hedge_cues: tuple[list[int], list[str]],
@@ -1102,10 +1102,26 @@ def _populations(
     human words, else the study description it reports (found only when needed)."""
     out: dict[int, str | None] = {}
     descriptions: list[tuple[int, str]] | None = None
+    # population_of by sets: which sentences hold an animal or a human word (sentence starts
+    # by character: token offsets rise with token indices).
+    first_chars = [tokens.idx[start] for start, _ in sentences]
+    held = (
+        {
+            label: {bisect_right(first_chars, char) - 1 for char in cues.by_label(label)[0]}
+            for label in ("animal", "human")
+        }
+        if isinstance(cues, Cues)
+        else None
+    )
     for index in indices:
         start, end = sentences[index]
         start_char, end_char = tokens.idx[start], tokens.end_char(end - 1)
-        population = population_of(cues, start_char, end_char)
+        if held is None:
+            population = population_of(cues, start_char, end_char)
+        else:
+            population = (
+                "animal" if index in held["animal"] else "human" if index in held["human"] else None
+            )
         if population is None:
             if descriptions is None:
                 descriptions = _study_descriptions(sentences, tokens, cues)
