@@ -250,9 +250,9 @@ class StatisticPatterns:
         self.between_before = re.compile(rf"{H}+(?i:neewteb)(?![\w])")
         self._compile_cues(lex)
         self._compile_blockers(lex)
-        self._compile_prefilters()
+        self._compile_prefilters(lex)
 
-    def _compile_prefilters(self) -> None:
+    def _compile_prefilters(self, lex: dict[str, Any]) -> None:
         # Whether any cue may stand before a number: the *_before patterns as one
         # alternation, without their closing (?![\w]), so that a match of any of them within
         # its own window is also a match of this one within the widest (BEFORE_WIDTH).
@@ -267,6 +267,22 @@ class StatisticPatterns:
             "|".join(
                 f"(?:{_unnamed(pattern.pattern).removesuffix(_FREE_END)})" for pattern in before
             )
+        )
+        # The same question asked of the lower-cased text (see _lowered), cheaper: one
+        # case-sensitive trie of every cue word after the optional links of any of them.
+        cue_words = [
+            *lex["ratio_abbreviations"],
+            *lex["ratio_phrases"],
+            *lex["code_prefixes_case_sensitive"],
+            *lex["code_prefixes"],
+            *lex["months"],
+            *self.qualifier_of,
+            "between",
+            *lex["age_cues"],
+        ]
+        self.any_before_lower = re.compile(
+            rf"{H}*(?:[:=,]{H}*)?(?:(?:fo|saw|si|neewteb|morf){H}+)?\.?"
+            rf"{_reversed([w.lower() for w in cue_words])}"
         )
         # What follows a number, in one match: ``rp`` when a range or proportion tail may
         # follow (then the reader tries each), else unit_tail's groups as unit_tail.match
@@ -442,6 +458,18 @@ def _reversed_text(text: str) -> str:
     return text[::-1]
 
 
+@lru_cache(maxsize=1)
+def _lowered(text: str) -> str | None:
+    """``text.lower()`` when a case-insensitive pattern matches there exactly as its
+    lower-cased form matches the lower-cased text: None when lower-casing changes the
+    length or the text holds a character re.IGNORECASE matches to a letter it does not
+    lower to (_CASE_TRAPS)."""
+    lower = text.lower()
+    if len(lower) != len(text) or any(trap in text for trap in _CASE_TRAPS):
+        return None
+    return lower
+
+
 def _length(match: re.Match[str]) -> int:
     """How many characters a ``_behind`` match covers."""
     return match.end() - match.pos
@@ -491,8 +519,8 @@ def _word_numbers(text: str, p: StatisticPatterns) -> list[tuple[int, int]]:
     word_number matched at each confirms it, skipping places inside the previous match as
     finditer does.
     """
-    lower = text.lower()
-    if len(lower) != len(text) or any(trap in text for trap in _CASE_TRAPS):
+    lower = _lowered(text)
+    if lower is None:
         return [m.span() for m in p.word_number.finditer(text)]
     places = [m.start() + 1 for m in p.word_stem_after_space.finditer(lower)]
     marked = [m.start() + 1 for m in p.word_stem_after_mark.finditer(lower)]
@@ -564,8 +592,11 @@ def find_statistics(
         for stat, core in finder(text, patterns):
             keep(stat, core)
     blocked_until = 0
-    backwards = _reversed_text(text)
-    any_before = patterns.any_before.match
+    lower = _lowered(text)
+    if lower is None:
+        backwards, any_before = _reversed_text(text), patterns.any_before.match
+    else:
+        backwards, any_before = lower[::-1], patterns.any_before_lower.match
     # Arrows are rare: a text without one skips the arrow test for each number.
     arrows = any(arrow in text for arrow in patterns.arrows)
     for start, end, digits in _number_readings(text, patterns):
@@ -887,8 +918,9 @@ def _read_before(text: str, r: _Reading, p: StatisticPatterns) -> None:
 
 def _is_idiom(text: str, start: int, r: _Reading, p: StatisticPatterns) -> bool:
     """``one day``, ``at one point``: number words that are not quantities."""
-    phrase = re.sub(r"\s+", " ", text[start : r.end].lower())
-    return phrase in p.idioms and r.qualifier is None
+    if r.qualifier is not None:
+        return False
+    return re.sub(r"\s+", " ", text[start : r.end].lower()) in p.idioms
 
 
 def _finish(text: str, r: _Reading) -> Statistic:
