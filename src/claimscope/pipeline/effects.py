@@ -678,6 +678,12 @@ def read_effect(
         # Most cues end here ("treating", "therapy for"): an unlicensed form needs a plural
         # subject or a coordinated effect before it, so the phrase walks can be skipped.
         return None
+    if spec.form == "base" and not gap and not _may_coordinate(spec, gap_start, previous):
+        # A bare base form needs a plural subject, and left_np's phrase would end with the
+        # word before the cue: without an -s there, no phrase walk can make it hold.
+        head = _prev(doc, cue_start, lo)
+        if head is None or not _is_plural(doc.lower(head)):
+            return None
     negation = negation_cue(doc, gap_start, cue_start, words)
     if spec.kind == "no_effect":
         negation = normalise(doc.span_text(cue_start, cue_end))
@@ -718,8 +724,11 @@ def _unlicensed_ing(
 
 def _plural_subject(doc: TokenView, spec: CueSpec, gap: list[str], part: tuple[int, int]) -> bool:
     """``Probiotics boost …``: a bare base form agrees with a plural subject."""
-    head = doc.lower(part[1] - 1)
-    return spec.form == "base" and not gap and head.endswith("s") and not head.endswith("ss")
+    return spec.form == "base" and not gap and _is_plural(doc.lower(part[1] - 1))
+
+
+def _is_plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith("ss")
 
 
 def _passive(
