@@ -483,6 +483,10 @@ def test_conditions_seed_non_conditions(seed_records, seed, phrase):
         [(0, 1), (0, 3), (2, 5), (4, 5), (5, 6)],
         [(3, 4), (1, 2), (1, 4), (0, 2)],
         [(0, 2), (2, 4), (1, 3)],
+        [(0, 1), (2, 3), (2, 5), (3, 4), (6, 7)],
+        [(5, 6), (0, 3), (1, 2), (4, 5), (4, 6)],
+        [(0, 4), (1, 2), (3, 6), (5, 7)],
+        [(2, 3), (0, 1)],
     ],
 )
 def test_conditions_filter_ranges_is_spacys_filter_spans(blank, ranges):

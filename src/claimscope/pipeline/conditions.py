@@ -32,6 +32,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from importlib.resources import files
 from itertools import compress, repeat
 from operator import is_not
@@ -74,6 +75,15 @@ class Condition:
             "category": self.category,
             "abbreviation_of": self.abbreviation_of,
         }
+
+    @cached_property
+    def claim_attributes(self) -> dict[str, str | None]:
+        """:meth:`attributes`, made once and shared by every claim of this condition.
+
+        Nothing writes to a claim's attributes after the component (links write links and
+        flags; records copy the attributes), so one dict per condition serves them all.
+        """
+        return self.attributes()
 
 
 class Match(NamedTuple):
@@ -461,6 +471,8 @@ class ConditionTagger:
         chosen = longest(matches)
         if defined:
             chosen = self.abbreviation_matches(doc, tokens, chosen, defined)
+        if forms.isdisjoint(self.modifiers):
+            return chosen
         floors = [0, *(m.end for m in chosen)]
         return [
             with_modifiers(tokens, match, self.modifiers, floor)
@@ -470,11 +482,12 @@ class ConditionTagger:
     def lexicon_matches(
         self, doc: Doc, tokens: Tokens, definitions: dict[str, Span], forms: set[int]
     ) -> list[Match]:
-        found = []
         terms, guards = self.index.terms, self.guards
-        for start, end, key in self.index.matches(doc, tokens, forms):
-            if key not in guards or passes_guards(doc, start, end, guards[key]):
-                found.append(Match(start, end, terms[key], 0))
+        found = [
+            Match(start, end, terms[key], 0)
+            for start, end, key in self.index.matches(doc, tokens, forms)
+            if key not in guards or passes_guards(doc, start, end, guards[key])
+        ]
         if forms.isdisjoint(self.exact_forms):  # an ORTH match is a LOWER match too
             return found
         for _, start, end in self.exact_matcher(doc):
@@ -538,7 +551,7 @@ class ConditionTagger:
         tokens = tokens or Tokens.of(doc)
         idx, end_char = tokens.idx, tokens.end_char
         for start, end, condition, _ in matches:
-            add_claim(doc, LABEL, idx[start], end_char(end - 1), condition.attributes())
+            add_claim(doc, LABEL, idx[start], end_char(end - 1), condition.claim_attributes)
 
 
 def leading_word(text: str) -> str:
