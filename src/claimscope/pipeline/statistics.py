@@ -727,6 +727,8 @@ class _Reading:
     start: int
     end: int
     value: float | None
+    cues: bool = True  # False: no cue precedes the number (see find_statistics)
+    arrows: bool = True  # False: the text holds no arrow
     low: float | None = None
     high: float | None = None
     kind: str | None = None
@@ -735,8 +737,6 @@ class _Reading:
     subject: str | None = None
     direction: str | None = None
     range_sep: str | None = None
-    cues: bool = True  # False: no cue precedes the number (see find_statistics)
-    arrows: bool = True  # False: the text holds no arrow
 
 
 def _read_number(
@@ -753,7 +753,10 @@ def _read_number(
     ``after`` is after_number's match at ``end`` (or digit_reading's, with the same groups).
     """
     written = text[start:end]
-    reading = _Reading(start, end, p.parse_number(written), cues=cues, arrows=arrows)
+    value = p._values.get(written)  # parse_number's memo, read without a call
+    if value is None:
+        value = p.parse_number(written)
+    reading = _Reading(start, end, value, cues, arrows)
     if after is None:
         after = p.after_number.match(text, end)
     if after["rp"] is None:
