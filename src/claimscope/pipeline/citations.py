@@ -44,6 +44,7 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .component import BatchedComponent
 from .spans import add_claim, claim_key, doc_text, register_extensions, token_offsets
 
 LABEL = "citation"
@@ -1301,7 +1302,7 @@ def _vague(start: int, end: int, definite: bool) -> Found:
 # --- the component ---------------------------------------------------------------------------
 
 
-class CitationTagger:
+class CitationTagger(BatchedComponent):
     """Tag citation claims on a Doc (see the module docstring for the method)."""
 
     def __init__(self, nlp: Language, name: str) -> None:

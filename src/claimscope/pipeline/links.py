@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .component import BatchedComponent
 from .cues import Cue, CueMatcher, TokenView, cues_in
 from .spans import claim_entries, register_extensions, text_length, token_offsets
 
@@ -143,7 +144,7 @@ def _attrs(claim: Span) -> dict[str, Any]:
     return claim._.claim_attrs or {}
 
 
-class LinkTagger:
+class LinkTagger(BatchedComponent):
     """Links effects and statistics to their sentence's claims and sets their flags."""
 
     def __init__(self, nlp: Language) -> None:
