@@ -56,6 +56,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .component import BatchedComponent
 from .spans import add_claim, claim_entries, doc_text
 
 DEFAULT_LEXICON = "statistics_lexicon.json"
@@ -201,13 +202,12 @@ class StatisticPatterns:
             rf"(?:(?<=[tT][yY])(?:-|{H})(?i:{_alternation(ones, True)}))?{scales}(?![\w])"
         )
         self.word_number = re.compile(word_number)
-        # Where a number word can start in the lower-cased text: after a space (a literal
-        # prefix, the fastest scan) or after any other character that is no word character
-        # and no hyphen (a rare class); word_number then confirms each place.
+        # Where a number word can start in the lower-cased text after a space (a literal
+        # prefix, the fastest scan; number_scan finds those after other characters);
+        # word_number then confirms each place.
         stems = _alternation([w.lower() for w in [*self.number_words, *self.multipliers]])
         self.word_stem = re.compile(stems)
         self.word_stem_after_space = re.compile(f" {stems}")
-        self.word_stem_after_mark = re.compile(rf"{_MARK}{stems}")
         bare = rf"(?:[−-]?(?:{DIGITS})(?![0-9]){scales}|{word_number})"
         self.range_tail = re.compile(
             rf"(?P<pct>{H}*%)?(?P<sep>{H}*[-–—]{H}*|{H}+(?i:to|and){H}+)(?P<num>{bare})"
@@ -296,6 +296,15 @@ class StatisticPatterns:
         self.digit_reading = re.compile(
             f"{first}{_AFTER_FIRST_DIGIT}(?:(?=(?P<blk>{self._blocker_tail})))?{rest}"
             f"(?:(?=(?P<rp>{tails})))?(?:(?={self.unit_tail.pattern}))?"
+        )
+        # One scan for both digit_reading's numbers and the number words' starts after a
+        # mark (see _word_numbers): one character class to skip through, not two. A
+        # ``stem`` match holds letters only, so it never hides a number in digits.
+        stems = _alternation([*self.number_words, *self.multipliers], True)
+        assert self.digit_reading.pattern.startswith("[0-9]")
+        self.number_scan = re.compile(
+            f"[0-9{_MARK[1:-1]}](?:(?<=[0-9]){self.digit_reading.pattern[5:]}"
+            f"|(?<={_MARK})(?P<stem>(?i:{stems})))"
         )
 
     def _compile_cues(self, lex: dict[str, Any]) -> None:
@@ -489,9 +498,12 @@ def _number_readings(
     text: str, patterns: StatisticPatterns
 ) -> list[tuple[int, int, re.Match[str] | None]]:
     """number_candidates with, for a number in digits, its digit_reading match."""
+    matches = list(patterns.number_scan.finditer(text))
+    marked = [m.start() + 1 for m in matches if m.lastgroup == "stem"]
+    if marked:
+        matches = [m for m in matches if m.lastgroup != "stem"]
     found: list[tuple[int, int, re.Match[str] | None]] = [
-        (m.start() - 1 if m["sign"] is not None else m.start(), m.end(), m)
-        for m in patterns.digit_reading.finditer(text)
+        (m.start() - 1 if m["sign"] is not None else m.start(), m.end(), m) for m in matches
     ]
     if found and found[0][0] == 0:
         # Kept as the previous scanner had it (a known bug): the empty "character before"
@@ -500,7 +512,7 @@ def _number_readings(
             del found[0]
         else:
             found[0] = (-1, found[0][1], found[0][2])
-    words = _word_numbers(text, patterns)
+    words = _word_numbers(text, patterns, marked)
     if words:
         found.extend((start, end, None) for start, end in words)
         found.sort(key=_first_two)
@@ -511,19 +523,18 @@ def _first_two(item: tuple[int, int, Any]) -> tuple[int, int]:
     return item[0], item[1]
 
 
-def _word_numbers(text: str, p: StatisticPatterns) -> list[tuple[int, int]]:
+def _word_numbers(text: str, p: StatisticPatterns, marked: list[int]) -> list[tuple[int, int]]:
     """The ranges ``p.word_number.finditer(text)`` gives, found faster.
 
-    A scan of the lower-cased text for a number word's start after a space or another
-    character that is no word character proposes places (a superset of the matches' starts);
-    word_number matched at each confirms it, skipping places inside the previous match as
-    finditer does.
+    Places a number word may start (a superset of the matches' starts): after a space, by a
+    scan of the lower-cased text, and ``marked``, after another character that is no word
+    character and no hyphen (number_scan's ``stem`` matches). word_number matched at each
+    confirms it, skipping places inside the previous match as finditer does.
     """
     lower = _lowered(text)
     if lower is None:
         return [m.span() for m in p.word_number.finditer(text)]
     places = [m.start() + 1 for m in p.word_stem_after_space.finditer(lower)]
-    marked = [m.start() + 1 for m in p.word_stem_after_mark.finditer(lower)]
     if p.word_stem.match(lower):
         marked.append(0)
     if marked:
@@ -953,7 +964,7 @@ def _finish(text: str, r: _Reading) -> Statistic:
 # --- the spaCy component --------------------------------------------------------------------
 
 
-class StatisticsTagger:
+class StatisticsTagger(BatchedComponent):
     """Adds a ``statistic`` claim for every statistic of a doc (see the module docstring)."""
 
     def __init__(self, nlp: Language, name: str, lexicon_path: str = "") -> None:
