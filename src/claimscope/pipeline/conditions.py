@@ -44,6 +44,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
+from .component import BatchedComponent
 from .cues import TokenView
 from .spans import add_claim, register_extensions
 
@@ -422,7 +423,7 @@ def _sentence_start(tokens: Tokens, i: int) -> int:
 # --- the component -------------------------------------------------------------------------
 
 
-class ConditionTagger:
+class ConditionTagger(BatchedComponent):
     """Tags condition mentions (see the module docstring); built once per pipeline."""
 
     def __init__(self, nlp: Language, name: str, data_dir: str) -> None:
@@ -431,6 +432,7 @@ class ConditionTagger:
         self.name = name
         self.stoplist = load_stoplist(data / "conditions_stoplist.txt")
         self.guards = load_guards(data / "conditions_guards.tsv")
+        self.guarded = frozenset(self.guards)
         self.vocabulary = load_vocabulary(data / "conditions_vocab.tsv")
         lexicon = load_lexicon(data / "conditions.tsv")
         self.exact = {t: c for t, c in lexicon.items() if is_case_sensitive(t)}
@@ -483,11 +485,15 @@ class ConditionTagger:
         self, doc: Doc, tokens: Tokens, definitions: dict[str, Span], forms: set[int]
     ) -> list[Match]:
         terms, guards = self.index.terms, self.guards
-        found = [
-            Match(start, end, terms[key], 0)
-            for start, end, key in self.index.matches(doc, tokens, forms)
-            if key not in guards or passes_guards(doc, start, end, guards[key])
-        ]
+        starts, ends, keys = self.index.columns(tokens, forms)
+        # Built by map and zip (no Python loop per match); guarded terms are rare.
+        found = list(map(Match._make, zip(starts, ends, map(terms.__getitem__, keys), repeat(0))))
+        if not self.guarded.isdisjoint(keys):
+            found = [
+                match
+                for match, key in zip(found, keys, strict=True)
+                if key not in guards or passes_guards(doc, match.start, match.end, guards[key])
+            ]
         if forms.isdisjoint(self.exact_forms):  # an ORTH match is a LOWER match too
             return found
         for _, start, end in self.exact_matcher(doc):
@@ -676,25 +682,32 @@ class TermIndex:
         if forms is None:
             forms = set(tokens.lower_hashes)
             self.learn(forms, tokens.strings)
-        found: list[tuple[int, int, str]] = []
+        return sorted(zip(*self.columns(tokens, forms), strict=True))
+
+    def columns(self, tokens: Tokens, forms: set[int]) -> tuple[list[int], list[int], list[str]]:
+        """:meth:`matches` as three lists (starts, ends, keys), in no particular order.
+
+        Lists of ints and strings, not a tuple per match: the garbage collector does not track
+        them, and the caller can build its matches with map and zip.
+        """
         present = forms & self.starters
         if not present:
-            return found
+            return [], [], []
         # The tokens where a term may start, then among them the single-token terms and the
         # starts of longer stretches: compress/map, no Python loop over tokens.
         lower = tokens.lower_hashes
         starters = list(compress(range(len(lower)), map(present.__contains__, lower)))
         forms_at = list(map(lower.__getitem__, starters))
         yielders = self.yielders
-        found = [
-            (i, i + 1, yielders[form])
-            for i, form in compress(
-                zip(starters, forms_at, strict=True), map(yielders.__contains__, forms_at)
-            )
-        ]
+        alone = list(map(yielders.__contains__, forms_at))
+        starts = list(compress(starters, alone))
+        found = (
+            starts,
+            list(map((1).__add__, starts)),
+            list(map(yielders.__getitem__, compress(forms_at, alone))),
+        )
         if not present.isdisjoint(self.growers):
             self._grow_all(tokens, starters, forms_at, found)
-            found.sort()
         return found
 
     def _grow_all(
@@ -702,10 +715,10 @@ class TermIndex:
         tokens: Tokens,
         starters: list[int],
         forms_at: list[int],
-        found: list[tuple[int, int, str]],
+        found: tuple[list[int], list[int], list[str]],
     ) -> None:
         """Add the terms of two or more tokens from the ``starters`` (with their LOWER hashes
-        ``forms_at``) whose forms may start one.
+        ``forms_at``) whose forms may start one, to the columns ``found``.
 
         Every such stretch walks the trie of remembered stretches (see :class:`Edge`) token
         by token; the first step, which ends most stretches, is looked up for every start
@@ -728,6 +741,7 @@ class TermIndex:
         )
         edges = list(map(self.pairs.get, pairs))
         sent_start = set(tokens.sent_starts)
+        add_start, add_end, add_key = (column.append for column in found)
         for k in compress(range(len(starts)), map(is_not, edges, repeat(_DEAD))):
             start = starts[k]
             last = start + 1
@@ -739,7 +753,9 @@ class TermIndex:
                 edge = self._edge(self.pairs, pair, tokens, start, last)
             while True:
                 if edge.key is not None:
-                    found.append((start, last + 1, edge.key))
+                    add_start(start)
+                    add_end(last + 1)
+                    add_key(edge.key)
                 last += 1
                 if edge.after is None or last == size or last in sent_start:
                     break
