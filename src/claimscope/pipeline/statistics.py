@@ -213,9 +213,14 @@ class StatisticPatterns:
             rf"(?P<pct>{H}*%)?(?P<sep>{H}*[-–—]{H}*|{H}+(?i:to|and){H}+)(?P<num>{bare})"
         )
         self.proportion_tail = re.compile(rf"{H}+(?i:in|out{H}+of){H}+(?P<num>{bare})(?![\w%])")
-        units = _alternation([u for group in lex["units"].values() for u in group], True)
+        unit_words = [u for group in lex["units"].values() for u in group]
+        units = _alternation(unit_words, True)
+        # After each gap the engine would try every branch of both tries; one class of their
+        # initials (any case) rejects most places first.
+        initials = re.escape("".join(sorted({w[0] for w in [*unit_words, *lex["unit_modifiers"]]})))
         self.unit_tail = re.compile(
-            rf"(?P<gap>{H}*|-)(?:(?P<mod>(?i:{_alternation(lex['unit_modifiers'], True)})){H}+)?"
+            rf"(?P<gap>{H}*|-)(?=(?i:[{initials}]))"
+            rf"(?:(?P<mod>(?i:{_alternation(lex['unit_modifiers'], True)})){H}+)?"
             rf"(?P<unit>(?i:{units}))(?![\w])"
         )
         self.age_suffix = re.compile(
@@ -299,12 +304,15 @@ class StatisticPatterns:
         )
         # One scan for both digit_reading's numbers and the number words' starts after a
         # mark (see _word_numbers): one character class to skip through, not two. A
-        # ``stem`` match holds letters only, so it never hides a number in digits.
-        stems = _alternation([*self.number_words, *self.multipliers], True)
+        # ``stem`` may also follow a digit that starts no number (a superset: word_number
+        # confirms each); it holds letters after its first character, so it never hides a
+        # number in digits. The stems' initials, one class, reject most places at once.
+        words = [*self.number_words, *self.multipliers]
+        initials = re.escape("".join(sorted({w[0] for w in words})))
         assert self.digit_reading.pattern.startswith("[0-9]")
         self.number_scan = re.compile(
             f"[0-9{_MARK[1:-1]}](?:(?<=[0-9]){self.digit_reading.pattern[5:]}"
-            f"|(?<={_MARK})(?P<stem>(?i:{stems})))"
+            f"|(?=(?i:[{initials}]))(?P<stem>(?i:{_alternation(words, True)})))"
         )
 
     def _compile_cues(self, lex: dict[str, Any]) -> None:
