@@ -107,7 +107,7 @@ def _alternation(words: list[str], ignore_case: bool = False) -> str:
         for char in word:
             node = node.setdefault(_trie_key(node, char, ignore_case), {})
         node[""] = {}
-    return _trie_regex(trie)
+    return _trie_regex(trie, ignore_case)
 
 
 def _trie_key(node: dict[str, dict], char: str, ignore_case: bool) -> str:
@@ -119,13 +119,20 @@ def _trie_key(node: dict[str, dict], char: str, ignore_case: bool) -> str:
     return char
 
 
-def _trie_regex(node: dict[str, dict]) -> str:
-    branches = [re.escape(char) + _trie_regex(child) for char, child in node.items() if char]
+def _trie_regex(node: dict[str, dict], ignore_case: bool = False) -> str:
+    branches = [
+        re.escape(char) + _trie_regex(child, ignore_case) for char, child in node.items() if char
+    ]
     if "" in node:
         branches.append("")  # the word ending here, tried after every longer one
     if len(branches) == 1:
         return branches[0]
-    return f"(?:{'|'.join(branches)})"
+    guard = ""
+    if ignore_case and "" not in node and len(branches) > 2:
+        # The engine enters each branch that opens with a case-insensitive literal; one
+        # class of the branches' first characters (any case) rejects a mismatch at once.
+        guard = f"(?=(?i:[{''.join(re.escape(char) for char in node)}]))"
+    return f"{guard}(?:{'|'.join(branches)})"
 
 
 def _unnamed(pattern: str) -> str:
