@@ -355,11 +355,25 @@ def with_modifiers(tokens: Tokens, match: Match, modifiers: frozenset[int], floo
 def find_abbreviation(long_form_candidate: Span, short_form: Span) -> tuple[Span, Span | None]:
     """Schwartz & Hearst (2003): the shortest long form whose words spell the short form.
 
-    Walk the short form's characters from the end, matching each against the candidate's
-    characters from the end; the first character must start a word. Returns the short form
-    and the long form span (or None when the candidate does not spell it).
+    Returns the short form and the long form span (or None when the candidate does not spell
+    it); see :func:`long_form_offset`.
     """
-    long_text, short_text = long_form_candidate.text.lower(), short_form.text.lower()
+    offset = long_form_offset(long_form_candidate.text.lower(), short_form.text.lower())
+    if offset is None:
+        return short_form, None
+    start_char = long_form_candidate.start_char + offset
+    for token in long_form_candidate:
+        if token.idx <= start_char < token.idx + len(token.text):
+            return short_form, long_form_candidate.doc[token.i : long_form_candidate.end]
+    return short_form, None
+
+
+def long_form_offset(long_text: str, short_text: str) -> int | None:
+    """Where in ``long_text`` the shortest long form spelling ``short_text`` starts, or None.
+
+    Walk the short form's characters from the end, matching each against the candidate's
+    characters from the end; the first character must start a word. Both texts lower-case.
+    """
     long_index = len(long_text) - 1
     for short_index in range(len(short_text) - 1, -1, -1):
         char = short_text[short_index]
@@ -371,13 +385,9 @@ def find_abbreviation(long_form_candidate: Span, short_form: Span) -> tuple[Span
         ):
             long_index -= 1
         if long_index < 0:
-            return short_form, None
+            return None
         long_index -= 1
-    start_char = long_form_candidate.start_char + long_index + 1
-    for token in long_form_candidate:
-        if token.idx <= start_char < token.idx + len(token.text):
-            return short_form, long_form_candidate.doc[token.i : long_form_candidate.end]
-    return short_form, None
+    return long_index + 1
 
 
 def is_short_form(text: str) -> bool:
@@ -386,21 +396,31 @@ def is_short_form(text: str) -> bool:
 
 
 def abbreviation_definitions(doc: Doc, tokens: Tokens | None = None) -> Iterator[tuple[Span, Span]]:
-    """(long form, short form) pairs written ``long form (SF)`` inside one sentence."""
+    """(long form, short form) pairs written ``long form (SF)`` inside one sentence.
+
+    Read from the token view's text and offsets (what :func:`find_abbreviation` does on
+    spans); spans are made only for the definitions found.
+    """
     tokens = tokens or Tokens.of(doc)
-    lower = tokens.lower_hashes  # the LOWER of a bracket is its ORTH
+    lower, idx = tokens.lower_hashes, tokens.idx  # the LOWER of a bracket is its ORTH
     open_, close = tokens.strings["("], tokens.strings[")"]
     for i in _positions(lower, open_, 1, len(lower) - 2):
-        if lower[i + 2] != close or not is_short_form(tokens.token_text(i + 1)):
+        if lower[i + 2] != close:
             continue
-        short = doc[i + 1 : i + 2]
-        size = min(len(short.text) + 5, len(short.text) * 2)
+        short_text = tokens.token_text(i + 1)
+        if not is_short_form(short_text):
+            continue
+        size = min(len(short_text) + 5, len(short_text) * 2)
         start = max(_sentence_start(tokens, i), i - size)
         if start >= i:
             continue
-        _, long_form = find_abbreviation(doc[start:i], short)
-        if long_form is not None:
-            yield long_form, short
+        offset = long_form_offset(tokens.span_text(start, i).lower(), short_text.lower())
+        if offset is None:
+            continue
+        start_char = idx[start] + offset
+        first = next((t for t in range(start, i) if idx[t] <= start_char < tokens.end_char(t)), i)
+        if first < i:
+            yield doc[first:i], doc[i + 1 : i + 2]
 
 
 def _positions(values: list[int], value: int, start: int, stop: int) -> Iterator[int]:
