@@ -467,6 +467,37 @@ def test_statistics_number_candidates_skip_glued_numbers(patterns):
 
 
 @pytest.mark.parametrize(
+    "text, span, attrs",
+    [
+        ("-5 kg on average", "-5 kg", {"kind": "number", "value": -5.0, "unit": "kg"}),
+        (
+            "−3.5 points lower than before",
+            "−3.5 points lower",
+            {"kind": "score", "value": -3.5, "unit": "points", "direction": "decrease"},
+        ),
+        (
+            "40% of adults agreed.",
+            "40% of adults",
+            {"kind": "percent", "value": 40.0, "unit": "%", "subject": "adults"},
+        ),
+        (
+            "5 patients were seen",
+            "5 patients",
+            {"kind": "count", "value": 5.0, "subject": "patients"},
+        ),
+    ],
+)
+def test_statistics_number_at_text_start(patterns, text, span, attrs):
+    # A number opening the text was dropped: the missing character before it counted as a
+    # minus sign. It reads as it does after other words.
+    assert [s for s, _ in number_candidates(text, patterns)][:1] == [0]
+    found = [(text[s.start : s.end], s.start, s.attrs) for s in find_statistics(text, patterns)]
+    assert found == [(span, 0, attrs)]
+    later = find_statistics("So " + text, patterns)
+    assert [(s.start - 3, s.end - 3, s.attrs) for s in later] == [(0, len(span), attrs)]
+
+
+@pytest.mark.parametrize(
     "text, number, blocked",
     [
         ("acupoints GB 30 and", "30", True),

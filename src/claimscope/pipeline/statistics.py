@@ -201,7 +201,8 @@ class StatisticPatterns:
         # to a word or code or right after a separator (BL40, 1.5.2, 26/02, 40-60's second
         # half); ``sign`` takes in a minus that starts the number (see number_candidates).
         self.digit_number = re.compile(
-            rf"[0-9](?:(?<!{_NOT_FREE}.)|(?P<sign>(?<=[^{_TIGHT}][−-].))){_AFTER_FIRST_DIGIT}"
+            rf"[0-9](?:(?<!{_NOT_FREE}.)|(?P<sign>(?<=[^{_TIGHT}][−-].)|(?<=^[−-].)))"
+            rf"{_AFTER_FIRST_DIGIT}"
             rf"{DIGITS_SCAN[5:]}(?![0-9]){scales}"
         )
         word_number = (
@@ -520,13 +521,6 @@ def _number_readings(
     found: list[tuple[int, int, re.Match[str] | None]] = [
         (m.start() - 1 if m["sign"] is not None else m.start(), m.end(), m) for m in matches
     ]
-    if found and found[0][0] == 0:
-        # Kept as the previous scanner had it (a known bug): the empty "character before"
-        # counted as a minus, so the number starts at -1 or is dropped.
-        if text[-2:-1] in SEPARATORS:
-            del found[0]
-        else:
-            found[0] = (-1, found[0][1], found[0][2])
     words = _word_numbers(text, patterns, marked)
     if words:
         found.extend((start, end, None) for start, end in words)
