@@ -526,7 +526,8 @@ class ConditionTagger(BatchedComponent):
 
     def pattern_matches(self, doc: Doc, tokens: Tokens, forms: set[int]) -> list[Match]:
         found = []
-        if not forms.isdisjoint(self.body_forms):
+        # A body part makes a condition only with a head word (``pain``, ``injury of``).
+        if not (forms.isdisjoint(self.body_forms) or forms.isdisjoint(self.words.heads)):
             parts = [(start, end) for _, start, end in self.body_matcher(doc)]
             known = self.index.terms
             found = body_part_matches(tokens, parts, self.words, known, self._productive)
