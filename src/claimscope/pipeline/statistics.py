@@ -50,8 +50,9 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -82,9 +83,11 @@ BEFORE_WIDTH = 40  # the widest window a *_before pattern is matched in
 _CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
 
 
-@dataclass(frozen=True)
-class Statistic:
-    """One statistic found in a text: its character range and its attributes."""
+class Statistic(NamedTuple):
+    """One statistic found in a text: its character range and its attributes.
+
+    A named tuple: as immutable as a frozen dataclass, and several times cheaper to build.
+    """
 
     start: int
     end: int
@@ -650,7 +653,10 @@ def find_statistics(
         parsed = _read_number(text, start, end, patterns, cues, arrows, after)
         if parsed is not None:
             keep(*parsed)
-    return sorted(found, key=lambda s: (s.start, s.end))
+    return sorted(found, key=_span_key)
+
+
+_span_key = itemgetter(0, 1)  # a Statistic's (start, end)
 
 
 def _attrs(kind: str, **values: Any) -> dict[str, Any]:
