@@ -168,6 +168,35 @@ def test_conditions_term_index_matches_token_aligned_text(blank):
     ]
 
 
+_TRIE_TERMS = {
+    "back pain": Condition("back pain", "SYMP:0000006", "symptom"),
+    "sciatic nerve pain": Condition("sciatic nerve pain", None, "symptom"),
+    "sciatic nerve": Condition("sciatic nerve", None, "disease"),
+    "οσας disease": Condition("οσας disease", None, "disease"),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Sciatic nerve pain, then SCIATIC NERVE and back\npain.",
+            ["Sciatic nerve", "Sciatic nerve pain", "SCIATIC NERVE", "back\npain"],
+        ),
+        ("The sciatic  nerve hurts; back pain too.", ["sciatic  nerve", "back pain"]),
+        ("ΟΣΑΣ disease and οσας disease", ["ΟΣΑΣ disease", "οσας disease"]),
+        ("Sciatic nerve", ["Sciatic nerve"]),
+    ],
+)
+def test_conditions_term_index_remembered_stretches_match_as_new(blank, text, expected):
+    # The second pass walks the trie of remembered stretches; it must find what the first did.
+    index = TermIndex.build(_TRIE_TERMS)
+    doc = blank(text)
+    first = [doc[s:e].text for s, e, _ in index.matches(doc)]
+    again = [doc[s:e].text for s, e, _ in index.matches(blank(text))]
+    assert first == again == expected
+
+
 def test_conditions_squash():
     assert squash("Sciatic \n Nerve\u00a0Pain") == "sciatic nerve pain"
 
