@@ -308,10 +308,16 @@ class StatisticPatterns:
         # digit_number that also tells, by lookaheads (which consume nothing, so the scan
         # finds the same numbers): ``blk``, the blocker_after match at the first digit, and
         # after the number after_number's groups (``unit`` and its parts in a lookahead).
+        # Each lookahead opens with a class of the characters it can start with (a blocker:
+        # a digit, a separator, an ordinal's or am/pm's letter, a space; a range or a
+        # proportion: a space, "%" or a dash), which rejects most numbers at once.
         first, rest = self.digit_number.pattern.split(_AFTER_FIRST_DIGIT, 1)
+        blocker_start = rf"[0-9/.\-:)snrtAaPp{H[1:-1]}]"
+        tail_start = rf"[%\-–—{H[1:-1]}]"
         self.digit_reading = re.compile(
-            f"{first}{_AFTER_FIRST_DIGIT}(?:(?=(?P<blk>{self._blocker_tail})))?{rest}"
-            f"(?:(?=(?P<rp>{tails})))?(?:(?={self.unit_tail.pattern}))?"
+            f"{first}{_AFTER_FIRST_DIGIT}"
+            f"(?:(?={blocker_start})(?=(?P<blk>{self._blocker_tail})))?{rest}"
+            f"(?:(?={tail_start})(?=(?P<rp>{tails})))?(?:(?={self.unit_tail.pattern}))?"
         )
         # One scan for both digit_reading's numbers and the number words' starts after a
         # mark (see _word_numbers): one character class to skip through, not two. A
