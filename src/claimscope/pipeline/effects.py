@@ -109,6 +109,11 @@ class WordLists:
     frame_participles: frozenset[str]
     connectives: frozenset[str]
     stop: frozenset[str]
+    # content[word] == is_content(word, self), remembered per word
+    content: _Memo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "content", _Memo(lambda word: is_content(word, self)))
 
 
 @dataclass(frozen=True)
@@ -277,14 +282,15 @@ class CueTokens:
 def _prev(doc: TokenView, i: int, lo: int) -> int | None:
     """Index of the nearest non-space token before ``i`` (not before ``lo``)."""
     i -= 1
-    while i >= lo and doc.is_space(i):
+    # lower_.isspace() is is_space: two C calls on a remembered word, no memo frame.
+    while i >= lo and doc.lower(i).isspace():
         i -= 1
     return i if i >= lo else None
 
 
 def _next(doc: TokenView, i: int, hi: int) -> int | None:
     """Index of the nearest non-space token at or after ``i`` (before ``hi``)."""
-    while i < hi and doc.is_space(i):
+    while i < hi and doc.lower(i).isspace():
         i += 1
     return i if i < hi else None
 
@@ -298,6 +304,26 @@ def is_content(word: str, words: WordLists) -> bool:
     """A word that can sit inside a noun phrase: has a letter or digit, not a function word."""
     # The set test first and ``isalnum`` before the per-character scan: most words decide fast.
     return word not in words.stop and (word.isalnum() or any(c.isalnum() for c in word))
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """word -> a pure function's answer for it, filled on first use: the walks ask the same
+    few hundred words over and over, and a dict hit costs no Python frame."""
+
+    __slots__ = ("function",)
+
+    def __init__(self, function: Any) -> None:
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) > _WORDS_SIZE:
+            self.clear()
+        answer = self[word] = self.function(word)
+        return answer
+
+
+_ADVERB = _Memo(is_adverb)  # _ADVERB[word] == is_adverb(word)
 
 
 def _is_glue(doc: TokenView, i: int) -> bool:
@@ -334,14 +360,14 @@ def frame_start(
             break
         if article_optional and word in words.be:
             return i
-        if not (is_content(word, words) or _is_glue(doc, i) or word in words.frame_participles):
+        if not (words.content[word] or _is_glue(doc, i) or word in words.frame_participles):
             return None
         adjectives += 1
         i = _prev(doc, i, lo)
     if i is None or doc.lower(i) not in ("a", "an", "the"):
         return None
     j = _prev(doc, i, lo)
-    while j is not None and is_adverb(doc.lower(j)):
+    while j is not None and _ADVERB[doc.lower(j)]:
         j = _prev(doc, j, lo)
     if j is None or doc.lower(j) not in words.be:
         return None
@@ -366,25 +392,21 @@ def walk_gap(doc: Doc | TokenView, cue: int, lo: int, words: WordLists) -> int:
                 if begin is not None:
                     start, i = begin, _prev(doc, begin, lo)
                     continue
-        if word in words.gap or word in words.be or word in words.aux or is_adverb(word):
+        if word in words.gap or word in words.be or word in words.aux or _ADVERB[word]:
             start, i = i, _prev(doc, i, lo)
             continue
         if word in words.negators or word in words.negation_heads or word in words.have_verbs:
             start, i = i, _prev(doc, i, lo)
             continue
-        if word == "and" and is_adverb(doc.lower(start)):
+        if word == "and" and _ADVERB[doc.lower(start)]:
             before = _prev(doc, i, lo)  # "independently and positively associated with"
-            if before is not None and is_adverb(doc.lower(before)):
+            if before is not None and _ADVERB[doc.lower(before)]:
                 start, i = i, before
                 continue
         if word == ",":
             adjective = _prev(doc, i, lo)
             be = _prev(doc, adjective, lo) if adjective is not None else None
-            if (
-                be is not None
-                and doc.lower(be) in words.be
-                and is_content(doc.lower(adjective), words)
-            ):
+            if be is not None and doc.lower(be) in words.be and words.content[doc.lower(adjective)]:
                 start, i = be, _prev(doc, be, lo)
                 continue
         break
@@ -397,7 +419,7 @@ def _gap_words(doc: TokenView, start: int, cue: int) -> list[str]:
 
 def licensed(spec: CueSpec, gap: list[str], words: WordLists) -> bool:
     """Whether the cue's form fits its gap (``reduce`` needs a modal, ``did``, ``to``, …)."""
-    core = [w for w in gap if not is_adverb(w)]
+    core = [w for w in gap if not _ADVERB[w]]
     last = core[-1] if core else None
     if spec.form in ("s", "ed", "ing") and "to" in core:
         return False  # "related to damaged nerves": "to" bridges only to a base form
@@ -439,7 +461,7 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
     while i is not None:
         word = doc.lower(i)
         head = start is None
-        in_phrase = is_content(word, words) and _content_in_subject(doc, i, word, head, lo, words)
+        in_phrase = words.content[word] and _content_in_subject(doc, i, word, head, lo, words)
         if in_phrase or (start is not None and _in_hyphenated(doc, i, start, lo)):
             start = i
         elif word in ("every", "each") and _time_phrase(doc, i, end, words):
@@ -548,7 +570,7 @@ def _word_start(doc: TokenView, start: int, lo: int) -> int:
 
 def _content_before(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
     before = _prev(doc, i, lo)
-    return before is not None and is_content(doc.lower(before), words)
+    return before is not None and words.content[doc.lower(before)]
 
 
 def _end_of(doc: TokenView, start: int, end: int) -> int:
@@ -580,7 +602,7 @@ def right_np(
         word = doc.lower(i)
         if last is not None and i in stops:
             break
-        if is_content(word, words):
+        if words.content[word]:
             if last is not None and word in words.outcome_breaks and not _is_glue(doc, i - 1):
                 break  # "pain related to …" ends, "pain-related behaviour" goes on
             last = i
@@ -591,7 +613,7 @@ def right_np(
             if after is None or after in stops or after in cue_starts:
                 break
             nxt = doc.lower(after)
-            if not (is_content(nxt, words) or nxt in words.determiners):
+            if not (words.content[nxt] or nxt in words.determiners):
                 break
         else:
             break
@@ -719,7 +741,7 @@ def _unlicensed_ing(
     if before is None:
         return True  # no gap: nothing licenses the form
     word = doc.lower(before)
-    return not is_adverb(word) and word not in words.ing_licensors
+    return not _ADVERB[word] and word not in words.ing_licensors
 
 
 def _plural_subject(doc: TokenView, spec: CueSpec, gap: list[str], part: tuple[int, int]) -> bool:
@@ -737,7 +759,7 @@ def _passive(
     """Token after ``by`` when the cue is a passive participle (``was reduced by``)."""
     if spec.form != "ed":
         return None
-    core = [w for w in gap if not is_adverb(w) and w not in words.negators]
+    core = [w for w in gap if not _ADVERB[w] and w not in words.negators]
     if not core or core[-1] not in words.be:
         return None
     by = _next(doc, cue_end, hi)
@@ -788,7 +810,7 @@ def _coordinated(
     if previous is None or not _may_coordinate(spec, gap_start, previous):
         return None
     between = [doc.lower(i) for i in range(previous.end, gap_start) if not doc.is_space(i)]
-    joiners = [w for w in between if w not in (",",) and not is_adverb(w)]
+    joiners = [w for w in between if w not in (",",) and not _ADVERB[w]]
     if not joiners or any(w not in ("and", "or", "nor") for w in joiners):
         return None
     negation = previous.negation_cue if joiners[-1] in ("or", "nor") else None
