@@ -1127,36 +1127,38 @@ def _texts_in(cues: tuple[list[int], list[str]], start_char: int, end_char: int)
 
 
 def _populations(
-    tokens: TokenView, sentences: list[tuple[int, int]], cues: list[Cue], indices: set[int]
+    tokens: TokenView, sentences: list[tuple[int, int]], cues: Cues, indices: set[int]
 ) -> dict[int, str | None]:
     """The population of each sentence in ``indices`` (by sentence index): its own animal or
-    human words, else the study description it reports (found only when needed)."""
+    human words, else that of the study it reports: the latest study description (a sentence
+    with a study cue and population words) before it, or for a sentence that reports a study
+    (e.g. a lead paragraph) the first one after it."""
+    # Which sentences hold a cue of each label (sentence starts by character: token offsets
+    # rise with token indices, and a cue starts at a token of its sentence).
+    first_chars = [tokens.idx[start] for start, _ in sentences]
+    held = {
+        label: {bisect_right(first_chars, char) - 1 for char in cues.by_label(label)[0]}
+        for label in ("animal", "human", "study", "reporting")
+    }
+    animal, human = held["animal"], held["human"]
+
+    def own(index: int) -> str | None:  # population_of for one sentence
+        return "animal" if index in animal else "human" if index in human else None
+
     out: dict[int, str | None] = {}
     descriptions: list[tuple[int, str]] | None = None
-    # population_of by sets: which sentences hold an animal or a human word (sentence starts
-    # by character: token offsets rise with token indices).
-    first_chars = [tokens.idx[start] for start, _ in sentences]
-    held = (
-        {
-            label: {bisect_right(first_chars, char) - 1 for char in cues.by_label(label)[0]}
-            for label in ("animal", "human")
-        }
-        if isinstance(cues, Cues)
-        else None
-    )
     for index in indices:
-        start, end = sentences[index]
-        start_char, end_char = tokens.idx[start], tokens.end_char(end - 1)
-        if held is None:
-            population = population_of(cues, start_char, end_char)
-        else:
-            population = (
-                "animal" if index in held["animal"] else "human" if index in held["human"] else None
-            )
+        population = own(index)
         if population is None:
             if descriptions is None:
-                descriptions = _study_descriptions(sentences, tokens, cues)
-            population = _carried_population(descriptions, index, cues, start_char, end_char)
+                # Every sentence with a study cue is a description when it names subjects.
+                pairs = ((i, own(i)) for i in sorted(held["study"]))
+                descriptions = [(i, found) for i, found in pairs if found is not None]
+            before = [found for i, found in descriptions if i < index]
+            if before:
+                population = before[-1]
+            elif descriptions and index in held["reporting"]:
+                population = descriptions[0][1]
         out[index] = population
     return out
 
@@ -1250,50 +1252,6 @@ def same_paragraph(doc: TokenView, start: int, end: int) -> bool:
     return not any(
         doc.is_space(i) and doc.token_text(i).count("\n") >= 2 for i in range(start, end)
     )
-
-
-def _study_descriptions(
-    sentences: list[tuple[int, int]], doc: TokenView, cues: list[Cue]
-) -> list[tuple[int, str]]:
-    """Sentences that describe a study and its subjects: (sentence index, population)."""
-    # Only sentences holding a study cue can describe a study: find them from the cues.
-    if isinstance(cues, Cues):  # by start character: token offsets rise with token indices
-        study = cues.by_label("study")[0]
-        if not study:
-            return []
-        first_chars = [doc.idx[start] for start, _ in sentences]
-        indices = sorted({bisect_right(first_chars, char) - 1 for char in study})
-    else:
-        first_tokens = [start for start, _ in sentences]
-        indices = sorted(
-            {bisect_right(first_tokens, c.start) - 1 for c in cues if c.label == "study"}
-        )
-    out = []
-    for index in indices:
-        start, end = sentences[index]
-        start_char, end_char = doc.idx[start], doc.end_char(end - 1)
-        if cues_in(cues, "study", start_char, end_char):
-            population = population_of(cues, start_char, end_char)
-            if population is not None:
-                out.append((index, population))
-    return out
-
-
-def _carried_population(
-    descriptions: list[tuple[int, str]],
-    index: int,
-    cues: list[Cue],
-    start_char: int,
-    end_char: int,
-) -> str | None:
-    """The population of the study a finding reports: the latest description before it, or
-    (for a sentence that reports a study, e.g. a lead paragraph) the first one after it."""
-    before = [population for i, population in descriptions if i < index]
-    if before:
-        return before[-1]
-    if descriptions and cues_in(cues, "reporting", start_char, end_char):
-        return descriptions[0][1]
-    return None
 
 
 @Language.factory("claimscope_effects", assigns=["doc.spans"])
