@@ -3,14 +3,18 @@
 Method: a scanner of compiled regular expressions over the whole text, no per-token work.
 Cue-led forms are matched first by their own patterns: p-values (``p < 0.05``) and sample
 sizes (``n = 40``), found by their comparison sign, and confidence intervals (``95% CI
-1.2–3.4``). Then two regexes find every other number (digits with thousands commas, decimals,
-a ``-`` or U+2212 minus and scale words; number words such as ``twenty-five`` and the
-multipliers of ``twice as likely``). For each, patterns matched on the reversed text before
-it find a ratio label (``OR 2.1``, ``hazard ratio of 0.74``), a blocking prefix (``GB 30``) or
-a qualifier, and anchored patterns read
-what follows it (a range, a proportion, ``+``, a unit, an arrow, a change word, a
-frequency, a counted noun). Scanning regexes open with a character class so the engine skips
-most positions at C speed. Every word list is data: ``data/statistics_lexicon.json``.
+1.2–3.4``). Then every other number is found: one scan for numbers in digits (with
+thousands commas, decimals, a ``-`` or U+2212 minus and scale words) and for the number words
+(``twenty-five``, the multipliers of ``twice as likely``) that follow a mark, and one scan of
+the lower-cased text for those after a space. The digit scan also reads, in lookaheads, a
+date or time the number starts and the range, proportion or unit after it. For each number,
+one test of the lower-cased text before it tells whether any cue may precede it; only then do
+patterns matched on the reversed text before it look for a ratio label (``OR 2.1``,
+``hazard ratio of 0.74``), a blocking prefix (``GB 30``) or a qualifier. Anchored patterns
+read what follows it (a range, a proportion, ``+``, a unit, an arrow, a change word, a
+frequency, a counted noun). Scanning regexes open with a character class or a literal so the
+engine skips most positions at C speed, and case-insensitive alternations open with a class
+of their first characters. Every word list is data: ``data/statistics_lexicon.json``.
 
 Span rule: ``[qualifier] number [range | proportion] [unit] [arrow | change] [subject]``.
 
