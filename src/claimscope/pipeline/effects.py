@@ -351,7 +351,8 @@ def frame_start(
     frames (``is an established risk factor for``, ``are major risk factors for``: there the
     article is optional).
     """
-    doc = as_view(doc)
+    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
+        doc = TokenView.of(doc)
     i = _prev(doc, noun, lo)
     adjectives = 0
     while i is not None and adjectives < 4:
@@ -380,7 +381,8 @@ def walk_gap(doc: Doc | TokenView, cue: int, lo: int, words: WordLists) -> int:
     The gap holds auxiliaries, modals, negators, hedges, -ly adverbs, evaluative frames
     (``is a valuable treatment for``) and a predicate list (``is invasive, can cause``).
     """
-    doc = as_view(doc)
+    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
+        doc = TokenView.of(doc)
     start = cue
     i = _prev(doc, cue, lo)
     while i is not None:
@@ -450,7 +452,8 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
     desks``), a time phrase may close it (``… every day``), and it never starts inside a
     hyphenated word (``Once-weekly dosing``). A lone pronoun (``it``) is a phrase too.
     """
-    doc = as_view(doc)
+    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
+        doc = TokenView.of(doc)
     i = _prev(doc, end, lo)
     if i is None:
         return None
@@ -589,7 +592,8 @@ def right_np(
     cue, and an effect cue ends the phrase once it has a content word, as does a participle
     that opens a modifier (``following``, ``including``).
     """
-    doc = as_view(doc)
+    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
+        doc = TokenView.of(doc)
     stops = cue_tokens.finite if cue_tokens else frozenset()
     cue_starts = cue_tokens.starts if cue_tokens else frozenset()
     i = _next(doc, start, hi)
@@ -883,7 +887,8 @@ def _compare_outcome(
 
 def negation_cue(doc: Doc | TokenView, start: int, cue: int, words: WordLists) -> str | None:
     """The negation in the gap ``[start, cue)``: ``did not``, ``failed to``, ``never``…"""
-    doc = as_view(doc)
+    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
+        doc = TokenView.of(doc)
     for i in range(start, cue):
         word = doc.lower(i)
         if word in words.negation_heads:
@@ -937,7 +942,8 @@ def direction_of(spec: CueSpec, doc: Doc | TokenView, outcome: tuple[int, int] |
     """The cue's direction; an association takes it from the outcome (``higher risk``)."""
     if spec.kind != "association" or outcome is None:
         return spec.direction
-    doc = as_view(doc)
+    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
+        doc = TokenView.of(doc)
     first = doc.lower(outcome[0])
     if first in ("a", "an", "the") and outcome[1] - outcome[0] > 1:
         first = doc.lower(outcome[0] + 1)  # "a lower risk of …"
@@ -1174,7 +1180,8 @@ def antecedent(
     """What ``it`` at token ``pronoun`` most likely names: the subject of the clause before
     (``Yoga is cheap and it …``), else the phrase closing it (``We love foam rolling because
     it …``), or for a sentence-initial ``it`` the subject of the sentence before."""
-    doc = as_view(doc)
+    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
+        doc = TokenView.of(doc)
     index = bisect_right([s for s, _ in sentences], pronoun) - 1
     lo = sentences[index][0]
     before = _prev(doc, pronoun, lo)
