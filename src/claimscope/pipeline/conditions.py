@@ -611,7 +611,7 @@ class TermIndex:
     looked up in a dict. Only tokens that begin like some term (same leading word) are tried,
     and a stretch grows only while it is the beginning of some term (a binary search in the
     sorted keys) and no longer than that word's longest term. Stretches do not cross a
-    sentence start. What a stretch of text gives is remembered (texts repeat across docs).
+    sentence start. What a stretch gives is remembered (word runs repeat across docs).
 
     The first token of a stretch is worked out once per word form (:class:`FirstStep`), and
     longer stretches once per run of word forms: they are remembered in a trie keyed by LOWER
@@ -674,14 +674,6 @@ class TermIndex:
                     self.yielders[form] = first.key
                 if first.grows:
                     self.growers.add(form)
-
-    def starts(self, tokens: Tokens, forms: set[int]) -> list[int]:
-        """The indexes of the tokens where a term may start (``forms`` learned already)."""
-        present = forms & self.starters
-        if not present:
-            return []
-        lower = tokens.lower_hashes
-        return list(compress(range(len(lower)), map(present.__contains__, lower)))
 
     def step_result(self, stretch: str) -> tuple[str, bool, bool]:
         """(key, is a term, may grow into a term) for a stretch of doc text, not remembered."""
