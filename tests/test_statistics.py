@@ -520,3 +520,12 @@ def test_statistics_spans_are_minimal_and_in_bounds(patterns, text):
         span = text[stat.start : stat.end]
         assert 0 <= stat.start < stat.end <= len(text)
         assert span == span.strip() and "\n" not in span
+
+
+@pytest.mark.parametrize("text", ["It took 5 mınutes.", "About 3 ſeconds later.", "5 MİNUTES"])
+def test_statistics_unit_matched_only_by_case_folding_is_no_unit(patterns, text):
+    # re's IGNORECASE matches "mınutes" (dotless ı) to "minutes", but no unit is spelt so:
+    # the number stays a plain number instead of the document failing with a KeyError.
+    found = find_statistics(text, patterns)
+    assert all(s.attrs.get("unit") is None for s in found)
+    assert all(text[s.start : s.end].strip() == text[s.start : s.end] for s in found)

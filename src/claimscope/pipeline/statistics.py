@@ -861,7 +861,9 @@ def _read_unit(text: str, r: _Reading, p: StatisticPatterns, unit: Any = _UNMATC
         return False
     if unit["unit"].lower() in p.case_sensitive_units and unit["unit"] != unit["unit"].lower():
         return False  # "5G network" is no 5 g
-    kind = p.unit_kinds[unit["unit"].lower()]
+    kind = p.unit_kinds.get(unit["unit"].lower())
+    if kind is None:  # matched only through re's case folding ("5 mınutes", "3 ſeconds")
+        return False
     end = unit.end("unit")
     if kind == "ratio" and unit["unit"].lower() == "times":
         change = p.change.match(text, end)
