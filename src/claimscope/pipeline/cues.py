@@ -114,7 +114,9 @@ class CueMatcher:
         cues = Cues()
         for key, ranges in by_label.items():
             label = self.names[key]
-            for start, end in longest_ranges(ranges):  # "clinically proven", not also "proven"
+            if len(ranges) > 1:  # a lone match is kept as it is
+                ranges = longest_ranges(ranges)  # "clinically proven", not also "proven"
+            for start, end in ranges:
                 first = idx[start]
                 raw = text[first : (idx[end] if end < n else len(text)) - space[end - 1]]
                 cues.append(_new_cue((label, start, end, first, _normalised(raw))))
