@@ -522,3 +522,23 @@ def test_conditions_filter_ranges_is_spacys_filter_spans(blank, ranges):
     doc = blank("one two three four five six seven")
     spans = spacy.util.filter_spans([doc[start:end] for start, end in ranges])
     assert filter_ranges(ranges) == [(span.start, span.end) for span in spans]
+
+
+def test_conditions_memos_start_afresh_past_their_limit_with_the_same_matches(
+    nlp, seed_texts, monkeypatch
+):
+    import claimscope.pipeline.conditions as conditions
+
+    texts = [*seed_texts.values(), "Sciatic nerve pain and lower back pain (LBP) in 40 adults."]
+    tagger = nlp.get_pipe("claimscope_conditions")
+    expected = [[(m.start, m.end, m.condition) for m in tagger.match(nlp(t))] for t in texts]
+    monkeypatch.setattr(conditions, "LEARNED_FORMS", 50)
+    most = max(len(set(nlp(t).to_array("LOWER").tolist())) for t in texts)
+    for round_ in range(3):
+        fresh = " ".join(f"zq{round_}x{i}" for i in range(60))  # forms never seen: over 50
+        tagger.match(nlp(fresh))
+        assert len(tagger._seen) <= 61
+        found = [[(m.start, m.end, m.condition) for m in tagger.match(nlp(t))] for t in texts]
+        assert found == expected
+        assert len(tagger._seen) <= max(50, most)
+    assert sum(map(len, expected)) > 50

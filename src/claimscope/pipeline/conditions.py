@@ -51,6 +51,8 @@ from .spans import add_claim, register_extensions
 Tokens = TokenView  # the shared per-doc token view (see cues.TokenView)
 
 LABEL = "condition"
+# Word forms remembered before the per-form memos start afresh (see ConditionTagger.learn).
+LEARNED_FORMS = 300_000
 DATA = files("claimscope") / "data"
 _SUFFIX_WORD = re.compile(r"^[a-z][a-z\-]{2,}(itis|itides|algia|algias|opathy|opathies)$")
 _LEADING_WORD = re.compile(r"[^\W_]+")
@@ -534,10 +536,20 @@ class ConditionTagger(BatchedComponent):
         return [*found, *self.suffix_matches(tokens, forms)]
 
     def learn(self, forms: set[int], strings: StringStore) -> None:
-        """Classify the word forms (LOWER hashes) not seen before, once per form."""
+        """Classify the word forms (LOWER hashes) not seen before, once per form.
+
+        A corpus keeps bringing new forms (numbers, names), so past LEARNED_FORMS the memos
+        start afresh: memory stays flat over millions of pages, and forms are relearned.
+        """
         new = forms.difference(self._seen)
         if not new:
             return
+        if len(self._seen) + len(new) > LEARNED_FORMS:
+            self._seen.clear()
+            self._suffix.clear()
+            self._productive.clear()
+            self.index.forget()
+            new = forms
         self._seen |= new
         self.index.learn(new, strings)
         for key in new:
@@ -662,6 +674,11 @@ class TermIndex:
         if not (yields or grows):
             return None
         return FirstStep(limit, key, yields, grows)
+
+    def forget(self) -> None:
+        """Drop the per-form memos (``learn`` fills them again as forms come)."""
+        for memo in (self.firsts, self.starters, self.yielders, self.growers):
+            memo.clear()
 
     def learn(self, forms: Iterable[int], strings: StringStore) -> None:
         """Work out the FirstStep of the word forms (LOWER hashes) not seen before."""
