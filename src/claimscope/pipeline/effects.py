@@ -1006,19 +1006,27 @@ class EffectTagger:
     def match(self, doc: Doc) -> list[tuple[int, int, CueSpec]]:
         """The effect cues of ``doc``: longest, non-overlapping, in order."""
         # (match_id, start, end) tuples, not Spans: a Span per match costs more than matching.
-        labels = {(start, end): key for key, start, end in reversed(self.cue_matcher(doc))}
+        found = self.cue_matcher(doc)
         specs = self.specs
+        if _in_order(found):  # nothing overlaps: every match is kept, already in order
+            return [(start, end, specs[key]) for key, start, end in found]
+        labels = {(start, end): key for key, start, end in reversed(found)}
         return [(start, end, specs[labels[start, end]]) for start, end in longest_ranges(labels)]
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
         """Read the effect around each cue and add it as a claim."""
         tokens = EffectView.of(doc)  # every token read below goes through the shared view
         sentences = _sentences(doc, tokens)
+        finite: list[int] = []  # cue starts that are not bare base forms nor frames
+        ing_cues: list[int] = []  # a handful per doc: a list is searched as fast as a set
+        for start, _, spec in matches:
+            if spec.form not in ("base", "frame"):
+                finite.append(start)
+                if spec.form == "ing":
+                    ing_cues.append(start)
         cue_tokens = CueTokens(
-            finite=frozenset(s for s, _, spec in matches if spec.form not in ("base", "frame")),
-            starts=frozenset(s for s, _, _ in matches),
+            finite=frozenset(finite), starts=frozenset([s for s, _, _ in matches])
         )
-        ing_cues = frozenset(s for s, _, spec in matches if spec.form == "ing")
         effects: list[tuple[Effect, int]] = []
         taken_until = -1
         previous: Effect | None = None
@@ -1167,6 +1175,16 @@ def _populations(
                 population = descriptions[0][1]
         out[index] = population
     return out
+
+
+def _in_order(matches: list[tuple[int, int, int]]) -> bool:
+    """(key, start, end) matches sorted by start, none empty or overlapping the next."""
+    end = -1
+    for _, start, stop in matches:
+        if start < end or stop <= start:
+            return False
+        end = stop
+    return True
 
 
 def _condition_ranges(doc: Doc) -> list[tuple[int, int]]:
