@@ -42,6 +42,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from .component import BatchedComponent
 from .cues import (
     _WORDS,
     _WORDS_SIZE,
@@ -978,7 +979,7 @@ def _char_span(doc: EffectView, part: tuple[int, int] | None) -> dict[str, Any] 
 # --- the component ------------------------------------------------------------------------------
 
 
-class EffectTagger:
+class EffectTagger(BatchedComponent):
     """Tags effect claims (see the module docstring)."""
 
     def __init__(self, nlp: Language) -> None:
