@@ -3,8 +3,8 @@
 Claims live in ``doc.spans["claims"]``, labelled with their type. A claim's exact character
 range may fall inside a token (``37`` of ``37%`` is fine, but ``GB`` of ``GB30`` is not), so
 the span covers the enclosing tokens and the exact range is kept in ``span._.claim_range``.
-The span id is derived from the exact range, and the ``Span._`` values are kept per label,
-token range and span id, so two claims over the same tokens never share them.
+The ``Span._`` values are kept per label, token range and span id, and a second claim of a
+type over the same tokens gets its exact range as span id, so two claims never share them.
 """
 
 from __future__ import annotations
@@ -68,11 +68,16 @@ def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any])
         return None
     taken.add((label, start, end))
     first, last = token_range(doc, start, end)
-    span = Span(doc, first, last, label=label, span_id=f"{start}:{end}")
+    store = user_data[_STORE_KEY]
+    span = Span(doc, first, last, label=label)
+    if (span.label, first, last, 0) in store:
+        # Another claim of this type over the same tokens: the exact range, as a span id,
+        # keeps the two apart (an id string per claim would cost a StringStore entry each).
+        span = Span(doc, first, last, label=label, span_id=f"{start}:{end}")
     # The store entry span._.claim_range/claim_attrs would write, without two Underscore
     # round trips per claim.
     entry = {"claim_range": (start, end), "claim_tokens": (first, last), "claim_attrs": attrs}
-    user_data[_STORE_KEY][(span.label, first, last, span.id)] = entry
+    store[(span.label, first, last, span.id)] = entry
     doc.spans[CLAIMS_KEY].append(span)
     entries.append((label, start, end, entry))
     return span
