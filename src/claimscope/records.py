@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import typing
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
@@ -18,7 +19,7 @@ from pydantic import BaseModel
 from spacy.tokens import Doc
 
 from .documents import Document
-from .models import CLAIM_MODELS, CLAIM_TYPES, parse_claim
+from .models import CLAIM_MODELS, CLAIM_TYPES, EffectAttributes, TextSpan, parse_claim
 from .pipeline.cues import TokenView
 from .pipeline.spans import claim_entries, token_offsets
 from .record_json import record_json
@@ -195,10 +196,9 @@ class _RecordBuilder:
         if attributes.get("resolved_to"):
             attributes["resolved_to"] = self.ids.get(attributes["resolved_to"])
         if label == "effect":  # the only type whose attributes hold text parts
-            return {
-                name: _anchor_text_spans(value, self.offset, self.text)
-                for name, value in attributes.items()
-            }
+            for name in _TEXT_SPAN_ATTRIBUTES:
+                if attributes[name] is not None:
+                    attributes[name] = _anchor_text_span(attributes[name], self.offset, self.text)
         if label == "statistic":
             for name in _FLOAT_ATTRIBUTES:
                 attributes[name] = _json_float(attributes[name])
@@ -232,22 +232,24 @@ _ATTRIBUTE_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-def _anchor_text_spans(value: Any, offset: int, text: str) -> Any:
-    """Pin TextSpan-shaped parts ({text, start, end}) of an attribute to the whole text.
+# The effect attributes that are TextSpans (intervention, outcome, ...), from the model.
+_TEXT_SPAN_ATTRIBUTES = tuple(
+    name
+    for name, info in EffectAttributes.model_fields.items()
+    if TextSpan in typing.get_args(info.annotation)
+)
+
+
+def _anchor_text_span(part: dict[str, Any] | TextSpan, offset: int, text: str) -> dict[str, Any]:
+    """Pin a TextSpan part ({text, start, end}) of an effect to the whole text.
 
     Offsets move by ``offset`` (the chunk's start) and the text is quoted from the original:
     components see hard-wrapped lines joined (see pipeline.build_nlp), records never do.
     """
-    if hasattr(value, "model_dump"):  # a pydantic TextSpan given instead of a dict
-        value = value.model_dump()
-    if isinstance(value, dict):
-        if {"text", "start", "end"} <= value.keys() and isinstance(value["start"], int):
-            start, end = value["start"] + offset, value["end"] + offset
-            return {**value, "text": text[start:end], "start": start, "end": end}
-        return {name: _anchor_text_spans(item, offset, text) for name, item in value.items()}
-    if isinstance(value, list):
-        return [_anchor_text_spans(item, offset, text) for item in value]
-    return value
+    if isinstance(part, TextSpan):
+        part = part.model_dump()
+    start, end = part["start"] + offset, part["end"] + offset
+    return {"text": text[start:end], "start": start, "end": end}
 
 
 class SentenceIndex:
