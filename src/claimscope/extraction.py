@@ -228,15 +228,17 @@ def _tag_group(
     batch_size: int,
     as_json: bool,
 ) -> Iterator[tuple[Document, list[Any]]]:
-    from .records import doc_to_json, doc_to_records
+    from .models import parse_claim
+    from .record_json import record_json
+    from .records import doc_to_dicts
 
-    to_records = doc_to_json if as_json else doc_to_records
+    finish = record_json if as_json else parse_claim
     records: list[Any] = []
     pieces = _pieces(documents, limit)
     for spacy_doc, (document, offset, last, index, text) in nlp.pipe(
         pieces, as_tuples=True, batch_size=batch_size
     ):
-        records.extend(to_records(spacy_doc, document, types, offset, index, text))
+        records.extend(map(finish, doc_to_dicts(spacy_doc, document, types, offset, index, text)))
         spacy_doc.user_data.clear()  # drop per-doc extension values and bookkeeping early
         if last:
             yield document, records

@@ -22,7 +22,6 @@ from .documents import Document
 from .models import CLAIM_MODELS, CLAIM_TYPES, EffectAttributes, TextSpan, parse_claim
 from .pipeline.cues import TokenView
 from .pipeline.spans import claim_entries, token_offsets
-from .record_json import record_json
 
 QUOTE_CONTEXT = 32
 _TYPE_ORDER = {name: i for i, name in enumerate(CLAIM_TYPES)}
@@ -73,21 +72,6 @@ def doc_to_records(
     ]
 
 
-def doc_to_json(
-    doc: Doc,
-    document: Document,
-    types: Iterable[str] | None = None,
-    offset: int = 0,
-    index: TextIndex | None = None,
-    text: str | None = None,
-) -> list[str]:
-    """The claim records of one processed document as JSON text, what ``model_dump_json``
-    would write for each. Arguments as for ``doc_to_dicts``."""
-    return [
-        record_json(record) for record in doc_to_dicts(doc, document, types, offset, index, text)
-    ]
-
-
 def doc_to_dicts(
     doc: Doc,
     document: Document,
@@ -98,9 +82,9 @@ def doc_to_dicts(
 ) -> list[dict[str, Any]]:
     """The claim records of one processed document, in document order, as plain dicts.
 
-    Each dict has every field of its claim model, in the model's order, so ``record_json``
-    writes exactly what the model would, without the cost of validating it (the JSON writers'
-    path; tests validate every record of the seeds and of fuzzed texts).
+    Each dict has every field of its claim model, in the model's order, so
+    ``record_json.record_json`` writes exactly what the model would, without the cost of
+    validating it (the JSON writers' path; tests validate every seed and fuzzed record).
 
     ``types`` keeps only those claim types (links to dropped records are dropped too).
     When ``doc`` is a chunk of a long document, ``offset`` is where the chunk starts in the
