@@ -52,8 +52,8 @@ class JsonlWriter:
         self.stream = stream
 
     def add(self, document: Document, records: list[Any]) -> None:
-        for record in records:
-            self.stream.write(record_json(record) + "\n")
+        if records:  # one write per document
+            self.stream.write("\n".join(map(record_json, records)) + "\n")
 
     def close(self) -> None:
         self.stream.flush()
