@@ -897,7 +897,7 @@ def _narrative_windows(text: str, backwards: str) -> list[tuple[int, int]]:
         close = text.find(")", anchor.end())
         if close >= 0:
             at = anchor.start()
-            windows.append((at - _NARRATIVE_BACK_RE.match(backwards, size - at).end(), close + 1))
+            windows.append((size - _NARRATIVE_BACK_RE.match(backwards, size - at).end(), close + 1))
     return windows
 
 
@@ -909,7 +909,7 @@ def _bare_windows(text: str, backwards: str) -> list[tuple[int, int]]:
     for anchor in _ET_AL_RE.finditer(text):
         at = anchor.start()
         year_at = _COMMA_SPACE_RE.match(text, anchor.end()).end()
-        start = at - _BARE_BACK_RE.match(backwards, size - at).end()
+        start = size - _BARE_BACK_RE.match(backwards, size - at).end()
         windows.append((start, min(size, year_at + 6)))
     return windows
 
@@ -1180,7 +1180,7 @@ def find_abbreviations(text: str) -> dict[str, str]:
     for acronym in _BRACKETED_ACRONYM_RE.finditer(text):
         backwards = text[::-1] if backwards is None else backwards
         at = acronym.start()
-        windows.append((at - _ABBR_BACK_RE.match(backwards, size - at).end(), acronym.end()))
+        windows.append((size - _ABBR_BACK_RE.match(backwards, size - at).end(), acronym.end()))
     for match in _windowed(_ABBREVIATION_RE, text, windows):
         abbr = match.group("abbr")
         words = [w for w in match.group("name").split() if w[0].isupper()]
