@@ -737,7 +737,7 @@ class TermIndex:
             list(map(yielders.__getitem__, compress(forms_at, alone))),
         )
         if not present.isdisjoint(self.growers):
-            self._grow_all(tokens, starters, forms_at, found)
+            self._grow_all(tokens, starters, forms_at, found, present <= self.growers)
         return found
 
     def _grow_all(
@@ -746,28 +746,32 @@ class TermIndex:
         starters: list[int],
         forms_at: list[int],
         found: tuple[list[int], list[int], list[str]],
+        all_grow: bool = False,
     ) -> None:
         """Add the terms of two or more tokens from the ``starters`` (with their LOWER hashes
         ``forms_at``) whose forms may start one, to the columns ``found``.
 
         Every such stretch walks the trie of remembered stretches (see :class:`Edge`) token
         by token; the first step, which ends most stretches, is looked up for every start
-        at once.
+        at once. ``all_grow`` says every form of ``forms_at`` may start one (the usual case:
+        then no test per start).
         """
         lower, space, size = tokens.lower_hashes, tokens.space, len(tokens)
         if starters[-1] == size - 1:  # the last token starts no stretch of two
             starters, forms_at = starters[:-1], forms_at[:-1]
-        grows = list(map(self.growers.__contains__, forms_at))
-        starts = list(compress(starters, grows))
+        if all_grow:
+            starts, firsts = starters, forms_at
+        else:
+            grows = list(map(self.growers.__contains__, forms_at))
+            starts, firsts = list(compress(starters, grows)), list(compress(forms_at, grows))
         if not starts:
             return
         # The pair keys are looked up as zip makes them and not kept: thousands of live tuples
-        # per doc would set the garbage collector off.
+        # per doc would set the garbage collector off. The next token's form is read from the
+        # list shifted by one (starts end before the last token).
+        following = lower[1:]
         pairs = zip(
-            compress(forms_at, grows),
-            map(space.__getitem__, starts),
-            map(lower.__getitem__, map((1).__add__, starts)),
-            strict=True,
+            firsts, map(space.__getitem__, starts), map(following.__getitem__, starts), strict=True
         )
         edges = list(map(self.pairs.get, pairs))
         sent_start = set(tokens.sent_starts)
