@@ -527,13 +527,15 @@ def _number_readings(
     text: str, patterns: StatisticPatterns
 ) -> list[tuple[int, int, re.Match[str] | None]]:
     """number_candidates with, for a number in digits, its digit_reading match."""
-    matches = list(patterns.number_scan.finditer(text))
-    marked = [m.start() + 1 for m in matches if m.lastgroup == "stem"]
-    if marked:
-        matches = [m for m in matches if m.lastgroup != "stem"]
-    found: list[tuple[int, int, re.Match[str] | None]] = [
-        (m.start() - 1 if m["sign"] is not None else m.start(), m.end(), m) for m in matches
-    ]
+    found: list[tuple[int, int, re.Match[str] | None]] = []
+    marked: list[int] = []
+    # One pass over the matches (a digit match's last group is never ``stem``).
+    for m in patterns.number_scan.finditer(text):
+        if m.lastgroup == "stem":
+            marked.append(m.start() + 1)
+        else:
+            start, end = m.span()
+            found.append((start - 1 if m["sign"] is not None else start, end, m))
     words = _word_numbers(text, patterns, marked)
     if words:
         found.extend((start, end, None) for start, end in words)
@@ -808,11 +810,9 @@ def _read_number(
             return None  # glued letters: an ordinal, a decade, a code
         if reading.kind != "proportion":
             reading.kind = None
-    if (is_year(written) or (second is not None and is_year(second))) and reading.kind in (
-        None,
-        "count",
-        "proportion",
-        "age",
+    # The kind test first: it is cheaper, and most numbers have a unit that is no year's.
+    if reading.kind in _YEAR_KINDS and (
+        is_year(written) or (second is not None and is_year(second))
     ):
         return None
     _read_tail(text, reading, p)
@@ -820,6 +820,9 @@ def _read_number(
     if reading.kind is None or (written[0].isalpha() and _is_idiom(text, start, reading, p)):
         return None
     return _finish(text, reading), core
+
+
+_YEAR_KINDS = (None, "count", "proportion", "age")  # kinds a bare year is never read as
 
 
 def _read_range_or_proportion(text: str, r: _Reading, p: StatisticPatterns) -> str | None:
@@ -857,15 +860,19 @@ def _read_unit(text: str, r: _Reading, p: StatisticPatterns, unit: Any = _UNMATC
         unit = _UNMATCHED
     if unit is _UNMATCHED:
         unit = p.unit_tail.match(text, r.end)
-    if unit is None or (unit["gap"] == "-" and unit["unit"] == "%"):
+    if unit is None:
         return False
-    if unit["unit"].lower() in p.case_sensitive_units and unit["unit"] != unit["unit"].lower():
+    name = unit["unit"]
+    if name == "%" and unit["gap"] == "-":
+        return False
+    lower = name.lower()
+    if lower in p.case_sensitive_units and name != lower:
         return False  # "5G network" is no 5 g
-    kind = p.unit_kinds.get(unit["unit"].lower())
+    kind = p.unit_kinds.get(lower)
     if kind is None:  # matched only through re's case folding ("5 mınutes", "3 ſeconds")
         return False
     end = unit.end("unit")
-    if kind == "ratio" and unit["unit"].lower() == "times":
+    if kind == "ratio" and lower == "times":
         change = p.change.match(text, end)
         if not change or change["change"].lower() not in p.comparatives_for_times:
             return False
