@@ -239,7 +239,9 @@ class WordScope:
         """``windows`` of a text known to be scopable, given lower-cased and reversed, and
         the positions of (at least) this scope's keys in it. With ``lone_words``, a chain of
         one word is left out unless it is one of them: it holds no appeal (a determiner,
-        adjective or verb is a word of its own) and no phrase but a one-word one."""
+        adjective or verb is a word of its own) and no phrase but a one-word one. A key inside
+        a word that is not a lexicon word starts no chain: every match holds its key word
+        whole, and that word's own hit chains it."""
         hits = [at for key in self.keys for at in positions.get(key, ())]
         if not hits:
             return []
@@ -254,6 +256,9 @@ class WordScope:
                 continue  # inside an earlier chain, which holds this hit's chain
             start = size - run(backwards, size - hit).end()
             end = run(lowered, hit).end()
+            word = lowered[start:end]
+            if word not in words:
+                continue
             lone = True
             step = step_re(backwards, size - start)
             while step and step[1] in reversed_words:
@@ -264,7 +269,7 @@ class WordScope:
                 end, lone = step.end(), False
                 step = step_re(lowered, end)
             reached = max(reached, end)
-            if lone and lone_words is not None and lowered[start:end] not in lone_words:
+            if lone and lone_words is not None and word not in lone_words:
                 continue
             chains.append((start, min(end + 1, size)))
         if not chains:
@@ -1255,10 +1260,11 @@ def find_vague(
     for match in phrases:
         found.append(_vague(match.start(), match.end(), definite=False))
     for match in appeals:
-        det = (match.group("det") or "").casefold()
-        if match.group("verb"):
+        det, adj, verb = match.group("det", "adj", "verb")
+        det = (det or "").casefold()
+        if verb:
             end = match.end()
-        elif det in _ONE and match.group("adj").strip():
+        elif det in _ONE and adj.strip():
             end = match.end("np")  # 'a groundbreaking new study', its verb out of reach
         else:
             continue
