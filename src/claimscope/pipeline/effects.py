@@ -1148,17 +1148,19 @@ def _populations(
     human words, else that of the study it reports: the latest study description (a sentence
     with a study cue and population words) before it, or for a sentence that reports a study
     (e.g. a lead paragraph) the first one after it."""
-    # Which sentences hold a cue of each label (sentence starts by character: token offsets
-    # rise with token indices, and a cue starts at a token of its sentence).
+    # Sentence starts by character (token offsets rise with token indices, and a cue starts
+    # at a token of its sentence); a sentence holds a label's cue when one of the label's
+    # start characters falls before the next sentence's start: two bisections per question,
+    # asked only for the sentences the effects need (not a sentence per cue of the doc).
     first_chars = [tokens.idx[start] for start, _ in sentences]
-    held = {
-        label: {bisect_right(first_chars, char) - 1 for char in cues.by_label(label)[0]}
-        for label in ("animal", "human", "study", "reporting")
-    }
-    animal, human = held["animal"], held["human"]
+    ends = [*first_chars[1:], len(tokens.text) + 1]  # past every cue of the last sentence
+    animal, human = cues.by_label("animal")[0], cues.by_label("human")[0]
+
+    def holds(starts: list[int], index: int) -> bool:
+        return bisect_left(starts, first_chars[index]) < bisect_left(starts, ends[index])
 
     def own(index: int) -> str | None:  # population_of for one sentence
-        return "animal" if index in animal else "human" if index in human else None
+        return "animal" if holds(animal, index) else "human" if holds(human, index) else None
 
     out: dict[int, str | None] = {}
     descriptions: list[tuple[int, str]] | None = None
@@ -1167,12 +1169,14 @@ def _populations(
         if population is None:
             if descriptions is None:
                 # Every sentence with a study cue is a description when it names subjects.
-                pairs = ((i, own(i)) for i in sorted(held["study"]))
+                study = cues.by_label("study")[0]
+                study = sorted({bisect_right(first_chars, char) - 1 for char in study})
+                pairs = ((i, own(i)) for i in study)
                 descriptions = [(i, found) for i, found in pairs if found is not None]
             before = [found for i, found in descriptions if i < index]
             if before:
                 population = before[-1]
-            elif descriptions and index in held["reporting"]:
+            elif descriptions and holds(cues.by_label("reporting")[0], index):
                 population = descriptions[0][1]
         out[index] = population
     return out
