@@ -658,7 +658,11 @@ def find_statistics(
             after_end, after = 0, patterns.after_number.match(text, end)
         else:
             after_end, after = (0 if digits["blk"] is None else digits.end("blk")), digits
-        block = blocked_end(text, start, end, patterns, cues, after_end)
+        # blocked_end finds no block without a blocker after, a cue before or a "." or ")"
+        # right after the number (most numbers): the call is skipped then.
+        block = (after_end or cues or text[end : end + 1] in (".", ")")) and blocked_end(
+            text, start, end, patterns, cues, after_end
+        )
         if block:
             blocked_until = block
             continue
@@ -816,7 +820,8 @@ def _read_number(
     ):
         return None
     _read_tail(text, reading, p)
-    _read_before(text, reading, p)
+    if cues:  # without a cue there is no currency sign before either (see find_statistics)
+        _read_before(text, reading, p)
     if reading.kind is None or (written[0].isalpha() and _is_idiom(text, start, reading, p)):
         return None
     return _finish(text, reading), core
@@ -934,7 +939,7 @@ def _noun_phrase(
         lower = m["word"].lower()
         if lower in p.stopwords or lower in p.not_nouns:
             break
-        words.append((m.start("word"), m.end("word"), lower))
+        words.append((*m.span("word"), lower))
         pos = m.end()
         if p.is_plural(lower):
             return words[0][0], words[-1][1]
