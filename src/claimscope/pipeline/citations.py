@@ -816,13 +816,35 @@ def _headless_block(text: str) -> list[tuple[int, int]]:
 def _year_lines(text: str, start: int) -> Iterator[tuple[int, int]]:
     """(start, end) of each line from ``start`` (a line start) holding a year, in order."""
     line_end = -1
-    for year in _ANY_YEAR_RE.finditer(text, start):
-        if year.start() < line_end:
+    for year_start, year_end in _years(text, start):
+        if year_start < line_end:
             continue  # a second year on the line
-        line_start = text.rfind("\n", start, year.start()) + 1 or start
-        brk = text.find("\n", year.end())
+        line_start = text.rfind("\n", start, year_start) + 1 or start
+        brk = text.find("\n", year_end)
         line_end = len(text) if brk < 0 else brk
         yield line_start, line_start + len(text[line_start:line_end].rstrip("\r"))
+
+
+def _years(text: str, start: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each match of ``_ANY_YEAR_RE.finditer(text, start)``: the pattern is
+    tried only where '19' or '20' begins (found with str.find, not a try at every position),
+    in order, skipping those inside the previous match, as finditer does."""
+    find = text.find
+    candidates = []
+    for lead in ("19", "20"):
+        at = find(lead, start)
+        while at >= 0:
+            candidates.append(at)
+            at = find(lead, at + 1)
+    candidates.sort()
+    match = _ANY_YEAR_RE.match
+    end = -1
+    for at in candidates:
+        if at >= end:
+            year = match(text, at)
+            if year is not None:
+                end = year.end()
+                yield at, end
 
 
 # --- in-text citations -----------------------------------------------------------------------
