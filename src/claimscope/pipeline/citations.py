@@ -239,9 +239,9 @@ class WordScope:
         """``windows`` of a text known to be scopable, given lower-cased and reversed, and
         the positions of (at least) this scope's keys in it. With ``lone_words``, a chain of
         one word is left out unless it is one of them: it holds no appeal (a determiner,
-        adjective or verb is a word of its own) and no phrase but a one-word one. A key inside
-        a word that is not a lexicon word starts no chain: every match holds its key word
-        whole, and that word's own hit chains it."""
+        adjective or verb is a word of its own) and no phrase but a one-word one. Only a hit
+        at the start of a lexicon word starts a chain: every match holds a whole lexicon word
+        starting with a key (after a non-word character), whose own hit chains it."""
         hits = [at for key in self.keys for at in positions.get(key, ())]
         if not hits:
             return []
@@ -254,8 +254,11 @@ class WordScope:
         for hit in hits:
             if hit < reached:
                 continue  # inside an earlier chain, which holds this hit's chain
-            start = size - run(backwards, size - hit).end()
-            end = run(lowered, hit).end()
+            # Inside a word (``[\w-]`` before it; the regex engine's \w is str.isalnum() or
+            # '_'): the key word of a match starts with its key.
+            if hit and (lowered[hit - 1].isalnum() or lowered[hit - 1] in "_-"):
+                continue
+            start, end = hit, run(lowered, hit).end()
             word = lowered[start:end]
             if word not in words:
                 continue
