@@ -255,6 +255,8 @@ class EffectView(TokenView):
     reads per corpus); a bound ``dict.__getitem__`` answers a repeat without a Python frame.
     """
 
+    __slots__ = ("end_char", "ends", "is_space", "lower", "whitespace")  # no __dict__ per doc
+
     def __init__(self, doc: Doc, lists: tuple[list[int], list[int], list[int], list[int]]) -> None:
         super().__init__(doc, lists)
         self.lower = _Lowers(self.lower_hashes, self.strings).__getitem__  # type: ignore[method-assign]
@@ -654,7 +656,7 @@ def _after_joiner(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
 # --- one effect ---------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # a few thousand per corpus: no __dict__ each
 class Effect:
     """An effect found in a sentence, in token ranges (see ``attributes`` for the record)."""
 
