@@ -481,7 +481,7 @@ def find_identifiers(
     has_doi = "10." in text
     for match in DOI_RE.finditer(text) if has_doi else ():
         raw = _trim_identifier(match.group())
-        doi = re.search(r"10\.\d{4,9}/\S+", raw)
+        doi = _DOI_CORE_RE.search(raw)
         if doi is None:
             continue
         ids = {"doi": doi.group()}
@@ -596,24 +596,24 @@ def _looks_like_authors(text: str) -> bool:
     text = text.strip(" ,.")
     if not text or not (text[0].isupper() or text[0] in "*_"):
         return False
-    if re.search(r"[|:;!?()]|https?:", text):
+    if _NOT_AUTHORS_RE.search(text):
         return False
-    words = re.findall(r"[^\W\d_][\w'’\-]*", text)
+    words = _AUTHOR_WORD_RE.findall(text)
     lower = [w for w in words if w[0].islower() and w not in _CONNECTORS]
     return len(lower) <= 1 and len(words) <= 40
 
 
 def parse_author_names(text: str) -> list[str]:
     """Family names of an author list; an organisation (no initials) is one name, whole."""
-    text = re.sub(ET_AL, "", text).strip(" ,.;&")
+    text = _ET_AL_RE.sub("", text).strip(" ,.;&")
     if not text:
         return []
     names = [m.group(1) for m in _NAME_INITIALS_RE.finditer(text)]
     if names:
         return names
-    org = re.sub(r"\s*\[[^\]]*\]", "", text).strip(" ,.*_")
-    parts = [p.strip(" ,.") for p in re.split(r"\s*(?:,|&|\band\b)\s*", org) if p.strip(" ,.")]
-    if len(parts) > 1 and all(re.fullmatch(SURNAME, p) for p in parts):
+    org = _BRACKETED_RE.sub("", text).strip(" ,.*_")
+    parts = [p.strip(" ,.") for p in _NAME_SEPARATOR_RE.split(org) if p.strip(" ,.")]
+    if len(parts) > 1 and all(_SURNAME_RE.fullmatch(p) for p in parts):
         return parts  # 'Smith, Jones and Lee' without initials
     return [org]
 
@@ -680,7 +680,7 @@ def _is_entry_shaped(line: str) -> bool:
     rest = rest.strip()
     if not rest or not (rest[0].isupper() or rest[0] in "\"“*_'‘[0123456789"):
         return False
-    first_word = re.match(r"[\w'’\-]+", authors)
+    first_word = _WORD_RE.match(authors)
     return first_word is not None and first_word.group() not in _HEADLESS_STOP
 
 
@@ -888,6 +888,22 @@ _TITLE_PART_RE = re.compile(
 )
 
 
+# Patterns of the per-match helpers, compiled once (a module-level re call costs a cache look-up).
+_DOI_CORE_RE = re.compile(r"10\.\d{4,9}/\S+")
+_NOT_AUTHORS_RE = re.compile(r"[|:;!?()]|https?:")
+_AUTHOR_WORD_RE = re.compile(r"[^\W\d_][\w'’\-]*")
+_BRACKETED_RE = re.compile(r"\s*\[[^\]]*\]")
+_NAME_SEPARATOR_RE = re.compile(r"\s*(?:,|&|\band\b)\s*")
+_SURNAME_RE = re.compile(SURNAME)
+_WORD_RE = re.compile(r"[\w'’\-]+")
+_TWO_CAPITALS_RE = re.compile(f"[{_UPPER}]{{2}}")
+_ACRONYM_RE = re.compile(ACRONYM)
+_PIECE_RE = re.compile(r"[^;]+")
+_AUTHORS_RE = re.compile(_AUTHORS)
+_DASH_RE = re.compile(rf"\s*[{DASHES}]\s*")
+_NON_WORD_RE = re.compile(r"[^\w]")
+
+
 def find_author_year(text: str, not_names: frozenset[str]) -> list[Found]:
     """Narrative (``Qin et al. (2015)``), bare (``Stafford et al., 2007``) and parenthetical
     (``(Smith 2019; Lee et al., 2020a)``, one claim per item) author-date citations, and
@@ -965,7 +981,7 @@ def _windowed(
 def _inside_title(text: str, start: int, authors: str) -> bool:
     """True when a lone name follows a capitalised word mid-sentence: 'Sciatic Nerve Study (2019)'
     is a title, not a narrative citation of an author called Study."""
-    if re.search(ET_AL, authors):
+    if _ET_AL_RE.search(authors):
         return False
     before = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
     if before is None:
@@ -983,11 +999,11 @@ _SENTENCE_OPENERS = frozenset(
 def _is_name(authors: str, not_names: frozenset[str]) -> bool:
     """False for words that cannot open an author list: stop words, acronyms ('NSAIDs')."""
     first = _first_word(authors)
-    return first not in not_names and re.search(f"[{_UPPER}]{{2}}", first) is None
+    return first not in not_names and _TWO_CAPITALS_RE.search(first) is None
 
 
 def _first_word(text: str) -> str:
-    match = re.match(r"[\w'’\-]+", text)
+    match = _WORD_RE.match(text)
     return match.group() if match else ""
 
 
@@ -1000,14 +1016,14 @@ def _author_found(match: re.Match[str], kind: str) -> Found:
     }
     if match.group("suffix"):
         attrs["year_suffix"] = match.group("suffix")
-    if re.fullmatch(ACRONYM, authors):
+    if _ACRONYM_RE.fullmatch(authors):
         attrs.update(kind="source_year", authors=[], venue=authors)
     return Found(match.start(), match.end(), attrs["kind"], attrs)
 
 
 def _parenthetical(match: re.Match[str], not_names: frozenset[str]) -> list[Found]:
     inner_start = match.start(1)
-    pieces = list(re.finditer(r"[^;]+", match.group(1)))
+    pieces = list(_PIECE_RE.finditer(match.group(1)))
     found = []
     for piece in pieces:
         raw = piece.group()
@@ -1042,7 +1058,7 @@ def _parse_item(item: str, not_names: frozenset[str]) -> dict[str, Any] | None:
     attrs: dict[str, Any] = {"year": int(match.group("year"))}
     if match.group("suffix"):
         attrs["year_suffix"] = match.group("suffix")
-    if re.fullmatch(_AUTHORS, who) and not re.fullmatch(ACRONYM, who):
+    if _AUTHORS_RE.fullmatch(who) and not _ACRONYM_RE.fullmatch(who):
         return {"kind": "author_year", "authors": parse_author_names(who), **attrs}
     org = _ORG_ABBR_RE.match(who)
     if org:
@@ -1093,7 +1109,7 @@ def expand_numbers(text: str, max_range: int = 50) -> list[int]:
     """'1, 4–6' -> [1, 4, 5, 6]; empty for reversed, zero or implausibly long ranges."""
     numbers: list[int] = []
     for part in text.split(","):
-        bounds = re.split(rf"\s*[{DASHES}]\s*", part.strip())
+        bounds = _DASH_RE.split(part.strip())
         low, high = int(bounds[0]), int(bounds[-1])
         if low < 1 or high < low or high - low > max_range:
             return []
@@ -1185,7 +1201,7 @@ class Occupied:
 
 
 def _name_key(name: str) -> str:
-    return re.sub(r"[^\w]", "", name).casefold()
+    return _NON_WORD_RE.sub("", name).casefold()
 
 
 _ABBREVIATION_RE = re.compile(
