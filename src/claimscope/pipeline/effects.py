@@ -1279,11 +1279,27 @@ def sentence_starts(doc: Doc | TokenView) -> list[int]:
 
 def same_paragraph(doc: TokenView, start: int, end: int) -> bool:
     """No blank line between tokens ``start`` and ``end`` (a blank line ends a paragraph)."""
-    if start < end and doc.text.count("\n", doc.idx[start], doc.end_char(end - 1)) < 2:
+    if start >= end:
+        return True
+    text, idx = doc.text, doc.idx
+    first, last = idx[start], doc.end_char(end - 1)
+    if text.count("\n", first, last) < 2:
         return True  # no token of the range can hold a blank line
-    return not any(
-        doc.is_space(i) and doc.token_text(i).count("\n") >= 2 for i in range(start, end)
-    )
+    # A blank line is a space token holding two newlines: visit the range's newlines (a
+    # newline is never a token's trailing space, so it lies inside the token starting
+    # before it), not its tokens.
+    token, seen = -1, 0
+    at = text.find("\n", first, last)
+    while at != -1:
+        holder = bisect_right(idx, at) - 1
+        if holder != token:
+            token, seen = holder, 1
+        else:
+            seen += 1
+            if seen == 2 and doc.is_space(token):
+                return False
+        at = text.find("\n", at + 1, last)
+    return True
 
 
 @Language.factory("claimscope_effects", assigns=["doc.spans"])
