@@ -904,14 +904,18 @@ _DASH_RE = re.compile(rf"\s*[{DASHES}]\s*")
 _NON_WORD_RE = re.compile(r"[^\w]")
 
 
-def find_author_year(text: str, not_names: frozenset[str]) -> list[Found]:
+def find_author_year(
+    text: str, not_names: frozenset[str], backwards: Reversed | None = None
+) -> list[Found]:
     """Narrative (``Qin et al. (2015)``), bare (``Stafford et al., 2007``) and parenthetical
     (``(Smith 2019; Lee et al., 2020a)``, one claim per item) author-date citations, and
-    source-date ones (``(JAMA Internal Medicine, 2022)``)."""
+    source-date ones (``(JAMA Internal Medicine, 2022)``).
+
+    ``backwards``: the text reversed, shared with other scans (built when first needed)."""
     found: list[Found] = []
     # The name patterns cost a try at every word: they run only over windows around their
     # anchors ('(2019', 'et al'), which hold every match (see the window functions).
-    backwards = text[::-1]
+    backwards = Reversed(text) if backwards is None else backwards
     for match in _windowed(_NARRATIVE_RE, text, _narrative_windows(text, backwards)):
         authors = match.group("authors")
         if _is_name(authors, not_names) and not _inside_title(text, match.start(), authors):
@@ -934,7 +938,7 @@ _BARE_BACK_RE = re.compile(rf"\s*[{_NAME_CHARS}]*(?:\s+[a-z]+){{0,3}}")
 _COMMA_SPACE_RE = re.compile(r",?\s*")
 
 
-def _narrative_windows(text: str, backwards: str) -> list[tuple[int, int]]:
+def _narrative_windows(text: str, backwards: Reversed) -> list[tuple[int, int]]:
     """Ranges holding every narrative citation: from the start of the author-list characters
     before each '(year' to the next ')'."""
     size = len(text)
@@ -943,11 +947,12 @@ def _narrative_windows(text: str, backwards: str) -> list[tuple[int, int]]:
         close = text.find(")", anchor.end())
         if close >= 0:
             at = anchor.start()
-            windows.append((size - _NARRATIVE_BACK_RE.match(backwards, size - at).end(), close + 1))
+            back = _NARRATIVE_BACK_RE.match(backwards(), size - at).end()
+            windows.append((size - back, close + 1))
     return windows
 
 
-def _bare_windows(text: str, backwards: str) -> list[tuple[int, int]]:
+def _bare_windows(text: str, backwards: Reversed) -> list[tuple[int, int]]:
     """Ranges holding every bare citation: from the name characters before each 'et al' to
     the year after it, plus one character for the closing lookahead."""
     size = len(text)
@@ -955,9 +960,25 @@ def _bare_windows(text: str, backwards: str) -> list[tuple[int, int]]:
     for anchor in _ET_AL_RE.finditer(text):
         at = anchor.start()
         year_at = _COMMA_SPACE_RE.match(text, anchor.end()).end()
-        start = size - _BARE_BACK_RE.match(backwards, size - at).end()
+        start = size - _BARE_BACK_RE.match(backwards(), size - at).end()
         windows.append((start, min(size, year_at + 6)))
     return windows
+
+
+class Reversed:
+    """A text reversed, built on first call: several scans read backwards from anchors, and
+    a text without anchors needs no copy."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.value: str | None = None
+
+    def __call__(self) -> str:
+        if self.value is None:
+            self.value = self.text[::-1]
+        return self.value
 
 
 def _windowed(
@@ -1117,19 +1138,25 @@ def expand_numbers(text: str, max_range: int = 50) -> list[int]:
     return numbers
 
 
-def find_venues(text: str, lexicon: Lexicon, present: set[str] | None = None) -> list[Found]:
+def find_venues(
+    text: str,
+    lexicon: Lexicon,
+    present: set[str] | None = None,
+    backwards: Reversed | None = None,
+) -> list[Found]:
     """Journal names introduced as a source: ``published in the Journal of …``, ``in The
     Lancet``. The span is the venue name alone.
 
     ``present``: which lower-cased anchors ``text.lower()`` holds, when known: an anchor is
-    looked for only when it is there ignoring case.
+    looked for only when it is there ignoring case. ``backwards``: the text reversed, shared.
     """
     candidates = lexicon.venue_anchors
     if present is not None:
         candidates = tuple(a for a, key in lexicon.venue_keys if key in present)
     anchors = _key_positions(text, candidates)
     found = []
-    for match in _anchored_finditer(lexicon.venue_re, text, anchors):
+    reverse = Reversed(text) if backwards is None else backwards
+    for match in _anchored_finditer(lexicon.venue_re, text, anchors, reverse):
         group = "v1" if match.group("v1") else "v2"
         start, end = match.span(group)
         name = text[start:end]
@@ -1144,7 +1171,7 @@ _VENUE_RUN_RE = re.compile(r"[\w\s&'’\-*_]*")
 
 
 def _anchored_finditer(
-    pattern: re.Pattern[str], text: str, anchors: dict[str, list[int]]
+    pattern: re.Pattern[str], text: str, anchors: dict[str, list[int]], reverse: Reversed
 ) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)`` for the venue pattern, run only over the runs of venue
     characters that hold an anchor word: a match is one such run's substring and holds a
@@ -1154,7 +1181,7 @@ def _anchored_finditer(
         return
     positions.sort()
     size = len(text)
-    backwards = text[::-1]
+    backwards = reverse()
     reached = -1
     for at in positions:
         if at < reached:
@@ -1433,11 +1460,12 @@ def match_citations(
     for entry in entries:
         taken.add(entry.start, entry.end)
     citations: list[Found] = []
+    backwards = Reversed(text)
     for batch in (
         find_identifiers(text, lowered, present),
         find_numeric(text, lexicon.not_names, present),
-        find_author_year(text, lexicon.not_names),
-        find_venues(text, lexicon, present),
+        find_author_year(text, lexicon.not_names, backwards),
+        find_venues(text, lexicon, present, backwards),
     ):
         for item in batch:
             if not taken.overlaps(item.start, item.end):
