@@ -1338,7 +1338,9 @@ def find_vague(
             continue
         definite = " ".join(det.split()) in lexicon.definite
         found.append(_vague(match.start(), end, definite))
-    return _first_wins(found)
+    # The appeals alone cannot overlap: finditer's matches, in order, over disjoint windows
+    # (a span is its match or the start of it).
+    return _first_wins(found) if phrases else found
 
 
 _ONE = frozenset({"a", "an", "one"})
