@@ -423,6 +423,8 @@ def walk_gap(doc: Doc | TokenView, cue: int, lo: int, words: WordLists) -> int:
 
 
 def _gap_words(doc: TokenView, start: int, cue: int) -> list[str]:
+    if start == cue:
+        return []  # no gap: most cues
     return [doc.lower(i) for i in range(start, cue) if not doc.is_space(i)]
 
 
@@ -471,7 +473,14 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
     while i is not None:
         word = doc.lower(i)
         head = start is None
-        in_phrase = words.content[word] and _content_in_subject(doc, i, word, head, lo, words)
+        # "showing acupuncture": an -ing word before the head is a verb, unless a known noun or
+        # it opens the phrase ("Standing desks", "the running shoes").
+        in_phrase = words.content[word] and (
+            head
+            or not word.endswith("ing")
+            or word in words.ing_nouns
+            or _opens_phrase(doc, i, lo, words)
+        )
         if in_phrase or (start is not None and _in_hyphenated(doc, i, start, lo)):
             start = i
         elif word in ("every", "each") and _time_phrase(doc, i, end, words):
@@ -500,16 +509,6 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
         return None
     start = _word_start(doc, _gerund_start(doc, start, lo, words), lo)
     return (start, _end_of(doc, start, end))
-
-
-def _content_in_subject(
-    doc: TokenView, i: int, word: str, head: bool, lo: int, words: WordLists
-) -> bool:
-    # "showing acupuncture": an -ing word before the head is a verb, unless a known noun or
-    # it opens the phrase ("Standing desks", "the running shoes").
-    if head or not word.endswith("ing") or word in words.ing_nouns:
-        return True
-    return _opens_phrase(doc, i, lo, words)
 
 
 def _opens_phrase(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
