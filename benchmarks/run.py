@@ -80,11 +80,11 @@ def full_seconds(files: list[Path]) -> tuple[float, float, int]:
 
     Returns (pipeline build seconds, extraction CPU seconds, claims).
     """
-    from claimscope.extraction import RunStats, extract_paths, shared_nlp
+    from claimscope.extraction import RunStats, extract_paths, freeze_pipeline
     from claimscope.render import make_writer
 
     started = time.perf_counter()
-    shared_nlp()
+    freeze_pipeline()  # as `claimscope extract` does
     built = time.perf_counter() - started
     stats = RunStats()
     with open(os.devnull, "w", encoding="utf-8") as sink:

@@ -152,3 +152,21 @@ def test_records_plain_statistic_values_are_json_floats(nlp, given, value, json_
     assert type(plain["attributes"]["value"]) is type(value)
     assert json_value in record_json(plain)
     assert record_json(plain) == record_json(doc_to_records(doc, Document("d", "d", doc.text))[0])
+
+
+@pytest.mark.parametrize(
+    "attrs, message",
+    [
+        ({"kind": "percent", "value": 40, "colour": "red"}, "unknown attributes: colour"),
+        ({"value": 40}, "without its required attributes"),
+    ],
+)
+def test_records_attributes_outside_the_model_fail_the_json_path_too(nlp, attrs, message):
+    # The JSON writers' records are never validated into a model: the builder itself refuses
+    # what the model would, so a component bug fails the document instead of the schema.
+    from claimscope.pipeline.spans import add_claim
+
+    doc = nlp.make_doc("40% have sciatica")
+    add_claim(doc, "statistic", 0, 3, attrs)
+    with pytest.raises(ValueError, match=message):
+        doc_to_dicts(doc, Document(id="d", path="d", text=doc.text))

@@ -82,11 +82,13 @@ def extract(
 
     Example: claimscope extract seeds/ --types effect,statistic | jq .text
     """
-    from .extraction import RunStats, extract_paths
+    from .extraction import RunStats, extract_paths, freeze_pipeline, resolve_jobs
     from .render import make_writer
 
     wanted = parse_types(types)
     stats = RunStats()
+    if resolve_jobs(jobs) == 1:
+        freeze_pipeline()  # this process runs the pipeline; workers freeze their own
 
     def report(error: object) -> None:
         stderr.print(f"claimscope: {error}", markup=False)

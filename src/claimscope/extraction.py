@@ -62,9 +62,17 @@ def shared_nlp() -> Language:
     """The pipeline, built once per process (lexicons and matchers are costly to build)."""
     from .pipeline import build_nlp
 
-    nlp = build_nlp()
-    # The pipeline lives as long as the process: take it (and the lexicons) out of the
-    # collector's full passes, which would otherwise walk them again and again (~3% of a run).
+    return build_nlp()
+
+
+def freeze_pipeline() -> Language:
+    """The shared pipeline, moved with all else loaded so far out of the collector's reach.
+
+    Only for processes claimscope owns (the CLI and its workers): there the pipeline lives as
+    long as the process, and the collector's full passes would walk its lexicons again and again
+    (~3% of a run). In a library caller it would freeze the caller's objects too.
+    """
+    nlp = shared_nlp()
     gc.collect()
     gc.freeze()
     return nlp
@@ -362,7 +370,7 @@ def _init_worker(types: list[str] | None, chunk_chars: int | None, as_json: bool
     """Pool initializer: build the pipeline once per worker; Ctrl-C is the parent's job."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_options.update(types=types, chunk_chars=chunk_chars, as_json=as_json)
-    shared_nlp()
+    freeze_pipeline()
 
 
 def _work(batch: list[Document | LoadError]) -> list[list[Any] | None]:

@@ -1,6 +1,7 @@
 """Doc → claim records: offsets, line/column, quote selectors, fingerprints, ids.
 
-This is the only place where spaCy spans become JSON-ready pydantic records.
+This is the only place where claims become records: plain dicts with every field of their
+model (``doc_to_dicts``), which extraction writes as JSON text or validates into models.
 """
 
 from __future__ import annotations
@@ -175,8 +176,18 @@ class _RecordBuilder:
         }
 
     def _attributes(self, label: str, given: dict[str, Any]) -> dict[str, Any]:
-        """Every attribute of the type, in the model's order, defaults filled in."""
-        attributes = {**_ATTRIBUTE_DEFAULTS[label], **given}
+        """Every attribute of the type, in the model's order, defaults filled in.
+
+        The JSON path validates no model, so a component bug that would break the schema (an
+        unknown or a missing attribute) is caught here and fails the document instead.
+        """
+        defaults = _ATTRIBUTE_DEFAULTS[label]
+        if not given.keys() <= defaults.keys():
+            unknown = ", ".join(sorted(given.keys() - defaults.keys()))
+            raise ValueError(f"{label} claim with unknown attributes: {unknown}")
+        attributes = {**defaults, **given}
+        if any(attributes[name] is None for name in _REQUIRED_ATTRIBUTES[label]):
+            raise ValueError(f"{label} claim without its required attributes")
         if attributes.get("resolved_to"):
             attributes["resolved_to"] = self.ids.get(attributes["resolved_to"])
         if label == "effect":  # the only type whose attributes hold text parts
@@ -212,6 +223,14 @@ def _attribute_defaults(model: type[BaseModel]) -> dict[str, Any]:
 
 _ATTRIBUTE_DEFAULTS: dict[str, dict[str, Any]] = {
     name: _attribute_defaults(model.model_fields["attributes"].annotation)
+    for name, model in CLAIM_MODELS.items()
+}
+_REQUIRED_ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    name: tuple(
+        field
+        for field, info in model.model_fields["attributes"].annotation.model_fields.items()
+        if info.is_required()
+    )
     for name, model in CLAIM_MODELS.items()
 }
 

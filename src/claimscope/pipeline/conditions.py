@@ -590,7 +590,8 @@ class ConditionTagger(BatchedComponent):
         tokens = tokens or Tokens.of(doc)
         idx, end_char = tokens.idx, tokens.end_char
         for start, end, condition, _ in matches:
-            add_claim(doc, LABEL, idx[start], end_char(end - 1), condition.claim_attributes)
+            # A copy: the condition (and its attributes) serve every doc of the process.
+            add_claim(doc, LABEL, idx[start], end_char(end - 1), dict(condition.claim_attributes))
 
 
 def leading_word(text: str) -> str:
