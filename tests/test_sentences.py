@@ -131,3 +131,12 @@ def test_sentences_start_tokens(nlp, text, starts):
     doc = nlp.get_pipe("claimscope_sentences")(nlp.make_doc(text))
     assert [token.i for token in doc if token.is_sent_start] == starts
     assert sorted(sentence_starts(doc)) == starts
+
+
+def test_sentences_refresh_a_token_view_made_before_segmentation(nlp):
+    from claimscope.pipeline.cues import TokenView
+
+    doc = nlp.make_doc("Pain eased. Sleep improved.")
+    assert TokenView.of(doc).sent_starts == [0]  # cached before the sentences are set
+    doc = nlp.get_pipe("claimscope_sentences")(doc)
+    assert TokenView.of(doc).sent_starts == [0, 3]

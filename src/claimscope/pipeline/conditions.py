@@ -461,11 +461,13 @@ class ConditionTagger(BatchedComponent):
         lower = lexicon_variants({t: c for t, c in lexicon.items() if not is_case_sensitive(t)})
         self.index = TermIndex.build(lower)
         strings = nlp.vocab.strings
-        self.exact_matcher = _phrase_matcher(nlp, "ORTH", list(nlp.tokenizer.pipe(self.exact)))
+        exact_patterns = list(nlp.tokenizer.pipe(self.exact))
+        self.exact_matcher = _phrase_matcher(nlp, "ORTH", exact_patterns)
         body_parts = list(nlp.tokenizer.pipe(sorted(self.vocabulary.body_parts)))
         self.body_matcher = _phrase_matcher(nlp, "LOWER", body_parts)
         # Prefilters by word form: a doc without any of these cannot match that matcher.
-        self.exact_forms = frozenset(strings.add(term.lower()) for term in self.exact)
+        # A term's first token, lower-cased: a doc without any cannot match exactly.
+        self.exact_forms = frozenset(p[0].lower for p in exact_patterns if len(p))
         self.body_forms = frozenset(part[0].lower for part in body_parts if len(part))
         self.open_bracket = strings.add("(")
         self.words = WordHashes.of(self.vocabulary, strings)
@@ -516,7 +518,7 @@ class ConditionTagger(BatchedComponent):
                 for match, key in zip(found, keys, strict=True)
                 if key not in guards or passes_guards(doc, match.start, match.end, guards[key])
             ]
-        if forms.isdisjoint(self.exact_forms):  # an ORTH match is a LOWER match too
+        if forms.isdisjoint(self.exact_forms):  # an ORTH match starts with a LOWER match
             return found
         for _, start, end in self.exact_matcher(doc):
             text = tokens.span_text(start, end)

@@ -21,7 +21,7 @@ from spacy.attrs import IDX, LOWER, SENT_START, SPACY
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .spans import doc_text
+from .spans import TOKEN_VIEW_KEY, doc_text
 
 CUE_LABELS: tuple[str, ...] = (
     "hedge",
@@ -214,7 +214,7 @@ def cues_in(cues: list[Cue], label: str, start_char: int, end_char: int) -> list
 
 # --- a shared per-document token view ----------------------------------------------------------
 
-_VIEW_KEY = "claimscope_token_view"
+_VIEW_KEY = TOKEN_VIEW_KEY
 _WORDS: dict[int, str] = {}  # LOWER hash -> string, for every vocabulary (a hash is its string's)
 _WORDS_SIZE = 500_000  # entries kept before the memo starts afresh
 

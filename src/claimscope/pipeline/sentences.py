@@ -18,7 +18,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .spans import doc_text
+from .spans import TOKEN_VIEW_KEY, doc_text
 
 TERMINALS = frozenset({".", "!", "?", "…", "...", "!?", "?!", ":"})
 CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»", "*"})
@@ -99,6 +99,7 @@ def segment_sentences(doc: Doc) -> Doc:
     values = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
     values[start_indices(doc_text(doc), doc.to_array(IDX)), 0] = 1
     doc.from_array([SENT_START], values)
+    doc.user_data.pop(TOKEN_VIEW_KEY, None)  # a token view made before holds no sentences
     return doc
 
 

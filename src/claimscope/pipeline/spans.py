@@ -129,6 +129,8 @@ def claim_entries(doc: Doc) -> list[tuple[str, int, int, dict[str, Any]]]:
 
 
 TEXT_KEY = "claimscope_text"
+# Where cues.TokenView caches a doc's token columns (sentence starts among them).
+TOKEN_VIEW_KEY = "claimscope_token_view"
 
 
 def doc_text(doc: Doc) -> str:
