@@ -187,6 +187,7 @@ def _scopable(text: str, lowered: str) -> bool:
 
 
 _RUN_RE = re.compile(r"[\w-]*")  # the rest of a word (lexicon entries are letters and hyphens)
+_WORD_RUN = re.compile(r"[\w-]+")
 _NEXT_RUN_RE = re.compile(r"[\s,]+([\w-]+)")  # the next word, across whitespace and commas
 
 
@@ -220,6 +221,11 @@ class WordScope:
         items = [item.lower().split() for item in required if item.strip()]
         keys = _prefix_keys([words if any_word else words[-1:] for words in items], avoid)
         words = {w.lower() for item in entries for w in item.split()}
+        # chains() reads a hit's word as a run of [\w-]: a word with other characters (an
+        # apostrophe, a full stop) would never start a chain, so refuse it in the lexicon.
+        odd = sorted(w for w in words if not _WORD_RUN.fullmatch(w))
+        if odd:
+            raise ValueError(f"vague-appeal words must be word characters or '-': {odd}")
         return cls(keys, frozenset(words), frozenset(w[::-1] for w in words))
 
     def windows(self, text: str, lowered: str) -> list[tuple[int, int]] | None:

@@ -46,12 +46,10 @@ from .component import BatchedComponent
 from .cues import (
     _WORDS,
     _WORDS_SIZE,
-    Cue,
     CueMatcher,
     Cues,
     TokenView,
     as_view,
-    cues_in,
     longest_ranges,
     normalise,
 )
@@ -964,15 +962,6 @@ def direction_of(spec: CueSpec, doc: Doc | TokenView, outcome: tuple[int, int] |
     return spec.direction
 
 
-def population_of(cues: list[Cue], start_char: int, end_char: int) -> str | None:
-    """``animal`` or ``human`` from the population words of a sentence (animal wins)."""
-    if cues_in(cues, "animal", start_char, end_char):
-        return "animal"
-    if cues_in(cues, "human", start_char, end_char):
-        return "human"
-    return None
-
-
 def _char_span(doc: EffectView, part: tuple[int, int] | None) -> dict[str, Any] | None:
     if part is None:
         return None
@@ -1164,7 +1153,7 @@ def _populations(
     def holds(starts: list[int], index: int) -> bool:
         return bisect_left(starts, first_chars[index]) < bisect_left(starts, ends[index])
 
-    def own(index: int) -> str | None:  # population_of for one sentence
+    def own(index: int) -> str | None:  # animal or human from one sentence's words (animal wins)
         return "animal" if holds(animal, index) else "human" if holds(human, index) else None
 
     out: dict[int, str | None] = {}

@@ -76,14 +76,14 @@ WORD_START = r"(?<![\w\-].)"  # after a word's first letter: that letter starts 
 SEPARATORS = ".,/:+–—−-"  # a number right after one of these is part of something else
 _TIGHT = r"\w.,/:+–—−\-"  # a regex class body: word characters and SEPARATORS
 _NOT_FREE = f"[{_TIGHT}]"
-# Any character but a space, a hyphen and [0-9_a-z], as a positive class (the regex engine
-# scans for a positive class at C speed, not for a negated one); for lower-cased text.
+# Any character but a space, a hyphen, [0-9_a-z] and [A-Z], as a positive class (the regex
+# engine scans for a positive class at C speed, not for a negated one).
 _MARK = r"[\x00-\x1f!-,./:-@\[-^`{-\U0010ffff]"
-# Characters the regex engine matches to an ASCII letter under IGNORECASE while str.lower()
-# does not lower them to it: word numbers in a text holding one are found the slow way.
 _AFTER_FIRST_DIGIT = "(?#first digit read)"  # a regex comment: where digit_reading adds to it
 _FREE_END = r"(?![\w])"  # how the *_before patterns end
-BEFORE_WIDTH = 40  # the widest window a *_before pattern is matched in
+BEFORE_WIDTH = 40  # the window every *_before pattern is matched in (see _behind)
+# Characters the regex engine matches to an ASCII letter under IGNORECASE while str.lower()
+# does not lower them to it: word numbers in a text holding one are found the slow way.
 _CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
 
 
@@ -478,7 +478,7 @@ def _glued_before(text: str, start: int) -> bool:
 
 
 def _behind(
-    pattern: re.Pattern[str], text: str, start: int, width: int = 40
+    pattern: re.Pattern[str], text: str, start: int, width: int = BEFORE_WIDTH
 ) -> re.Match[str] | None:
     """``pattern`` matched on the ``width`` characters before ``start``, reversed (for the
     ``*_before`` patterns); the match's length is ``_length(match)``.
