@@ -216,7 +216,17 @@ def cues_in(cues: list[Cue], label: str, start_char: int, end_char: int) -> list
 
 _VIEW_KEY = TOKEN_VIEW_KEY
 _WORDS: dict[int, str] = {}  # LOWER hash -> string, for every vocabulary (a hash is its string's)
-_WORDS_SIZE = 500_000  # entries kept before the memo starts afresh
+MEMO_SIZE = 500_000  # entries a per-word memo keeps before it starts afresh
+
+
+def word_of(key: int, strings: Any) -> str:
+    """The string of a LOWER hash, from a process-wide memo (StringStore look-ups cost more)."""
+    word = _WORDS.get(key)
+    if word is None:
+        if len(_WORDS) > MEMO_SIZE:
+            _WORDS.clear()
+        word = _WORDS[key] = strings[key]
+    return word
 
 
 class TokenView:
@@ -257,13 +267,7 @@ class TokenView:
 
     def lower(self, i: int) -> str:
         """token.lower_"""
-        key = self.lower_hashes[i]
-        word = _WORDS.get(key)
-        if word is None:
-            if len(_WORDS) > _WORDS_SIZE:
-                _WORDS.clear()
-            word = _WORDS[key] = self.strings[key]
-        return word
+        return word_of(self.lower_hashes[i], self.strings)
 
     def end_char(self, i: int) -> int:
         """token.idx + len(token)"""

@@ -44,14 +44,14 @@ from spacy.tokens import Doc
 
 from .component import BatchedComponent
 from .cues import (
-    _WORDS,
-    _WORDS_SIZE,
+    MEMO_SIZE,
     CueMatcher,
     Cues,
     TokenView,
     as_view,
     longest_ranges,
     normalise,
+    word_of,
 )
 from .spans import add_claim, claim_entries, register_extensions, token_offsets
 
@@ -229,13 +229,7 @@ class _Lowers(dict):  # type: ignore[type-arg]
         self.strings = strings
 
     def __missing__(self, i: int) -> str:
-        key = self.hashes[i]
-        word = _WORDS.get(key)
-        if word is None:
-            if len(_WORDS) > _WORDS_SIZE:
-                _WORDS.clear()
-            word = _WORDS[key] = self.strings[key]
-        self[i] = word
+        word = self[i] = word_of(self.hashes[i], self.strings)
         return word
 
 
@@ -325,7 +319,7 @@ class _Memo(dict):  # type: ignore[type-arg]
         self.function = function
 
     def __missing__(self, word: str) -> bool:
-        if len(self) > _WORDS_SIZE:
+        if len(self) > MEMO_SIZE:
             self.clear()
         answer = self[word] = self.function(word)
         return answer
