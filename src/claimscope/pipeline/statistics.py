@@ -983,21 +983,14 @@ def _finish(text: str, r: _Reading) -> Statistic:
         start -= 1
     # What _attrs gives (the same keys in the same order), without its keyword dicts.
     attrs: dict[str, Any] = {"kind": r.kind or "number"}
-    if r.value is not None:
-        attrs["value"] = r.value
-    if r.low is not None:
-        attrs["low"] = r.low
-    if r.high is not None:
-        attrs["high"] = r.high
-    if r.unit is not None:
-        attrs["unit"] = r.unit
-    if r.qualifier is not None:
-        attrs["qualifier"] = r.qualifier
-    if r.subject is not None:
-        attrs["subject"] = r.subject
-    if r.direction is not None:
-        attrs["direction"] = r.direction
+    for name in _READING_ATTRIBUTES:
+        value = getattr(r, name)
+        if value is not None:
+            attrs[name] = value
     return Statistic(start, end, attrs)
+
+
+_READING_ATTRIBUTES = ("value", "low", "high", "unit", "qualifier", "subject", "direction")
 
 
 # --- the spaCy component --------------------------------------------------------------------
