@@ -188,23 +188,37 @@ def extract_documents(
     a citation and its reference entry in different chunks are then not resolved. Documents
     go through in groups, each in a spaCy memory zone (see ``_memory_zone``).
     """
+    from .models import parse_claim
+    from .record_json import record_json
+
     nlp = nlp or shared_nlp()
-    types = checked_types(types)
-    limit = min(chunk_chars or chunk_limit(), nlp.max_length)
+    tagging = _Tagging(
+        nlp,
+        checked_types(types),
+        min(chunk_chars or chunk_limit(), nlp.max_length),
+        batch_size,
+        record_json if as_json else parse_claim,
+    )
     stream = iter(documents)
     while group := _take(stream, ZONE_DOCUMENTS, ZONE_CHARS):
         with _memory_zone(nlp):
-            results = list(_extract_group(nlp, group, types, limit, batch_size, as_json))
+            results = list(_extract_group(tagging, group))
         yield from results  # after the zone: no spaCy object outlives it
 
 
+@dataclass(frozen=True)
+class _Tagging:
+    """How one extract_documents call tags its groups."""
+
+    nlp: Language
+    types: list[str] | None
+    limit: int  # chunk size in code points
+    batch_size: int
+    finish: Callable[[dict[str, Any]], Any]  # record dict -> JSON text or validated model
+
+
 def _extract_group(
-    nlp: Language,
-    documents: list[Document],
-    types: list[str] | None,
-    limit: int,
-    batch_size: int,
-    as_json: bool,
+    tagging: _Tagging, documents: list[Document]
 ) -> Iterator[tuple[Document, list[Any] | LoadError]]:
     """Records per document; a document the pipeline fails on gets a LoadError instead.
 
@@ -212,13 +226,13 @@ def _extract_group(
     the others their records.
     """
     try:
-        yield from list(_tag_group(nlp, documents, types, limit, batch_size, as_json))
+        yield from list(_tag_group(tagging, documents))
     except Exception as error:
         if len(documents) == 1:
             yield documents[0], internal_error(documents[0], error)
             return
         for document in documents:
-            yield from _extract_group(nlp, [document], types, limit, batch_size, as_json)
+            yield from _extract_group(tagging, [document])
 
 
 def internal_error(document: Document, error: Exception) -> LoadError:
@@ -229,24 +243,17 @@ def internal_error(document: Document, error: Exception) -> LoadError:
 
 
 def _tag_group(
-    nlp: Language,
-    documents: list[Document],
-    types: list[str] | None,
-    limit: int,
-    batch_size: int,
-    as_json: bool,
+    tagging: _Tagging, documents: list[Document]
 ) -> Iterator[tuple[Document, list[Any]]]:
-    from .models import parse_claim
-    from .record_json import record_json
     from .records import doc_to_dicts
 
-    finish = record_json if as_json else parse_claim
     records: list[Any] = []
-    pieces = _pieces(documents, limit)
-    for spacy_doc, (document, offset, last, index, text) in nlp.pipe(
-        pieces, as_tuples=True, batch_size=batch_size
+    pieces = _pieces(documents, tagging.limit)
+    for spacy_doc, (document, offset, last, index, text) in tagging.nlp.pipe(
+        pieces, as_tuples=True, batch_size=tagging.batch_size
     ):
-        records.extend(map(finish, doc_to_dicts(spacy_doc, document, types, offset, index, text)))
+        found = doc_to_dicts(spacy_doc, document, tagging.types, offset, index, text)
+        records.extend(map(tagging.finish, found))
         spacy_doc.user_data.clear()  # drop per-doc extension values and bookkeeping early
         if last:
             yield document, records

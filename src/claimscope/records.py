@@ -56,21 +56,10 @@ class TextIndex:
         return offset + bisect_right(self._astral, offset - 1) if self._astral else offset
 
 
-def doc_to_records(
-    doc: Doc,
-    document: Document,
-    types: Iterable[str] | None = None,
-    offset: int = 0,
-    index: TextIndex | None = None,
-    text: str | None = None,
-) -> list[Any]:
-    """The claim records of one processed document, in document order, as validated models.
-
-    Arguments as for ``doc_to_dicts``, whose records this validates.
-    """
-    return [
-        parse_claim(record) for record in doc_to_dicts(doc, document, types, offset, index, text)
-    ]
+def doc_to_records(doc: Doc, document: Document, types: Iterable[str] | None = None) -> list[Any]:
+    """The claim records of one whole processed document as validated models (``doc_to_dicts``
+    validated; extraction does the same, per chunk, through ``doc_to_dicts``)."""
+    return [parse_claim(record) for record in doc_to_dicts(doc, document, types)]
 
 
 def doc_to_dicts(
