@@ -201,6 +201,7 @@ def extract_documents(
     )
     stream = iter(documents)
     while group := _take(stream, ZONE_DOCUMENTS, ZONE_CHARS):
+        _warm_tokenizer(nlp, group)
         with _memory_zone(nlp):
             results = list(_extract_group(tagging, group))
         yield from results  # after the zone: no spaCy object outlives it
@@ -270,6 +271,13 @@ def _take(stream: Iterator[Document], documents: int, chars: int) -> list[Docume
         if len(group) >= documents or size >= chars:
             break
     return group
+
+
+def _warm_tokenizer(nlp: Language, documents: list[Document]) -> None:
+    """Cache the tokens of the group's recurring chunks before its zone (see pipeline.tokenizer)."""
+    warm = getattr(nlp.tokenizer, "warm", None)
+    if warm is not None:
+        warm(document.text for document in documents)
 
 
 def _memory_zone(nlp: Language) -> contextlib.AbstractContextManager[Any]:

@@ -10,16 +10,15 @@ import spacy
 from spacy.language import Language
 
 from . import citations, conditions, effects, links, sentences, statistics  # noqa: F401  (registers)
-from .sentences import unwrap_lines
 from .spans import (
     CLAIMS_KEY,
-    TEXT_KEY,
     claim_key,
     claim_range,
     claims_of,
     doc_text,
     register_extensions,
 )
+from .tokenizer import TextKeepingTokenizer
 
 # Order matters: citations first so statistics can skip the numbers inside them; effects after
 # conditions and statistics so they can use them; links last, over everything.
@@ -52,24 +51,3 @@ def build_nlp(max_length: int = 2_000_000) -> Language:
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp
-
-
-class TextKeepingTokenizer:
-    """spaCy's tokenizer over the unwrapped text (sentences.unwrap_lines), kept for doc_text().
-
-    Hard-wrapped lines are joined with spaces of the same length, so components match across
-    a wrap and every offset still points into the original text, which records quote.
-    Components read the text many times; Doc.text would rebuild it from tokens each time.
-    """
-
-    def __init__(self, tokenizer) -> None:  # type: ignore[no-untyped-def]
-        self.tokenizer = tokenizer
-
-    def __call__(self, text: str):  # type: ignore[no-untyped-def]
-        unwrapped = unwrap_lines(text)
-        doc = self.tokenizer(unwrapped)
-        doc.user_data[TEXT_KEY] = unwrapped
-        return doc
-
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
-        return getattr(self.tokenizer, name)
