@@ -140,3 +140,17 @@ def test_sentences_refresh_a_token_view_made_before_segmentation(nlp):
     assert TokenView.of(doc).sent_starts == [0]  # cached before the sentences are set
     doc = nlp.get_pipe("claimscope_sentences")(doc)
     assert TokenView.of(doc).sent_starts == [0, 3]
+
+
+@pytest.mark.parametrize("text", ["Pain eased. Sleep  improved.\n\n• Less pain", "x", "A b.\r\nC"])
+def test_sentences_cache_the_token_columns_of_every_later_component(nlp, text):
+    from claimscope.pipeline.cues import TokenView
+    from claimscope.pipeline.spans import token_offsets
+
+    doc = nlp.get_pipe("claimscope_sentences")(nlp.make_doc(text))
+    view = TokenView.of(doc)
+    assert view.lower_hashes == [token.lower for token in doc]
+    assert view.space == [int(bool(token.whitespace_)) for token in doc]
+    assert view.idx == [token.idx for token in doc]
+    assert view.sent_starts == [token.i for token in doc if token.is_sent_start]
+    assert token_offsets(doc) == (view.idx, [token.idx + len(token) for token in doc])

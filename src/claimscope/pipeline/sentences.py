@@ -14,11 +14,11 @@ import re
 from collections.abc import Iterator
 
 import numpy
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, LENGTH, LOWER, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .spans import TOKEN_VIEW_KEY, doc_text
+from .spans import cache_token_columns, doc_text
 
 TERMINALS = frozenset({".", "!", "?", "…", "...", "!?", "?!", ":"})
 CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "»", "*"})
@@ -94,12 +94,16 @@ def segment_sentences(doc: Doc) -> Doc:
     """Set ``is_sent_start`` on every token, for web text (see the module docstring)."""
     if not len(doc):
         return doc
+    # The token columns every later component reads, in one to_array call (see
+    # spans.cache_token_columns); token offsets are what the rules need here.
+    columns = doc.to_array([LOWER, SPACY, IDX, LENGTH])
+    starts = sorted(set(start_indices(doc_text(doc), columns[:, 2])))
     # One array write instead of a Token.is_sent_start assignment per token, each of which
     # re-scans the whole doc for a parse (quadratic on long texts). 1 = start, -1 = not.
     values = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
-    values[start_indices(doc_text(doc), doc.to_array(IDX)), 0] = 1
+    values[starts, 0] = 1
     doc.from_array([SENT_START], values)
-    doc.user_data.pop(TOKEN_VIEW_KEY, None)  # a token view made before holds no sentences
+    cache_token_columns(doc, columns, starts)
     return doc
 
 

@@ -55,42 +55,73 @@ def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any])
     Returns the new span, or None when the range is empty or already holds a claim of
     this type (components may then leave it alone).
     """
-    user_data = doc.user_data
-    entries = user_data.get(_LIST_KEY)
-    if entries is None:
-        entries = user_data[_LIST_KEY] = []
-        user_data["claimscope_taken"] = set()
-        user_data.setdefault(_STORE_KEY, {})
-        if CLAIMS_KEY not in doc.spans:
-            doc.spans[CLAIMS_KEY] = []
-    taken = user_data["claimscope_taken"]
-    if (label, start, end) in taken or not 0 <= start < end <= text_length(doc):
+    table = doc.user_data.get(_TABLE_KEY)
+    if table is None or table.size != len(doc):
+        table = doc.user_data[_TABLE_KEY] = _ClaimTable(doc)
+    range_key = (label, start, end)
+    if range_key in table.taken or not 0 <= start < end <= table.length:
         return None
-    taken.add((label, start, end))
-    first, last = token_range(doc, start, end)
-    store = user_data[_STORE_KEY]
-    span = Span(doc, first, last, label=label)
-    if (span.label, first, last, 0) in store:
+    table.taken.add(range_key)
+    first, last = _covering(table.starts, table.ends, start, end)
+    label_id = table.label_id(label)
+    store = table.store
+    span_id = 0
+    if (label_id, first, last, 0) in store:
         # Another claim of this type over the same tokens: the exact range, as a span id,
         # keeps the two apart (an id string per claim would cost a StringStore entry each).
-        span = Span(doc, first, last, label=label, span_id=f"{start}:{end}")
+        span_id = table.strings.add(f"{start}:{end}")
     # The store entry span._.claim_range/claim_attrs would write, without two Underscore
     # round trips per claim.
     entry = {"claim_range": (start, end), "claim_tokens": (first, last), "claim_attrs": attrs}
-    store[(span.label, first, last, span.id)] = entry
-    doc.spans[CLAIMS_KEY].append(span)
-    entries.append((label, start, end, entry))
+    store[(label_id, first, last, span_id)] = entry
+    span = Span(doc, first, last, label=label_id, span_id=span_id)
+    table.group.append(span)
+    table.entries.append((label, start, end, entry))
     return span
 
 
+class _ClaimTable:
+    """What add_claim needs of one doc, gathered at its first claim: the claims so far, the
+    span group, token offsets and the label hashes (Span would hash a label string each time)."""
+
+    __slots__ = (
+        "ends", "entries", "group", "labels", "length", "size",
+        "starts", "store", "strings", "taken",
+    )  # fmt: skip
+
+    def __init__(self, doc: Doc) -> None:
+        user_data = doc.user_data
+        self.entries = user_data.setdefault(_LIST_KEY, [])
+        self.store = user_data.setdefault(_STORE_KEY, {})
+        self.taken = {(label, start, end) for label, start, end, _ in self.entries}
+        if CLAIMS_KEY not in doc.spans:
+            doc.spans[CLAIMS_KEY] = []
+        self.group = doc.spans[CLAIMS_KEY]
+        self.starts, self.ends = token_offsets(doc)
+        self.size, self.length = len(doc), text_length(doc)
+        self.strings = doc.vocab.strings
+        self.labels: dict[str, int] = {}
+
+    def label_id(self, label: str) -> int:
+        found = self.labels.get(label)
+        if found is None:
+            found = self.labels[label] = self.strings.add(label)
+        return found
+
+
 _LIST_KEY = "claimscope_claim_list"
+_TABLE_KEY = "claimscope_claim_table"
 _OFFSETS_KEY = "claimscope_token_offsets"
 
 
 def token_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """The tokens ``[first, last)`` that ``doc.char_span(start, end, alignment_mode="expand")``
     covers, by bisection over cached token offsets (char_span costs a Span and two searches)."""
-    starts, ends = token_offsets(doc)
+    return _covering(*token_offsets(doc), start, end)
+
+
+def _covering(starts: list[int], ends: list[int], start: int, end: int) -> tuple[int, int]:
+    """token_range over the token start and end offsets."""
     first = bisect_right(starts, start) - 1
     if start == ends[first]:
         first += 1  # the range starts in the token's trailing space: not part of it
@@ -105,6 +136,15 @@ def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
         starts = table[:, 0].tolist()
         cached = doc.user_data[_OFFSETS_KEY] = (starts, (table[:, 0] + table[:, 1]).tolist())
     return cached
+
+
+def cache_token_columns(doc: Doc, columns: Any, sent_starts: list[int]) -> None:
+    """Cache what components read of every token, from ``doc.to_array([LOWER, SPACY, IDX,
+    LENGTH])`` and the sentence-start token indices (sorted): the lists of cues.TokenView and
+    of token_offsets, so neither calls to_array again."""
+    lower, space, idx = (columns[:, k].tolist() for k in range(3))
+    doc.user_data[TOKEN_VIEW_KEY] = (lower, space, idx, sent_starts)
+    doc.user_data[_OFFSETS_KEY] = (idx, (columns[:, 2] + columns[:, 3]).tolist())
 
 
 def claim_entries(doc: Doc) -> list[tuple[str, int, int, dict[str, Any]]]:
