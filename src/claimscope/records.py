@@ -45,15 +45,15 @@ class TextIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        # Code points above U+FFFF take two UTF-16 code units.
-        self._astral = [m.start() for m in re.finditer("[\U00010000-\U0010ffff]", text)]
+        # Code points above U+FFFF take two UTF-16 code units (none: UTF-16 offsets are ours).
+        self.astral = [m.start() for m in re.finditer("[\U00010000-\U0010ffff]", text)]
 
     def line_column(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self._line_starts, offset)
         return line, offset - self._line_starts[line - 1] + 1
 
     def utf16(self, offset: int) -> int:
-        return offset + bisect_right(self._astral, offset - 1) if self._astral else offset
+        return offset + bisect_right(self.astral, offset - 1) if self.astral else offset
 
 
 def doc_to_records(doc: Doc, document: Document, types: Iterable[str] | None = None) -> list[Any]:
@@ -101,7 +101,7 @@ def doc_to_dicts(
         text = document.text if not offset else document.text[offset : offset + len(doc.text)]
     if index is None:
         index = TextIndex(document.text if offset else text)
-    builder = _RecordBuilder(doc, document, index, ids, offset, SentenceIndex(doc, text))
+    builder = _RecordBuilder(doc, document, index, ids, offset, SentenceIndex(doc, text, offset))
     return [builder.record(claim) for claim in claims]
 
 
@@ -135,15 +135,14 @@ class _RecordBuilder:
 
     def record(self, claim: tuple[int, int, int, str, dict[str, Any], str]) -> dict[str, Any]:
         local_start, local_end, _, label, data, key = claim
-        text, offset = self.text, self.offset
+        text, offset, index = self.text, self.offset, self.index
         start, end = local_start + offset, local_end + offset
         quoted = text[start:end]
-        line, column = self.index.line_column(start)
+        line, column = index.line_column(start)
         # The sentence of the claim's tokens (its exact range widened to tokens).
         first, last = data["claim_tokens"]
-        sentence_start, sentence_end = self.sentences.around(
-            self.token_starts[first], self.token_ends[last - 1]
-        )
+        links = data.get("claim_links")
+        flags = data.get("claim_flags")
         return {
             "id": self.ids[key],
             "fingerprint": fingerprint(label, quoted),
@@ -151,16 +150,16 @@ class _RecordBuilder:
             "text": quoted,
             "start": start,
             "end": end,
-            "start_utf16": self.index.utf16(start),
-            "end_utf16": self.index.utf16(end),
+            "start_utf16": index.utf16(start) if index.astral else start,
+            "end_utf16": index.utf16(end) if index.astral else end,
             "line": line,
             "column": column,
             "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
             "suffix": text[end : end + QUOTE_CONTEXT],
-            "sentence": {"start": sentence_start + offset, "end": sentence_end + offset},
+            "sentence": self.sentences.around(self.token_starts[first], self.token_ends[last - 1]),
             "source": self.source,
-            "links": [self.ids[key] for key in data.get("claim_links") or () if key in self.ids],
-            "flags": list(data.get("claim_flags") or ()),
+            "links": [self.ids[key] for key in links if key in self.ids] if links else [],
+            "flags": list(flags) if flags else [],
             "attributes": self._attributes(label, data.get("claim_attrs") or {}),
         }
 
@@ -247,19 +246,22 @@ def _anchor_text_span(part: dict[str, Any] | TextSpan, offset: int, text: str) -
 class SentenceIndex:
     """Sentence starts of one doc, to find a claim's sentence by bisection (no token scans)."""
 
-    def __init__(self, doc: Doc, text: str) -> None:
+    def __init__(self, doc: Doc, text: str, offset: int = 0) -> None:
         self.text = text
+        self.offset = offset  # where the doc's text starts in the whole document
         self.starts = [0]
-        self._found: dict[tuple[int, int], tuple[int, int]] = {}  # claims share sentences
+        self._found: dict[tuple[int, int], dict[str, int]] = {}  # claims share sentences
         if len(doc) and doc.has_annotation("SENT_START"):
             # The token view the components cached (one to_array for them all).
             view = TokenView.of(doc)
             self.starts = [0, *(view.idx[i] for i in view.sent_starts)]
 
-    def around(self, start: int, end: int) -> tuple[int, int]:
-        """The sentence(s) holding tokens from ``start`` to ``end`` (token-aligned), stripped.
+    def around(self, start: int, end: int) -> dict[str, int]:
+        """The sentence(s) holding tokens from ``start`` to ``end`` (token-aligned), stripped,
+        as a record's ``sentence`` field, offsets in the whole document.
 
-        A claim across sentences gets all of them.
+        A claim across sentences gets all of them. Claims of one sentence share the dict:
+        records are read, never changed, once built.
         """
         first = bisect_right(self.starts, start) - 1
         after = bisect_right(self.starts, max(start, end - 1))
@@ -268,10 +270,10 @@ class SentenceIndex:
             found = self._found[first, after] = self._stripped(first, after)
         return found
 
-    def _stripped(self, first: int, after: int) -> tuple[int, int]:
+    def _stripped(self, first: int, after: int) -> dict[str, int]:
         low = self.starts[first]
         high = self.starts[after] if after < len(self.starts) else len(self.text)
         chunk = self.text[low:high]
         low += len(chunk) - len(chunk.lstrip())
         high -= len(chunk) - len(chunk.rstrip())
-        return low, max(low, high)
+        return {"start": low + self.offset, "end": max(low, high) + self.offset}
