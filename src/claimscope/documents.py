@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -111,26 +112,26 @@ def iter_documents(
 
 
 def _load_path(path: Path, max_bytes: int) -> Iterator[Document | LoadError]:
-    reason = _missing_reason(path)
-    if reason:
-        yield LoadError(display_path(path), reason)
-    elif path.is_dir():
+    info = _stat(path)
+    if isinstance(info, str):
+        yield LoadError(display_path(path), info)
+    elif stat.S_ISDIR(info.st_mode):
         yield from _walk_folder(path, max_bytes, seen=set())
     else:
-        yield from _load_file(path, max_bytes)
+        yield from _load_file(path, max_bytes, info)
 
 
-def _missing_reason(path: Path) -> str | None:
-    """Why ``path`` cannot be opened at all (missing, broken or looping link), or None."""
+def _stat(path: Path) -> os.stat_result | str:
+    """The file's status (links followed), or why it cannot be opened at all (missing,
+    broken or looping link): one system call answers what kind of file it is and its size."""
     try:
-        os.stat(path)
+        return os.stat(path)
     except FileNotFoundError:
         return "broken symbolic link" if path.is_symlink() else "no such file or directory"
     except OSError as error:  # ELOOP, EACCES on a parent folder, ENAMETOOLONG, ...
         return f"cannot open ({error.strerror or error})"
     except ValueError:  # an embedded NUL in the name
         return "invalid file name"
-    return None
 
 
 def display_path(path: Path | str) -> str:
@@ -158,22 +159,22 @@ def _walk_folder(folder: Path, max_bytes: int, seen: set[str]) -> Iterator[Docum
         if entry.name.startswith("."):
             continue
         child = Path(entry.path)
-        reason = _missing_reason(child)
-        if reason:
-            yield LoadError(display_path(child), reason)
-        elif child.is_dir():
+        info = _stat(child)
+        if isinstance(info, str):
+            yield LoadError(display_path(child), info)
+        elif stat.S_ISDIR(info.st_mode):
             yield from _walk_folder(child, max_bytes, seen)
         else:
-            yield from _load_file(child, max_bytes)
+            yield from _load_file(child, max_bytes, info)
 
 
-def _load_file(path: Path, max_bytes: int) -> Iterator[Document | LoadError]:
+def _load_file(path: Path, max_bytes: int, info: os.stat_result) -> Iterator[Document | LoadError]:
     name = display_path(path)
     try:
-        if not path.is_file():
+        if not stat.S_ISREG(info.st_mode):
             raise InputError("not a regular file")
-        _check_size(path.stat().st_size, max_bytes)
-        with path.open("rb") as stream:
+        _check_size(info.st_size, max_bytes)
+        with open(path, "rb") as stream:
             data = stream.read(max_bytes + 1)  # the file may have grown since stat
         _check_size(len(data), max_bytes)
     except InputError as error:
