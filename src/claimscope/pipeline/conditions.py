@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib.resources import files
 from itertools import compress, repeat
-from operator import is_not
+from operator import is_not, itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -117,6 +117,9 @@ class Vocabulary:
     heads: dict[str, str]
     of_heads: frozenset[str]
     modifiers: frozenset[str]
+
+
+_RANGE = itemgetter(1, 2)  # (start, end) of a (start - end, start, end) triple
 
 
 # --- data loading --------------------------------------------------------------------------
@@ -324,23 +327,32 @@ def filter_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     Longest first (the earlier of two as long), skipping any that overlaps one already taken;
     returned in document order.
     """
-    taken: list[tuple[int, int]] = []
+    return [(start, end) for _, start, end in _filter_ordered({(s - e, s, e) for s, e in ranges})]
+
+
+def _filter_ordered(ranges: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """:func:`filter_ranges` on (start - end, start, end) triples: sorted as they are, they
+    come in filter_spans' order (longest first, then by start), with no key function."""
+    taken = []
     seen: set[int] = set()
-    for start, end in sorted(ranges, key=lambda r: (r[1] - r[0], -r[0]), reverse=True):
+    for triple in sorted(ranges):
+        _, start, end = triple
         if start not in seen and end - 1 not in seen:
-            taken.append((start, end))
+            taken.append(triple)
             seen.update(range(start, end))
-    return sorted(taken)
+    taken.sort(key=_RANGE)
+    return taken
 
 
 def longest(matches: list[Match]) -> list[Match]:
     """Longest non-overlapping matches (spaCy's filter_spans); the best rank wins a tie."""
-    best: dict[tuple[int, int], Match] = {}
+    best: dict[tuple[int, int, int], Match] = {}
     for match in matches:
-        key = (match.start, match.end)
-        if key not in best or match.rank < best[key].rank:
+        start, end, _, rank = match
+        key = (start - end, start, end)
+        if key not in best or rank < best[key].rank:
             best[key] = match
-    return [best[key] for key in filter_ranges(best)]
+    return list(map(best.__getitem__, _filter_ordered(best)))
 
 
 def with_modifiers(tokens: Tokens, match: Match, modifiers: frozenset[int], floor: int) -> Match:
