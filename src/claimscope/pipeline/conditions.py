@@ -417,8 +417,8 @@ def abbreviation_definitions(doc: Doc, tokens: Tokens | None = None) -> Iterator
     """
     tokens = tokens or Tokens.of(doc)
     lower, idx = tokens.lower_hashes, tokens.idx  # the LOWER of a bracket is its ORTH
-    open_, close = tokens.strings["("], tokens.strings[")"]
-    for i in _positions(lower, open_, 1, len(lower) - 2):
+    close = tokens.strings[")"]
+    for i in _bracket_tokens(tokens, 1, len(lower) - 2):
         if lower[i + 2] != close:
             continue
         short_text = tokens.token_text(i + 1)
@@ -435,6 +435,22 @@ def abbreviation_definitions(doc: Doc, tokens: Tokens | None = None) -> Iterator
         first = next((t for t in range(start, i) if idx[t] <= start_char < tokens.end_char(t)), i)
         if first < i:
             yield doc[first:i], doc[i + 1 : i + 2]
+
+
+def _bracket_tokens(tokens: Tokens, start: int, stop: int) -> Iterator[int]:
+    """Indexes in ``[start, stop)`` of the tokens ``(``, in order.
+
+    Found from the brackets in the text (a str.find each) and the token offsets (a bisection
+    each): a doc has few brackets, and comparing every token's LOWER costs more.
+    """
+    text, idx = tokens.text, tokens.idx
+    at = text.find("(")
+    while at != -1:
+        i = bisect_left(idx, at)
+        # The token starting at the bracket is the bracket alone (its LOWER is "(").
+        if start <= i < stop and idx[i] == at and tokens.end_char(i) == at + 1:
+            yield i
+        at = text.find("(", at + 1)
 
 
 def _positions(values: list[int], value: int, start: int, stop: int) -> Iterator[int]:
