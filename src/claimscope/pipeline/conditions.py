@@ -363,7 +363,8 @@ def with_modifiers(tokens: Tokens, match: Match, modifiers: frozenset[int], floo
     start = match.start
     while start - 1 >= floor and tokens.lower_hashes[start - 1] in modifiers:
         start -= 1
-    return match if start == match.start else match._replace(start=start)
+    # A new Match, not _replace: that builds one through a dict of keywords.
+    return match if start == match.start else Match(start, match.end, match.condition, match.rank)
 
 
 def find_abbreviation(long_form_candidate: Span, short_form: Span) -> tuple[Span, Span | None]:
