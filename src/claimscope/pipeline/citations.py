@@ -121,6 +121,8 @@ class Lexicon:
     # regex engine then skips alternatives by their first character.
     vague_lower_re: re.Pattern[str]
     phrase_lower_re: re.Pattern[str]
+    vague_memo: ChainMatches  # the lower-case patterns' spans per word-chain window
+    phrase_memo: ChainMatches
     definite: frozenset[str]
     vague_scope: WordScope
     phrase_scope: WordScope
@@ -142,6 +144,9 @@ def load_lexicon() -> Lexicon:
     scanned = (*vague_scope.keys, *phrase_scope.keys)
     anchors = _anchor_words(lexicon["venue_triggers"] + lexicon["venue_heads"])
     heading_anchors = _anchor_words(lexicon["reference_headings"], lower=True)
+    vague_lower_re = _vague_pattern(_lowered_lists(vague), flags=0)
+    phrase_lower_re = _alternation([p.lower() for p in vague["phrases"]])
+    definite = frozenset(vague["definite_determiners"])
     return Lexicon(
         headings_re=_headings_pattern(lexicon["reference_headings"]),
         heading_anchors=heading_anchors,
@@ -162,9 +167,11 @@ def load_lexicon() -> Lexicon:
         entry_lead_ins=tuple(lexicon["entry_lead_ins"]),
         vague_re=_vague_pattern(vague),
         phrase_re=_alternation(vague["phrases"], flags=re.IGNORECASE),
-        vague_lower_re=_vague_pattern(_lowered_lists(vague), flags=0),
-        phrase_lower_re=_alternation([p.lower() for p in vague["phrases"]]),
-        definite=frozenset(vague["definite_determiners"]),
+        vague_lower_re=vague_lower_re,
+        phrase_lower_re=phrase_lower_re,
+        vague_memo=ChainMatches(vague_lower_re, _appeal_span, definite),
+        phrase_memo=ChainMatches(phrase_lower_re, _phrase_span, definite),
+        definite=definite,
         vague_scope=vague_scope,
         phrase_scope=phrase_scope,
         one_word_phrases=frozenset(p.lower() for p in vague["phrases"] if len(p.split()) == 1),
@@ -1328,53 +1335,94 @@ def find_vague(
 
     ``positions``: where (at least) the vague scopes' keys occur in ``lowered``, if known.
     """
-    found = []
     lowered = text.lower() if lowered is None else lowered
-    phrases, appeals = _vague_matches(lexicon, text, lowered, positions)
-    for match in phrases:
-        found.append(_vague(match.start(), match.end(), definite=False))
-    for match in appeals:
-        det, adj, verb = match.group("det", "adj", "verb")
-        det = (det or "").casefold()
-        if verb:
-            end = match.end()
-        elif det in _ONE and adj.strip():
-            end = match.end("np")  # 'a groundbreaking new study', its verb out of reach
-        else:
-            continue
-        definite = " ".join(det.split()) in lexicon.definite
-        found.append(_vague(match.start(), end, definite))
+    phrases, appeals = _vague_spans(lexicon, text, lowered, positions)
+    found = [_vague(start, end, definite) for start, end, definite in phrases]
+    found += [_vague(start, end, definite) for start, end, definite in appeals]
     # The appeals alone cannot overlap: finditer's matches, in order, over disjoint windows
     # (a span is its match or the start of it).
     return _first_wins(found) if phrases else found
 
 
 _ONE = frozenset({"a", "an", "one"})
+Span3 = tuple[int, int, bool]  # start, end, definite
 
 
-def _vague_matches(
+def _phrase_span(match: re.Match[str], definite: frozenset[str]) -> Span3 | None:
+    return match.start(), match.end(), False
+
+
+def _appeal_span(match: re.Match[str], definite: frozenset[str]) -> Span3 | None:
+    """The span of an appeal match and whether its noun phrase is definite; None when it is
+    not flagged (no verb, and not an indefinite noun phrase with an adjective)."""
+    det, adj, verb = match.group("det", "adj", "verb")
+    det = (det or "").casefold()
+    if verb:
+        end = match.end()
+    elif det in _ONE and adj.strip():
+        end = match.end("np")  # 'a groundbreaking new study', its verb out of reach
+    else:
+        return None
+    return match.start(), end, " ".join(det.split()) in definite
+
+
+def _vague_spans(
     lexicon: Lexicon, text: str, lowered: str, positions: dict[str, list[int]] | None
-) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
-    """The fixed-phrase and appeal patterns' matches. When the text allows it they run over the
-    lower-cased word chains around key nouns (same spans, group values lower-case)."""
+) -> tuple[list[Span3], list[Span3]]:
+    """The fixed-phrase and appeal spans. When the text allows it the patterns run over the
+    lower-cased word chains around key nouns (same spans), remembered per chain text."""
+    definite = lexicon.definite
     if not _scopable(text, lowered):
-        return list(lexicon.phrase_re.finditer(text)), list(lexicon.vague_re.finditer(text))
+        phrases = [_phrase_span(m, definite) for m in lexicon.phrase_re.finditer(text)]
+        appeals = [_appeal_span(m, definite) for m in lexicon.vague_re.finditer(text)]
+        return phrases, [a for a in appeals if a is not None]  # type: ignore[misc]
     backwards = lowered[::-1]
     phrase_scope, vague_scope = lexicon.phrase_scope, lexicon.vague_scope
     if positions is None:
         positions = _key_positions(lowered, {*phrase_scope.keys, *vague_scope.keys})
     phrase_chains = phrase_scope.chains(lowered, backwards, positions, lexicon.one_word_phrases)
     vague_chains = vague_scope.chains(lowered, backwards, positions, frozenset())
-    return (
-        _scoped(lexicon.phrase_lower_re, lowered, phrase_chains),
-        _scoped(lexicon.vague_lower_re, lowered, vague_chains),
-    )
+    return lexicon.phrase_memo(lowered, phrase_chains), lexicon.vague_memo(lowered, vague_chains)
 
 
-def _scoped(
-    pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]
-) -> list[re.Match[str]]:
-    return [match for start, end in windows for match in pattern.finditer(text, start, end)]
+class ChainMatches:
+    """A pattern's spans inside word-chain windows, remembered per window text.
+
+    What the pattern finds in a window depends on the window's characters alone: a chain
+    starts at the text's start or after a character that is neither a word character nor a
+    hyphen, which satisfies the patterns' opening lookbehind either way, and ``finditer``'s
+    end position cuts the text off like the end of a string. Chains are runs of lexicon
+    words, so the same ones ('the study found', 'research shows') recur across texts.
+    """
+
+    _LIMIT = 50_000  # remembered windows, then start again (bounded memory)
+
+    def __init__(
+        self,
+        pattern: re.Pattern[str],
+        span: Callable[[re.Match[str], frozenset[str]], Span3 | None],
+        definite: frozenset[str],
+    ) -> None:
+        self.pattern, self.span, self.definite = pattern, span, definite
+        self.known: dict[str, tuple[Span3, ...]] = {}
+
+    def __call__(self, lowered: str, windows: list[tuple[int, int]]) -> list[Span3]:
+        spans: list[Span3] = []
+        known = self.known
+        for start, end in windows:
+            window = lowered[start:end]
+            relative = known.get(window)
+            if relative is None:
+                relative = self._spans(window)
+                if len(known) > self._LIMIT:
+                    known.clear()
+                known[window] = relative
+            spans += [(start + s, start + e, d) for s, e, d in relative]
+        return spans
+
+    def _spans(self, window: str) -> tuple[Span3, ...]:
+        spans = (self.span(m, self.definite) for m in self.pattern.finditer(window))
+        return tuple(s for s in spans if s is not None)
 
 
 def _vague(start: int, end: int, definite: bool) -> Found:
