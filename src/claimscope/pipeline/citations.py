@@ -121,11 +121,11 @@ class Lexicon:
     # regex engine then skips alternatives by their first character.
     vague_lower_re: re.Pattern[str]
     phrase_lower_re: re.Pattern[str]
-    vague_memo: ChainMatches  # the lower-case patterns' spans per word-chain window
-    phrase_memo: ChainMatches
+    chain_matches: ChainMatches  # the lower-case patterns' spans per word-chain window
     definite: frozenset[str]
     vague_scope: WordScope
     phrase_scope: WordScope
+    chain_scope: WordScope  # the union of both: its chains hold both scopes' chains
     one_word_phrases: frozenset[str]  # lower-case phrases without a space ('evidence-based')
 
 
@@ -169,11 +169,11 @@ def load_lexicon() -> Lexicon:
         phrase_re=_alternation(vague["phrases"], flags=re.IGNORECASE),
         vague_lower_re=vague_lower_re,
         phrase_lower_re=phrase_lower_re,
-        vague_memo=ChainMatches(vague_lower_re, _appeal_span, definite),
-        phrase_memo=ChainMatches(phrase_lower_re, _phrase_span, definite),
+        chain_matches=ChainMatches(phrase_lower_re, vague_lower_re, definite),
         definite=definite,
         vague_scope=vague_scope,
         phrase_scope=phrase_scope,
+        chain_scope=vague_scope.union(phrase_scope),
         one_word_phrases=frozenset(p.lower() for p in vague["phrases"] if len(p.split()) == 1),
     )
 
@@ -195,7 +195,6 @@ def _scopable(text: str, lowered: str) -> bool:
 
 _RUN_RE = re.compile(r"[\w-]*")  # the rest of a word (lexicon entries are letters and hyphens)
 _WORD_RUN = re.compile(r"[\w-]+")
-_NEXT_RUN_RE = re.compile(r"[\s,]+([\w-]+)")  # the next word, across whitespace and commas
 
 
 @dataclass(frozen=True)
@@ -213,7 +212,29 @@ class WordScope:
 
     keys: tuple[str, ...]  # lower-case prefixes; every match holds a word starting with one
     words: frozenset[str]  # every word of every entry, lower-case
-    reversed_words: frozenset[str]
+    # The chain's further words after a word's end, and (over the reversed text) before its
+    # start: one regex call instead of a step per word.
+    forward_re: re.Pattern[str]
+    backward_re: re.Pattern[str]
+
+    @classmethod
+    def of_words(cls, keys: Iterable[str], words: Iterable[str]) -> WordScope:
+        words = frozenset(words)
+        # chains() reads a hit's word as a run of [\w-]: a word with other characters (an
+        # apostrophe, a full stop) would never start a chain, so refuse it in the lexicon.
+        odd = sorted(w for w in words if not _WORD_RUN.fullmatch(w))
+        if odd:
+            raise ValueError(f"vague-appeal words must be word characters or '-': {odd}")
+        return cls(
+            tuple(sorted(set(keys))),
+            words,
+            _chain_steps(words),
+            _chain_steps(w[::-1] for w in words),
+        )
+
+    def union(self, other: WordScope) -> WordScope:
+        """A scope whose chains hold both scopes' chains (the words and keys of both)."""
+        return WordScope.of_words((*self.keys, *other.keys), self.words | other.words)
 
     @classmethod
     def build(
@@ -227,13 +248,7 @@ class WordScope:
         last word, the head noun of 'clinical trials', rarer than its modifiers)."""
         items = [item.lower().split() for item in required if item.strip()]
         keys = _prefix_keys([words if any_word else words[-1:] for words in items], avoid)
-        words = {w.lower() for item in entries for w in item.split()}
-        # chains() reads a hit's word as a run of [\w-]: a word with other characters (an
-        # apostrophe, a full stop) would never start a chain, so refuse it in the lexicon.
-        odd = sorted(w for w in words if not _WORD_RUN.fullmatch(w))
-        if odd:
-            raise ValueError(f"vague-appeal words must be word characters or '-': {odd}")
-        return cls(keys, frozenset(words), frozenset(w[::-1] for w in words))
+        return cls.of_words(keys, (w.lower() for item in entries for w in item.split()))
 
     def windows(self, text: str, lowered: str) -> list[tuple[int, int]] | None:
         """(start, endpos) of the merged word chains holding a key, in order; None when the
@@ -260,8 +275,8 @@ class WordScope:
             return []
         hits.sort()
         size = len(lowered)
-        words, reversed_words = self.words, self.reversed_words
-        run, step_re = _RUN_RE.match, _NEXT_RUN_RE.match
+        words, run = self.words, _RUN_RE.match
+        forward, backward = self.forward_re.match, self.backward_re.match
         chains = []
         reached = -1
         for hit in hits:
@@ -271,20 +286,14 @@ class WordScope:
             # '_'): the key word of a match starts with its key.
             if hit and (lowered[hit - 1].isalnum() or lowered[hit - 1] in "_-"):
                 continue
-            start, end = hit, run(lowered, hit).end()
-            word = lowered[start:end]
+            word_end = run(lowered, hit).end()
+            word = lowered[hit:word_end]
             if word not in words:
                 continue
-            lone = True
-            step = step_re(backwards, size - start)
-            while step and step[1] in reversed_words:
-                start, lone = size - step.end(), False
-                step = step_re(backwards, step.end())
-            step = step_re(lowered, end)
-            while step and step[1] in words:
-                end, lone = step.end(), False
-                step = step_re(lowered, end)
+            start = size - backward(backwards, size - hit).end()
+            end = forward(lowered, word_end).end()
             reached = max(reached, end)
+            lone = start == hit and end == word_end
             if lone and lone_words is not None and word not in lone_words:
                 continue
             chains.append((start, min(end + 1, size)))
@@ -309,6 +318,34 @@ class WordScope:
             return
         for start, end in windows:
             yield from pattern.finditer(text, start, end)
+
+
+def _chain_steps(words: Iterable[str]) -> re.Pattern[str]:
+    """The further words of a chain: any number of (whitespace or commas, then a whole word
+    of ``words``). The words are a trie-shaped alternation, which the regex engine walks a
+    character at a time instead of trying every word."""
+    return re.compile(rf"(?:[\s,]+{_trie(words)}(?![\w-]))*")
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation matching exactly ``words`` (non-empty), common prefixes factored out."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return _trie_node(root)
+
+
+def _trie_node(node: dict[str, Any]) -> str:
+    branches = [re.escape(char) + _trie_node(node[char]) for char in sorted(node) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    if "" not in node:
+        return body
+    return f"(?:{body})?"
 
 
 def _prefix_keys(entries: list[list[str]], avoid: Iterable[str] = ()) -> tuple[str, ...]:
@@ -1348,10 +1385,6 @@ _ONE = frozenset({"a", "an", "one"})
 Span3 = tuple[int, int, bool]  # start, end, definite
 
 
-def _phrase_span(match: re.Match[str], definite: frozenset[str]) -> Span3 | None:
-    return match.start(), match.end(), False
-
-
 def _appeal_span(match: re.Match[str], definite: frozenset[str]) -> Span3 | None:
     """The span of an appeal match and whether its noun phrase is definite; None when it is
     not flagged (no verb, and not an indefinite noun phrase with an adjective)."""
@@ -1370,25 +1403,30 @@ def _vague_spans(
     lexicon: Lexicon, text: str, lowered: str, positions: dict[str, list[int]] | None
 ) -> tuple[list[Span3], list[Span3]]:
     """The fixed-phrase and appeal spans. When the text allows it the patterns run over the
-    lower-cased word chains around key nouns (same spans), remembered per chain text."""
+    lower-cased word chains around key words (same spans), remembered per chain text.
+
+    Both patterns run over the chains of the two scopes' union, each of which holds the
+    chains of either scope around its hits (and starts and ends on a word boundary), so they
+    still hold every match. A chain of one word is skipped unless it is a one-word phrase:
+    an appeal of one word has no verb and no determiner, so it is never flagged.
+    """
     definite = lexicon.definite
     if not _scopable(text, lowered):
-        phrases = [_phrase_span(m, definite) for m in lexicon.phrase_re.finditer(text)]
+        phrases = [(*m.span(), False) for m in lexicon.phrase_re.finditer(text)]
         appeals = [_appeal_span(m, definite) for m in lexicon.vague_re.finditer(text)]
         return phrases, [a for a in appeals if a is not None]  # type: ignore[misc]
-    backwards = lowered[::-1]
-    phrase_scope, vague_scope = lexicon.phrase_scope, lexicon.vague_scope
+    scope = lexicon.chain_scope
     if positions is None:
-        positions = _key_positions(lowered, {*phrase_scope.keys, *vague_scope.keys})
-    phrase_chains = phrase_scope.chains(lowered, backwards, positions, lexicon.one_word_phrases)
-    vague_chains = vague_scope.chains(lowered, backwards, positions, frozenset())
-    return lexicon.phrase_memo(lowered, phrase_chains), lexicon.vague_memo(lowered, vague_chains)
+        positions = _key_positions(lowered, scope.keys)
+    chains = scope.chains(lowered, lowered[::-1], positions, lexicon.one_word_phrases)
+    return lexicon.chain_matches(lowered, chains)
 
 
 class ChainMatches:
-    """A pattern's spans inside word-chain windows, remembered per window text.
+    """The phrase and appeal patterns' spans inside word-chain windows, remembered per
+    window text.
 
-    What the pattern finds in a window depends on the window's characters alone: a chain
+    What a pattern finds in a window depends on the window's characters alone: a chain
     starts at the text's start or after a character that is neither a word character nor a
     hyphen, which satisfies the patterns' opening lookbehind either way, and ``finditer``'s
     end position cuts the text off like the end of a string. Chains are runs of lexicon
@@ -1398,31 +1436,33 @@ class ChainMatches:
     _LIMIT = 50_000  # remembered windows, then start again (bounded memory)
 
     def __init__(
-        self,
-        pattern: re.Pattern[str],
-        span: Callable[[re.Match[str], frozenset[str]], Span3 | None],
-        definite: frozenset[str],
+        self, phrase_re: re.Pattern[str], appeal_re: re.Pattern[str], definite: frozenset[str]
     ) -> None:
-        self.pattern, self.span, self.definite = pattern, span, definite
-        self.known: dict[str, tuple[Span3, ...]] = {}
+        self.phrase_re, self.appeal_re, self.definite = phrase_re, appeal_re, definite
+        self.known: dict[str, tuple[tuple[Span3, ...], tuple[Span3, ...]]] = {}
 
-    def __call__(self, lowered: str, windows: list[tuple[int, int]]) -> list[Span3]:
-        spans: list[Span3] = []
+    def __call__(
+        self, lowered: str, windows: list[tuple[int, int]]
+    ) -> tuple[list[Span3], list[Span3]]:
+        phrases: list[Span3] = []
+        appeals: list[Span3] = []
         known = self.known
         for start, end in windows:
             window = lowered[start:end]
-            relative = known.get(window)
-            if relative is None:
-                relative = self._spans(window)
+            spans = known.get(window)
+            if spans is None:
+                spans = self._spans(window)
                 if len(known) > self._LIMIT:
                     known.clear()
-                known[window] = relative
-            spans += [(start + s, start + e, d) for s, e, d in relative]
-        return spans
+                known[window] = spans
+            phrases += [(start + s, start + e, d) for s, e, d in spans[0]]
+            appeals += [(start + s, start + e, d) for s, e, d in spans[1]]
+        return phrases, appeals
 
-    def _spans(self, window: str) -> tuple[Span3, ...]:
-        spans = (self.span(m, self.definite) for m in self.pattern.finditer(window))
-        return tuple(s for s in spans if s is not None)
+    def _spans(self, window: str) -> tuple[tuple[Span3, ...], tuple[Span3, ...]]:
+        phrases = tuple((*m.span(), False) for m in self.phrase_re.finditer(window))
+        appeals = (_appeal_span(m, self.definite) for m in self.appeal_re.finditer(window))
+        return phrases, tuple(a for a in appeals if a is not None)
 
 
 def _vague(start: int, end: int, definite: bool) -> Found:
