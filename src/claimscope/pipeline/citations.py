@@ -111,7 +111,7 @@ class Lexicon:
     not_names: frozenset[str]
     venue_re: re.Pattern[str]
     venue_anchors: tuple[str, ...]  # every venue match contains one of these strings
-    venue_keys: tuple[tuple[str, str], ...]  # (anchor, anchor lower-cased)
+    venue_keys: dict[str, tuple[str, ...]]  # anchor lower-cased -> the anchors
     scope_keys: frozenset[str]  # the keys of both word scopes
     key_index: KeyIndex  # scope and venue keys, heading anchors and identifier literals
     entry_lead_ins: tuple[str, ...]
@@ -153,7 +153,7 @@ def load_lexicon() -> Lexicon:
         not_names=frozenset(lexicon["not_names"]),
         venue_re=_venue_pattern(lexicon["venue_triggers"], lexicon["venue_heads"]),
         venue_anchors=anchors,
-        venue_keys=tuple((a, a.lower()) for a in anchors),
+        venue_keys=_by_lower(anchors),
         scope_keys=frozenset(scanned),
         key_index=KeyIndex(
             (
@@ -216,20 +216,22 @@ class WordScope:
     # start: one regex call instead of a step per word.
     forward_re: re.Pattern[str]
     backward_re: re.Pattern[str]
+    key_set: frozenset[str]
 
     @classmethod
     def of_words(cls, keys: Iterable[str], words: Iterable[str]) -> WordScope:
-        words = frozenset(words)
+        keys, words = tuple(sorted(set(keys))), frozenset(words)
         # chains() reads a hit's word as a run of [\w-]: a word with other characters (an
         # apostrophe, a full stop) would never start a chain, so refuse it in the lexicon.
         odd = sorted(w for w in words if not _WORD_RUN.fullmatch(w))
         if odd:
             raise ValueError(f"vague-appeal words must be word characters or '-': {odd}")
         return cls(
-            tuple(sorted(set(keys))),
+            keys,
             words,
             _chain_steps(words),
             _chain_steps(w[::-1] for w in words),
+            frozenset(keys),
         )
 
     def union(self, other: WordScope) -> WordScope:
@@ -270,7 +272,7 @@ class WordScope:
         adjective or verb is a word of its own) and no phrase but a one-word one. Only a hit
         at the start of a lexicon word starts a chain: every match holds a whole lexicon word
         starting with a key (after a non-word character), whose own hit chains it."""
-        hits = [at for key in self.keys for at in positions.get(key, ())]
+        hits = [at for key in self.key_set.intersection(positions) for at in positions[key]]
         if not hits:
             return []
         hits.sort()
@@ -419,6 +421,13 @@ class KeyIndex:
                 holding[word] = keys
             found.update(keys)
         return found
+
+
+def _by_lower(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, tuple[str, ...]] = {}
+    for word in words:
+        grouped[word.lower()] = (*grouped.get(word.lower(), ()), word)
+    return grouped
 
 
 def _words(items: Iterable[str]) -> str:
@@ -756,11 +765,16 @@ def _entry_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def find_reference_entries(
-    text: str, lexicon: Lexicon, lowered: str | None = None, present: set[str] | None = None
+    text: str,
+    lexicon: Lexicon,
+    lowered: str | None = None,
+    present: set[str] | None = None,
+    backwards: Reversed | None = None,
 ) -> list[Found]:
     """The entries of the document's reference list (see the module docstring).
 
     ``present``: the keys of ``lexicon.key_index`` that ``lowered`` holds, when known.
+    ``backwards``: the text reversed, shared with other scans.
     """
     lowered = text.lower() if lowered is None else lowered
     if not _scopable(text, lowered):
@@ -768,7 +782,8 @@ def find_reference_entries(
     else:
         holds = lowered.__contains__ if present is None else present.__contains__
         anchors = [w for w in lexicon.heading_anchors if holds(w)]
-        windows = _heading_windows(text, _key_positions(lowered, anchors))
+        reverse = Reversed(text) if backwards is None else backwards
+        windows = _heading_windows(text, _key_positions(lowered, anchors), reverse)
         headings = _windowed(lexicon.headings_re, text, windows)
     blocks = [_headed_block(text, m.end()) for m in headings]
     ranges = [r for block in blocks for r in block]
@@ -792,14 +807,16 @@ def find_reference_entries(
 _HEADING_RUN_RE = re.compile(r"[\sA-Za-z#*_:]*")
 
 
-def _heading_windows(text: str, anchors: dict[str, list[int]]) -> list[tuple[int, int]]:
+def _heading_windows(
+    text: str, anchors: dict[str, list[int]], reverse: Reversed
+) -> list[tuple[int, int]]:
     """Ranges holding every heading match: the run of heading characters around each anchor
     word, widened to whole lines (the pattern's ``$`` would match at a range's end)."""
     positions = sorted(at for found in anchors.values() for at in found)
     if not positions:
         return []
     size = len(text)
-    backwards = text[::-1]
+    backwards = reverse()
     windows = []
     for at in positions:
         start = size - _HEADING_RUN_RE.match(backwards, size - at).end()
@@ -1202,7 +1219,8 @@ def find_venues(
     """
     candidates = lexicon.venue_anchors
     if present is not None:
-        candidates = tuple(a for a, key in lexicon.venue_keys if key in present)
+        keys = lexicon.venue_keys
+        candidates = tuple(a for key in present.intersection(keys) for a in keys[key])
     anchors = _key_positions(text, candidates)
     found = []
     reverse = Reversed(text) if backwards is None else backwards
@@ -1372,13 +1390,30 @@ def find_vague(
 
     ``positions``: where (at least) the vague scopes' keys occur in ``lowered``, if known.
     """
+    spans = _vague_candidates(text, lexicon, lowered, positions)
+    return [_vague(start, end, definite) for start, end, definite in spans]
+
+
+def _vague_candidates(
+    text: str,
+    lexicon: Lexicon,
+    lowered: str | None = None,
+    positions: dict[str, list[int]] | None = None,
+) -> list[Span3]:
+    """``find_vague``'s spans, as (start, end, definite)."""
     lowered = text.lower() if lowered is None else lowered
     phrases, appeals = _vague_spans(lexicon, text, lowered, positions)
-    found = [_vague(start, end, definite) for start, end, definite in phrases]
-    found += [_vague(start, end, definite) for start, end, definite in appeals]
-    # The appeals alone cannot overlap: finditer's matches, in order, over disjoint windows
-    # (a span is its match or the start of it).
-    return _first_wins(found) if phrases else found
+    if not phrases:
+        # The appeals alone cannot overlap: finditer's matches, in order, over disjoint
+        # windows (a span is its match or the start of it).
+        return appeals
+    kept: list[Span3] = []
+    occupied = Occupied()
+    for span in phrases + appeals:
+        if not occupied.overlaps(span[0], span[1]):
+            occupied.add(span[0], span[1])
+            kept.append(span)
+    return kept
 
 
 _ONE = frozenset({"a", "an", "one"})
@@ -1551,12 +1586,12 @@ def match_citations(
     if len(lowered) == len(text):
         present = lexicon.key_index.present(lowered)
         positions = _key_positions(lowered, lexicon.scope_keys, present)
-    entries = find_reference_entries(text, lexicon, lowered, present)
+    backwards = Reversed(text)
+    entries = find_reference_entries(text, lexicon, lowered, present, backwards)
     taken = Occupied()
     for entry in entries:
         taken.add(entry.start, entry.end)
     citations: list[Found] = []
-    backwards = Reversed(text)
     for batch in (
         find_identifiers(text, lowered, present),
         find_numeric(text, lexicon.not_names, present),
@@ -1568,8 +1603,8 @@ def match_citations(
                 taken.add(item.start, item.end)
                 citations.append(item)
     citations.sort(key=lambda f: f.start)
-    appeals = find_vague(text, lexicon, lowered, positions)
-    vague = [v for v in appeals if not taken.overlaps(v.start, v.end)]
+    appeals = _vague_candidates(text, lexicon, lowered, positions)
+    vague = [v for v in appeals if not taken.overlaps(v[0], v[1])]
     naming = [c.start for c in citations if c.kind in _NAMING_KINDS]
     if vague and naming:  # without a citation naming a work, no appeal is supported
         if callable(sentence_starts):
@@ -1577,9 +1612,7 @@ def match_citations(
         paragraphs = [0] + [m.end() for m in _PARAGRAPH_BREAK_RE.finditer(text)]
         starts = sentence_starts or [0]
         vague = [v for v in vague if not _names_a_work(v, naming, starts, paragraphs)]
-    for appeal in vague:
-        appeal.attrs.pop("definite", None)
-    return entries, citations, vague
+    return entries, citations, [Found(s, e, "vague", {"traceable": False}) for s, e, _ in vague]
 
 
 _NAMING_KINDS = frozenset({"author_year", "numeric", "identifier"})
@@ -1587,19 +1620,20 @@ _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
 
 
 def _names_a_work(
-    appeal: Found, naming: list[int], sentence_starts: list[int], paragraph_starts: list[int]
+    appeal: Span3, naming: list[int], sentence_starts: list[int], paragraph_starts: list[int]
 ) -> bool:
     """True when a citation naming a work supports the appeal (see the module docstring).
 
     ``naming`` holds the sorted start offsets of the author-year, numeric and identifier
     citations.
     """
-    index = bisect_right(sentence_starts, appeal.start) - 1
+    start, _, definite = appeal
+    index = bisect_right(sentence_starts, start) - 1
     sentence_start = sentence_starts[max(index, 0)]
     sentence_end = sentence_starts[index + 1] if index + 1 < len(sentence_starts) else 1 << 62
     since = sentence_start
-    if appeal.attrs["definite"]:  # it may refer back to a work named earlier in the paragraph
-        paragraph_start = paragraph_starts[bisect_right(paragraph_starts, appeal.start) - 1]
+    if definite:  # it may refer back to a work named earlier in the paragraph
+        paragraph_start = paragraph_starts[bisect_right(paragraph_starts, start) - 1]
         since = min(since, paragraph_start)
     first = bisect_left(naming, since)
     return first < len(naming) and naming[first] < sentence_end
