@@ -88,7 +88,7 @@ _SUPERSCRIPT_DIGIT_RE = re.compile(f"[{SUPERSCRIPTS}]")
 _UNIT_BEFORE_RE = re.compile(r"(?:^|[^\w])(?:[a-zA-Zµμ]{1,2}|[a-z]+/[a-zA-Z]{1,2})$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     """A citation found in the text, before it becomes a claim."""
 
@@ -193,7 +193,6 @@ def _scopable(text: str, lowered: str) -> bool:
     return text.isascii() or not any(c in text for c in _FOLD_RISK)
 
 
-_RUN_RE = re.compile(r"[\w-]*")  # the rest of a word (lexicon entries are letters and hyphens)
 _WORD_RUN = re.compile(r"[\w-]+")
 
 
@@ -212,8 +211,9 @@ class WordScope:
 
     keys: tuple[str, ...]  # lower-case prefixes; every match holds a word starting with one
     words: frozenset[str]  # every word of every entry, lower-case
-    # The chain's further words after a word's end, and (over the reversed text) before its
-    # start: one regex call instead of a step per word.
+    # From a hit: the rest of its word (group 1), then the chain's further words; and over
+    # the reversed text, the chain's words before a word's start. One regex call each
+    # instead of a step per word.
     forward_re: re.Pattern[str]
     backward_re: re.Pattern[str]
     key_set: frozenset[str]
@@ -229,8 +229,8 @@ class WordScope:
         return cls(
             keys,
             words,
-            _chain_steps(words),
-            _chain_steps(w[::-1] for w in words),
+            re.compile(rf"([\w-]*){_chain_steps(words)}"),
+            re.compile(_chain_steps(w[::-1] for w in words)),
             frozenset(keys),
         )
 
@@ -277,7 +277,7 @@ class WordScope:
             return []
         hits.sort()
         size = len(lowered)
-        words, run = self.words, _RUN_RE.match
+        words = self.words
         forward, backward = self.forward_re.match, self.backward_re.match
         chains = []
         reached = -1
@@ -288,12 +288,13 @@ class WordScope:
             # '_'): the key word of a match starts with its key.
             if hit and (lowered[hit - 1].isalnum() or lowered[hit - 1] in "_-"):
                 continue
-            word_end = run(lowered, hit).end()
+            ahead = forward(lowered, hit)
+            word_end = ahead.end(1)
             word = lowered[hit:word_end]
             if word not in words:
                 continue
             start = size - backward(backwards, size - hit).end()
-            end = forward(lowered, word_end).end()
+            end = ahead.end()
             reached = max(reached, end)
             lone = start == hit and end == word_end
             if lone and lone_words is not None and word not in lone_words:
@@ -322,11 +323,11 @@ class WordScope:
             yield from pattern.finditer(text, start, end)
 
 
-def _chain_steps(words: Iterable[str]) -> re.Pattern[str]:
+def _chain_steps(words: Iterable[str]) -> str:
     """The further words of a chain: any number of (whitespace or commas, then a whole word
     of ``words``). The words are a trie-shaped alternation, which the regex engine walks a
     character at a time instead of trying every word."""
-    return re.compile(rf"(?:[\s,]+{_trie(words)}(?![\w-]))*")
+    return rf"(?:[\s,]+{_trie(words)}(?![\w-]))*"
 
 
 def _trie(words: Iterable[str]) -> str:
@@ -1261,6 +1262,8 @@ def _anchored_finditer(
 
 def _first_wins(found: list[Found]) -> list[Found]:
     """Drop every match that overlaps an earlier one in the list."""
+    if len(found) < 2:
+        return found
     kept: list[Found] = []
     occupied = Occupied()
     for item in found:
@@ -1343,6 +1346,8 @@ def resolve(
     whole name, or the venue of a source citation) and year, the year's letter picking among
     several; numeric ones on the entry number (the first number of the marker).
     """
+    if not entries:
+        return {}
     by_author: dict[tuple[str, int], list[Found]] = {}
     for entry in entries:
         authors = entry.attrs.get("authors") or []
