@@ -771,14 +771,16 @@ def find_reference_entries(
     lowered: str | None = None,
     present: set[str] | None = None,
     backwards: Reversed | None = None,
+    scopable: bool | None = None,
 ) -> list[Found]:
     """The entries of the document's reference list (see the module docstring).
 
     ``present``: the keys of ``lexicon.key_index`` that ``lowered`` holds, when known.
-    ``backwards``: the text reversed, shared with other scans.
+    ``backwards``: the text reversed, shared with other scans. ``scopable``:
+    ``_scopable(text, lowered)``, when known.
     """
     lowered = text.lower() if lowered is None else lowered
-    if not _scopable(text, lowered):
+    if not (_scopable(text, lowered) if scopable is None else scopable):
         headings: Iterable[re.Match[str]] = lexicon.headings_re.finditer(text)
     else:
         holds = lowered.__contains__ if present is None else present.__contains__
@@ -1404,10 +1406,14 @@ def _vague_candidates(
     lexicon: Lexicon,
     lowered: str | None = None,
     positions: dict[str, list[int]] | None = None,
+    scopable: bool | None = None,
 ) -> list[Span3]:
-    """``find_vague``'s spans, as (start, end, definite)."""
+    """``find_vague``'s spans, as (start, end, definite); ``scopable``:
+    ``_scopable(text, lowered)``, when known."""
     lowered = text.lower() if lowered is None else lowered
-    phrases, appeals = _vague_spans(lexicon, text, lowered, positions)
+    if scopable is None:
+        scopable = _scopable(text, lowered)
+    phrases, appeals = _vague_spans(lexicon, text, lowered, positions, scopable)
     if not phrases:
         # The appeals alone cannot overlap: finditer's matches, in order, over disjoint
         # windows (a span is its match or the start of it).
@@ -1440,7 +1446,11 @@ def _appeal_span(match: re.Match[str], definite: frozenset[str]) -> Span3 | None
 
 
 def _vague_spans(
-    lexicon: Lexicon, text: str, lowered: str, positions: dict[str, list[int]] | None
+    lexicon: Lexicon,
+    text: str,
+    lowered: str,
+    positions: dict[str, list[int]] | None,
+    scopable: bool,
 ) -> tuple[list[Span3], list[Span3]]:
     """The fixed-phrase and appeal spans. When the text allows it the patterns run over the
     lower-cased word chains around key words (same spans), remembered per chain text.
@@ -1451,7 +1461,7 @@ def _vague_spans(
     an appeal of one word has no verb and no determiner, so it is never flagged.
     """
     definite = lexicon.definite
-    if not _scopable(text, lowered):
+    if not scopable:
         phrases = [(*m.span(), False) for m in lexicon.phrase_re.finditer(text)]
         appeals = [_appeal_span(m, definite) for m in lexicon.vague_re.finditer(text)]
         return phrases, [a for a in appeals if a is not None]  # type: ignore[misc]
@@ -1592,7 +1602,8 @@ def match_citations(
         present = lexicon.key_index.present(lowered)
         positions = _key_positions(lowered, lexicon.scope_keys, present)
     backwards = Reversed(text)
-    entries = find_reference_entries(text, lexicon, lowered, present, backwards)
+    scopable = _scopable(text, lowered)
+    entries = find_reference_entries(text, lexicon, lowered, present, backwards, scopable)
     taken = Occupied()
     for entry in entries:
         taken.add(entry.start, entry.end)
@@ -1608,7 +1619,7 @@ def match_citations(
                 taken.add(item.start, item.end)
                 citations.append(item)
     citations.sort(key=lambda f: f.start)
-    appeals = _vague_candidates(text, lexicon, lowered, positions)
+    appeals = _vague_candidates(text, lexicon, lowered, positions, scopable)
     vague = [v for v in appeals if not taken.overlaps(v[0], v[1])]
     naming = [c.start for c in citations if c.kind in _NAMING_KINDS]
     if vague and naming:  # without a citation naming a work, no appeal is supported
