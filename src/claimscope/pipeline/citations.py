@@ -37,6 +37,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import filterfalse
 from typing import Any
 
 import numpy
@@ -408,20 +409,26 @@ class KeyIndex:
     def present(self, text: str) -> set[str]:
         found: set[str] = set()
         holding = self.holding
-        for word in set(text.split()) - self.without:
+        # Most words hold no key and were seen before: one C-level pass drops them.
+        for word in set(filterfalse(self.without.__contains__, text.split())):
             keys = holding.get(word)
             if keys is None:
-                keys = tuple(k for k in self.keys if k in word)
-                if not keys:
-                    if len(self.without) > self._LIMIT:
-                        self.without.clear()
-                    self.without.add(word)
-                    continue
-                if len(holding) > self._LIMIT:
-                    holding.clear()
-                holding[word] = keys
+                keys = self._learn(word)
             found.update(keys)
         return found
+
+    def _learn(self, word: str) -> tuple[str, ...]:
+        """The keys a new word holds, remembered."""
+        keys = tuple(k for k in self.keys if k in word)
+        if not keys:
+            if len(self.without) > self._LIMIT:
+                self.without.clear()
+            self.without.add(word)
+            return keys
+        if len(self.holding) > self._LIMIT:
+            self.holding.clear()
+        self.holding[word] = keys
+        return keys
 
 
 def _by_lower(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
