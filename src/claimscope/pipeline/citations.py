@@ -212,9 +212,9 @@ class WordScope:
 
     keys: tuple[str, ...]  # lower-case prefixes; every match holds a word starting with one
     words: frozenset[str]  # every word of every entry, lower-case
-    # From a hit: the rest of its word (group 1), then the chain's further words; and over
-    # the reversed text, the chain's words before a word's start. One regex call each
-    # instead of a step per word.
+    # From a hit at a word's start: the rest of its word (group 1), then the chain's further
+    # words (no match inside a word); and over the reversed text, the chain's words before a
+    # word's start. One regex call each instead of a step per word.
     forward_re: re.Pattern[str]
     backward_re: re.Pattern[str]
     key_set: frozenset[str]
@@ -230,7 +230,7 @@ class WordScope:
         return cls(
             keys,
             words,
-            re.compile(rf"([\w-]*){_chain_steps(words)}"),
+            re.compile(rf"(?<![\w-])([\w-]*){_chain_steps(words)}"),
             re.compile(_chain_steps(w[::-1] for w in words)),
             frozenset(keys),
         )
@@ -285,11 +285,11 @@ class WordScope:
         for hit in hits:
             if hit < reached:
                 continue  # inside an earlier chain, which holds this hit's chain
-            # Inside a word (``[\w-]`` before it; the regex engine's \w is str.isalnum() or
-            # '_'): the key word of a match starts with its key.
-            if hit and (lowered[hit - 1].isalnum() or lowered[hit - 1] in "_-"):
-                continue
+            # None inside a word (``[\w-]`` before it): the key word of a match starts with
+            # its key.
             ahead = forward(lowered, hit)
+            if ahead is None:
+                continue
             word_end = ahead.end(1)
             word = lowered[hit:word_end]
             if word not in words:
