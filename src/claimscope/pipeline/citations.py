@@ -141,7 +141,10 @@ def load_lexicon() -> Lexicon:
     vague_scope = WordScope.build(vague["nouns"], [w for words in vague_words for w in words])
     # The evidence nouns are frequent: keyed on them, phrases would chain at every 'study'.
     nouns = [w.lower() for noun in vague["nouns"] for w in noun.split()]
-    phrase_scope = WordScope.build(vague["phrases"], vague["phrases"], any_word=True, avoid=nouns)
+    # Keys shared with the appeal scope cost no search of their own (the scopes' union).
+    phrase_scope = WordScope.build(
+        vague["phrases"], vague["phrases"], any_word=True, avoid=nouns, free=vague_scope.keys
+    )
     scanned = (*vague_scope.keys, *phrase_scope.keys)
     anchors = _anchor_words(lexicon["venue_triggers"] + lexicon["venue_heads"])
     heading_anchors = _anchor_words(lexicon["reference_headings"], lower=True)
@@ -246,11 +249,14 @@ class WordScope:
         entries: Iterable[str],
         any_word: bool = False,
         avoid: Iterable[str] = (),
+        free: Iterable[str] = (),
     ) -> WordScope:
         """``required``: the entries one of which every match holds (by default through its
-        last word, the head noun of 'clinical trials', rarer than its modifiers)."""
+        last word, the head noun of 'clinical trials', rarer than its modifiers). ``free``:
+        keys searched anyway (another scope's), used first wherever they cover an entry."""
         items = [item.lower().split() for item in required if item.strip()]
-        keys = _prefix_keys([words if any_word else words[-1:] for words in items], avoid)
+        chosen = [words if any_word else words[-1:] for words in items]
+        keys = _prefix_keys(chosen, avoid, free)
         return cls.of_words(keys, (w.lower() for item in entries for w in item.split()))
 
     def windows(self, text: str, lowered: str) -> list[tuple[int, int]] | None:
@@ -352,11 +358,16 @@ def _trie_node(node: dict[str, Any]) -> str:
     return f"(?:{body})?"
 
 
-def _prefix_keys(entries: list[list[str]], avoid: Iterable[str] = ()) -> tuple[str, ...]:
+def _prefix_keys(
+    entries: list[list[str]], avoid: Iterable[str] = (), free: Iterable[str] = ()
+) -> tuple[str, ...]:
     """Few prefixes such that every entry has a word starting with one of them. Greedy: the
     prefix (4+ letters, or a whole shorter word) of most entries, the longest among equals;
     prefixes of the ``avoid`` words (frequent ones) only where nothing else covers an entry.
-    A key absent from a text costs nothing (KeyIndex); each hit of a present one a chain."""
+    A key absent from a text costs nothing (KeyIndex); each hit of a present one a chain.
+    The ``free`` keys (searched anyway) come first, for every entry they cover."""
+    free_keys = {k for k in free if any(w.startswith(k) for ws in entries for w in ws)}
+    entries = [ws for ws in entries if not any(w.startswith(k) for w in ws for k in free_keys)]
     candidates = {w[:n] for words in entries for w in words for n in range(4, len(w) + 1)}
     # Short words (frequent inside others) only for entries without a longer one ('RCT').
     candidates |= {w for words in entries if max(map(len, words)) < 4 for w in words}
@@ -372,7 +383,7 @@ def _prefix_keys(entries: list[list[str]], avoid: Iterable[str] = ()) -> tuple[s
         )
         keys.append(best)
         left = [words for words in left if not any(w.startswith(best) for w in words)]
-    return tuple(sorted(set(keys)))
+    return tuple(sorted({*keys, *free_keys}))
 
 
 def _key_positions(
