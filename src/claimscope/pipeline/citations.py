@@ -1502,6 +1502,7 @@ class ChainMatches:
     """
 
     _LIMIT = 50_000  # remembered windows, then start again (bounded memory)
+    _LONGEST = 1_000  # longer windows (rare, and unlikely to recur) are not remembered
 
     def __init__(
         self, phrase_re: re.Pattern[str], appeal_re: re.Pattern[str], definite: frozenset[str]
@@ -1522,7 +1523,8 @@ class ChainMatches:
                 spans = self._spans(window)
                 if len(known) > self._LIMIT:
                     known.clear()
-                known[window] = spans
+                if len(window) <= self._LONGEST:
+                    known[window] = spans
             phrases += [(start + s, start + e, d) for s, e, d in spans[0]]
             appeals += [(start + s, start + e, d) for s, e, d in spans[1]]
         return phrases, appeals
