@@ -26,7 +26,9 @@ Speed: a pattern that costs a try at every position (names, venues, appeals, hea
 only over windows around a literal every match holds ('(2019', 'et al', a venue word, a key
 noun), found with ``str.find``; which literals a text holds at all comes from one split of the
 lower-cased text (``KeyIndex``). Each window provably holds every match of the whole-text
-scan, so the matches are the same.
+scan, so the matches are the same. The appeal and fixed-phrase patterns share one set of
+windows, the chains of lexicon words around their key words (``WordScope``), and what they
+find in a chain is remembered per chain text (``ChainMatches``): chains recur across texts.
 """
 
 from __future__ import annotations
