@@ -803,3 +803,17 @@ def test_word_scoped_vague_matches_equal_whole_text_matches(pieces):
     ):
         scoped = [m.span() for m in scope.finditer(pattern, text, lowered)]
         assert scoped == [m.span() for m in pattern.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_VAGUE_ALPHABET), max_size=40))
+def test_union_chain_spans_equal_whole_text_spans(lexicon, pieces):
+    """The appeal and phrase spans found over the union scope's chains (remembered per chain
+    text) equal those of both patterns over the whole text."""
+    text = "".join(p if p in " ,.\n()-" or p.startswith(" ") else f"{p} " for p in pieces)
+    text = text.replace("ſ", "s")  # the scoped path needs a text str.lower() can mirror
+    lowered = text.lower()
+    for _ in range(2):  # the second time from the remembered chains
+        scoped = citation_module._vague_spans(lexicon, text, lowered, None, scopable=True)
+        whole = citation_module._vague_spans(lexicon, text, lowered, None, scopable=False)
+        assert scoped == whole

@@ -26,7 +26,9 @@ Speed: a pattern that costs a try at every position (names, venues, appeals, hea
 only over windows around a literal every match holds ('(2019', 'et al', a venue word, a key
 noun), found with ``str.find``; which literals a text holds at all comes from one split of the
 lower-cased text (``KeyIndex``). Each window provably holds every match of the whole-text
-scan, so the matches are the same.
+scan, so the matches are the same. The appeal and fixed-phrase patterns share one set of
+windows, the chains of lexicon words around their key words (``WordScope``), and what they
+find in a chain is remembered per chain text (``ChainMatches``): chains recur across texts.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import filterfalse
 from typing import Any
 
 import numpy
@@ -88,7 +91,7 @@ _SUPERSCRIPT_DIGIT_RE = re.compile(f"[{SUPERSCRIPTS}]")
 _UNIT_BEFORE_RE = re.compile(r"(?:^|[^\w])(?:[a-zA-Zµμ]{1,2}|[a-z]+/[a-zA-Z]{1,2})$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Found:
     """A citation found in the text, before it becomes a claim."""
 
@@ -111,7 +114,7 @@ class Lexicon:
     not_names: frozenset[str]
     venue_re: re.Pattern[str]
     venue_anchors: tuple[str, ...]  # every venue match contains one of these strings
-    venue_keys: tuple[tuple[str, str], ...]  # (anchor, anchor lower-cased)
+    venue_keys: dict[str, tuple[str, ...]]  # anchor lower-cased -> the anchors
     scope_keys: frozenset[str]  # the keys of both word scopes
     key_index: KeyIndex  # scope and venue keys, heading anchors and identifier literals
     entry_lead_ins: tuple[str, ...]
@@ -121,9 +124,11 @@ class Lexicon:
     # regex engine then skips alternatives by their first character.
     vague_lower_re: re.Pattern[str]
     phrase_lower_re: re.Pattern[str]
+    chain_matches: ChainMatches  # the lower-case patterns' spans per word-chain window
     definite: frozenset[str]
     vague_scope: WordScope
     phrase_scope: WordScope
+    chain_scope: WordScope  # the union of both: its chains hold both scopes' chains
     one_word_phrases: frozenset[str]  # lower-case phrases without a space ('evidence-based')
 
 
@@ -138,17 +143,23 @@ def load_lexicon() -> Lexicon:
     vague_scope = WordScope.build(vague["nouns"], [w for words in vague_words for w in words])
     # The evidence nouns are frequent: keyed on them, phrases would chain at every 'study'.
     nouns = [w.lower() for noun in vague["nouns"] for w in noun.split()]
-    phrase_scope = WordScope.build(vague["phrases"], vague["phrases"], any_word=True, avoid=nouns)
+    # Keys shared with the appeal scope cost no search of their own (the scopes' union).
+    phrase_scope = WordScope.build(
+        vague["phrases"], vague["phrases"], any_word=True, avoid=nouns, free=vague_scope.keys
+    )
     scanned = (*vague_scope.keys, *phrase_scope.keys)
     anchors = _anchor_words(lexicon["venue_triggers"] + lexicon["venue_heads"])
     heading_anchors = _anchor_words(lexicon["reference_headings"], lower=True)
+    vague_lower_re = _vague_pattern(_lowered_lists(vague), flags=0)
+    phrase_lower_re = _alternation([p.lower() for p in vague["phrases"]])
+    definite = frozenset(vague["definite_determiners"])
     return Lexicon(
         headings_re=_headings_pattern(lexicon["reference_headings"]),
         heading_anchors=heading_anchors,
         not_names=frozenset(lexicon["not_names"]),
         venue_re=_venue_pattern(lexicon["venue_triggers"], lexicon["venue_heads"]),
         venue_anchors=anchors,
-        venue_keys=tuple((a, a.lower()) for a in anchors),
+        venue_keys=_by_lower(anchors),
         scope_keys=frozenset(scanned),
         key_index=KeyIndex(
             (
@@ -162,11 +173,13 @@ def load_lexicon() -> Lexicon:
         entry_lead_ins=tuple(lexicon["entry_lead_ins"]),
         vague_re=_vague_pattern(vague),
         phrase_re=_alternation(vague["phrases"], flags=re.IGNORECASE),
-        vague_lower_re=_vague_pattern(_lowered_lists(vague), flags=0),
-        phrase_lower_re=_alternation([p.lower() for p in vague["phrases"]]),
-        definite=frozenset(vague["definite_determiners"]),
+        vague_lower_re=vague_lower_re,
+        phrase_lower_re=phrase_lower_re,
+        chain_matches=ChainMatches(phrase_lower_re, vague_lower_re, definite),
+        definite=definite,
         vague_scope=vague_scope,
         phrase_scope=phrase_scope,
+        chain_scope=vague_scope.union(phrase_scope),
         one_word_phrases=frozenset(p.lower() for p in vague["phrases"] if len(p.split()) == 1),
     )
 
@@ -186,9 +199,7 @@ def _scopable(text: str, lowered: str) -> bool:
     return text.isascii() or not any(c in text for c in _FOLD_RISK)
 
 
-_RUN_RE = re.compile(r"[\w-]*")  # the rest of a word (lexicon entries are letters and hyphens)
 _WORD_RUN = re.compile(r"[\w-]+")
-_NEXT_RUN_RE = re.compile(r"[\s,]+([\w-]+)")  # the next word, across whitespace and commas
 
 
 @dataclass(frozen=True)
@@ -206,7 +217,32 @@ class WordScope:
 
     keys: tuple[str, ...]  # lower-case prefixes; every match holds a word starting with one
     words: frozenset[str]  # every word of every entry, lower-case
-    reversed_words: frozenset[str]
+    # From a hit at a word's start: the rest of its word (group 1), then the chain's further
+    # words (no match inside a word); and over the reversed text, the chain's words before a
+    # word's start. One regex call each instead of a step per word.
+    forward_re: re.Pattern[str]
+    backward_re: re.Pattern[str]
+    key_set: frozenset[str]
+
+    @classmethod
+    def of_words(cls, keys: Iterable[str], words: Iterable[str]) -> WordScope:
+        keys, words = tuple(sorted(set(keys))), frozenset(words)
+        # chains() reads a hit's word as a run of [\w-]: a word with other characters (an
+        # apostrophe, a full stop) would never start a chain, so refuse it in the lexicon.
+        odd = sorted(w for w in words if not _WORD_RUN.fullmatch(w))
+        if odd:
+            raise ValueError(f"vague-appeal words must be word characters or '-': {odd}")
+        return cls(
+            keys,
+            words,
+            re.compile(rf"(?<![\w-])([\w-]*){_chain_steps(words)}"),
+            re.compile(_chain_steps(w[::-1] for w in words)),
+            frozenset(keys),
+        )
+
+    def union(self, other: WordScope) -> WordScope:
+        """A scope whose chains hold both scopes' chains (the words and keys of both)."""
+        return WordScope.of_words((*self.keys, *other.keys), self.words | other.words)
 
     @classmethod
     def build(
@@ -215,18 +251,15 @@ class WordScope:
         entries: Iterable[str],
         any_word: bool = False,
         avoid: Iterable[str] = (),
+        free: Iterable[str] = (),
     ) -> WordScope:
         """``required``: the entries one of which every match holds (by default through its
-        last word, the head noun of 'clinical trials', rarer than its modifiers)."""
+        last word, the head noun of 'clinical trials', rarer than its modifiers). ``free``:
+        keys searched anyway (another scope's), used first wherever they cover an entry."""
         items = [item.lower().split() for item in required if item.strip()]
-        keys = _prefix_keys([words if any_word else words[-1:] for words in items], avoid)
-        words = {w.lower() for item in entries for w in item.split()}
-        # chains() reads a hit's word as a run of [\w-]: a word with other characters (an
-        # apostrophe, a full stop) would never start a chain, so refuse it in the lexicon.
-        odd = sorted(w for w in words if not _WORD_RUN.fullmatch(w))
-        if odd:
-            raise ValueError(f"vague-appeal words must be word characters or '-': {odd}")
-        return cls(keys, frozenset(words), frozenset(w[::-1] for w in words))
+        chosen = [words if any_word else words[-1:] for words in items]
+        keys = _prefix_keys(chosen, avoid, free)
+        return cls.of_words(keys, (w.lower() for item in entries for w in item.split()))
 
     def windows(self, text: str, lowered: str) -> list[tuple[int, int]] | None:
         """(start, endpos) of the merged word chains holding a key, in order; None when the
@@ -248,36 +281,31 @@ class WordScope:
         adjective or verb is a word of its own) and no phrase but a one-word one. Only a hit
         at the start of a lexicon word starts a chain: every match holds a whole lexicon word
         starting with a key (after a non-word character), whose own hit chains it."""
-        hits = [at for key in self.keys for at in positions.get(key, ())]
+        hits = [at for key in self.key_set.intersection(positions) for at in positions[key]]
         if not hits:
             return []
         hits.sort()
         size = len(lowered)
-        words, reversed_words = self.words, self.reversed_words
-        run, step_re = _RUN_RE.match, _NEXT_RUN_RE.match
+        words = self.words
+        forward, backward = self.forward_re.match, self.backward_re.match
         chains = []
         reached = -1
         for hit in hits:
             if hit < reached:
                 continue  # inside an earlier chain, which holds this hit's chain
-            # Inside a word (``[\w-]`` before it; the regex engine's \w is str.isalnum() or
-            # '_'): the key word of a match starts with its key.
-            if hit and (lowered[hit - 1].isalnum() or lowered[hit - 1] in "_-"):
+            # None inside a word (``[\w-]`` before it): the key word of a match starts with
+            # its key.
+            ahead = forward(lowered, hit)
+            if ahead is None:
                 continue
-            start, end = hit, run(lowered, hit).end()
-            word = lowered[start:end]
+            word_end = ahead.end(1)
+            word = lowered[hit:word_end]
             if word not in words:
                 continue
-            lone = True
-            step = step_re(backwards, size - start)
-            while step and step[1] in reversed_words:
-                start, lone = size - step.end(), False
-                step = step_re(backwards, step.end())
-            step = step_re(lowered, end)
-            while step and step[1] in words:
-                end, lone = step.end(), False
-                step = step_re(lowered, end)
+            start = size - backward(backwards, size - hit).end()
+            end = ahead.end()
             reached = max(reached, end)
+            lone = start == hit and end == word_end
             if lone and lone_words is not None and word not in lone_words:
                 continue
             chains.append((start, min(end + 1, size)))
@@ -304,11 +332,44 @@ class WordScope:
             yield from pattern.finditer(text, start, end)
 
 
-def _prefix_keys(entries: list[list[str]], avoid: Iterable[str] = ()) -> tuple[str, ...]:
+def _chain_steps(words: Iterable[str]) -> str:
+    """The further words of a chain: any number of (whitespace or commas, then a whole word
+    of ``words``). The words are a trie-shaped alternation, which the regex engine walks a
+    character at a time instead of trying every word."""
+    return rf"(?:[\s,]+{_trie(words)}(?![\w-]))*"
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation matching exactly ``words`` (non-empty), common prefixes factored out."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+    return _trie_node(root)
+
+
+def _trie_node(node: dict[str, Any]) -> str:
+    branches = [re.escape(char) + _trie_node(node[char]) for char in sorted(node) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    if "" not in node:
+        return body
+    return f"(?:{body})?"
+
+
+def _prefix_keys(
+    entries: list[list[str]], avoid: Iterable[str] = (), free: Iterable[str] = ()
+) -> tuple[str, ...]:
     """Few prefixes such that every entry has a word starting with one of them. Greedy: the
     prefix (4+ letters, or a whole shorter word) of most entries, the longest among equals;
     prefixes of the ``avoid`` words (frequent ones) only where nothing else covers an entry.
-    A key absent from a text costs nothing (KeyIndex); each hit of a present one a chain."""
+    A key absent from a text costs nothing (KeyIndex); each hit of a present one a chain.
+    The ``free`` keys (searched anyway) come first, for every entry they cover."""
+    free_keys = {k for k in free if any(w.startswith(k) for ws in entries for w in ws)}
+    entries = [ws for ws in entries if not any(w.startswith(k) for w in ws for k in free_keys)]
     candidates = {w[:n] for words in entries for w in words for n in range(4, len(w) + 1)}
     # Short words (frequent inside others) only for entries without a longer one ('RCT').
     candidates |= {w for words in entries if max(map(len, words)) < 4 for w in words}
@@ -324,7 +385,7 @@ def _prefix_keys(entries: list[list[str]], avoid: Iterable[str] = ()) -> tuple[s
         )
         keys.append(best)
         left = [words for words in left if not any(w.startswith(best) for w in words)]
-    return tuple(sorted(set(keys)))
+    return tuple(sorted({*keys, *free_keys}))
 
 
 def _key_positions(
@@ -361,20 +422,33 @@ class KeyIndex:
     def present(self, text: str) -> set[str]:
         found: set[str] = set()
         holding = self.holding
-        for word in set(text.split()) - self.without:
+        # Most words hold no key and were seen before: one C-level pass drops them.
+        for word in set(filterfalse(self.without.__contains__, text.split())):
             keys = holding.get(word)
             if keys is None:
-                keys = tuple(k for k in self.keys if k in word)
-                if not keys:
-                    if len(self.without) > self._LIMIT:
-                        self.without.clear()
-                    self.without.add(word)
-                    continue
-                if len(holding) > self._LIMIT:
-                    holding.clear()
-                holding[word] = keys
+                keys = self._learn(word)
             found.update(keys)
         return found
+
+    def _learn(self, word: str) -> tuple[str, ...]:
+        """The keys a new word holds, remembered."""
+        keys = tuple(k for k in self.keys if k in word)
+        if not keys:
+            if len(self.without) > self._LIMIT:
+                self.without.clear()
+            self.without.add(word)
+            return keys
+        if len(self.holding) > self._LIMIT:
+            self.holding.clear()
+        self.holding[word] = keys
+        return keys
+
+
+def _by_lower(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, tuple[str, ...]] = {}
+    for word in words:
+        grouped[word.lower()] = (*grouped.get(word.lower(), ()), word)
+    return grouped
 
 
 def _words(items: Iterable[str]) -> str:
@@ -712,19 +786,27 @@ def _entry_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def find_reference_entries(
-    text: str, lexicon: Lexicon, lowered: str | None = None, present: set[str] | None = None
+    text: str,
+    lexicon: Lexicon,
+    lowered: str | None = None,
+    present: set[str] | None = None,
+    backwards: Reversed | None = None,
+    scopable: bool | None = None,
 ) -> list[Found]:
     """The entries of the document's reference list (see the module docstring).
 
     ``present``: the keys of ``lexicon.key_index`` that ``lowered`` holds, when known.
+    ``backwards``: the text reversed, shared with other scans. ``scopable``:
+    ``_scopable(text, lowered)``, when known.
     """
     lowered = text.lower() if lowered is None else lowered
-    if not _scopable(text, lowered):
+    if not (_scopable(text, lowered) if scopable is None else scopable):
         headings: Iterable[re.Match[str]] = lexicon.headings_re.finditer(text)
     else:
         holds = lowered.__contains__ if present is None else present.__contains__
         anchors = [w for w in lexicon.heading_anchors if holds(w)]
-        windows = _heading_windows(text, _key_positions(lowered, anchors))
+        reverse = Reversed(text) if backwards is None else backwards
+        windows = _heading_windows(text, _key_positions(lowered, anchors), reverse)
         headings = _windowed(lexicon.headings_re, text, windows)
     blocks = [_headed_block(text, m.end()) for m in headings]
     ranges = [r for block in blocks for r in block]
@@ -748,14 +830,16 @@ def find_reference_entries(
 _HEADING_RUN_RE = re.compile(r"[\sA-Za-z#*_:]*")
 
 
-def _heading_windows(text: str, anchors: dict[str, list[int]]) -> list[tuple[int, int]]:
+def _heading_windows(
+    text: str, anchors: dict[str, list[int]], reverse: Reversed
+) -> list[tuple[int, int]]:
     """Ranges holding every heading match: the run of heading characters around each anchor
     word, widened to whole lines (the pattern's ``$`` would match at a range's end)."""
     positions = sorted(at for found in anchors.values() for at in found)
     if not positions:
         return []
     size = len(text)
-    backwards = text[::-1]
+    backwards = reverse()
     windows = []
     for at in positions:
         start = size - _HEADING_RUN_RE.match(backwards, size - at).end()
@@ -1158,7 +1242,8 @@ def find_venues(
     """
     candidates = lexicon.venue_anchors
     if present is not None:
-        candidates = tuple(a for a, key in lexicon.venue_keys if key in present)
+        keys = lexicon.venue_keys
+        candidates = tuple(a for key in present.intersection(keys) for a in keys[key])
     anchors = _key_positions(text, candidates)
     found = []
     reverse = Reversed(text) if backwards is None else backwards
@@ -1199,6 +1284,8 @@ def _anchored_finditer(
 
 def _first_wins(found: list[Found]) -> list[Found]:
     """Drop every match that overlaps an earlier one in the list."""
+    if len(found) < 2:
+        return found
     kept: list[Found] = []
     occupied = Occupied()
     for item in found:
@@ -1281,6 +1368,8 @@ def resolve(
     whole name, or the venue of a source citation) and year, the year's letter picking among
     several; numeric ones on the entry number (the first number of the marker).
     """
+    if not entries:
+        return {}
     by_author: dict[tuple[str, int], list[Found]] = {}
     for entry in entries:
         authors = entry.attrs.get("authors") or []
@@ -1328,53 +1417,124 @@ def find_vague(
 
     ``positions``: where (at least) the vague scopes' keys occur in ``lowered``, if known.
     """
-    found = []
+    spans = _vague_candidates(text, lexicon, lowered, positions)
+    return [_vague(start, end, definite) for start, end, definite in spans]
+
+
+def _vague_candidates(
+    text: str,
+    lexicon: Lexicon,
+    lowered: str | None = None,
+    positions: dict[str, list[int]] | None = None,
+    scopable: bool | None = None,
+) -> list[Span3]:
+    """``find_vague``'s spans, as (start, end, definite); ``scopable``:
+    ``_scopable(text, lowered)``, when known."""
     lowered = text.lower() if lowered is None else lowered
-    phrases, appeals = _vague_matches(lexicon, text, lowered, positions)
-    for match in phrases:
-        found.append(_vague(match.start(), match.end(), definite=False))
-    for match in appeals:
-        det, adj, verb = match.group("det", "adj", "verb")
-        det = (det or "").casefold()
-        if verb:
-            end = match.end()
-        elif det in _ONE and adj.strip():
-            end = match.end("np")  # 'a groundbreaking new study', its verb out of reach
-        else:
-            continue
-        definite = " ".join(det.split()) in lexicon.definite
-        found.append(_vague(match.start(), end, definite))
-    # The appeals alone cannot overlap: finditer's matches, in order, over disjoint windows
-    # (a span is its match or the start of it).
-    return _first_wins(found) if phrases else found
+    if scopable is None:
+        scopable = _scopable(text, lowered)
+    phrases, appeals = _vague_spans(lexicon, text, lowered, positions, scopable)
+    if not phrases:
+        # The appeals alone cannot overlap: finditer's matches, in order, over disjoint
+        # windows (a span is its match or the start of it).
+        return appeals
+    kept: list[Span3] = []
+    occupied = Occupied()
+    for span in phrases + appeals:
+        if not occupied.overlaps(span[0], span[1]):
+            occupied.add(span[0], span[1])
+            kept.append(span)
+    return kept
 
 
 _ONE = frozenset({"a", "an", "one"})
+Span3 = tuple[int, int, bool]  # start, end, definite
 
 
-def _vague_matches(
-    lexicon: Lexicon, text: str, lowered: str, positions: dict[str, list[int]] | None
-) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
-    """The fixed-phrase and appeal patterns' matches. When the text allows it they run over the
-    lower-cased word chains around key nouns (same spans, group values lower-case)."""
-    if not _scopable(text, lowered):
-        return list(lexicon.phrase_re.finditer(text)), list(lexicon.vague_re.finditer(text))
-    backwards = lowered[::-1]
-    phrase_scope, vague_scope = lexicon.phrase_scope, lexicon.vague_scope
+def _appeal_span(match: re.Match[str], definite: frozenset[str]) -> Span3 | None:
+    """The span of an appeal match and whether its noun phrase is definite; None when it is
+    not flagged (no verb, and not an indefinite noun phrase with an adjective)."""
+    det, adj, verb = match.group("det", "adj", "verb")
+    det = (det or "").casefold()
+    if verb:
+        end = match.end()
+    elif det in _ONE and adj.strip():
+        end = match.end("np")  # 'a groundbreaking new study', its verb out of reach
+    else:
+        return None
+    return match.start(), end, " ".join(det.split()) in definite
+
+
+def _vague_spans(
+    lexicon: Lexicon,
+    text: str,
+    lowered: str,
+    positions: dict[str, list[int]] | None,
+    scopable: bool,
+) -> tuple[list[Span3], list[Span3]]:
+    """The fixed-phrase and appeal spans. When the text allows it the patterns run over the
+    lower-cased word chains around key words (same spans), remembered per chain text.
+
+    Both patterns run over the chains of the two scopes' union, each of which holds the
+    chains of either scope around its hits (and starts and ends on a word boundary), so they
+    still hold every match. A chain of one word is skipped unless it is a one-word phrase:
+    an appeal of one word has no verb and no determiner, so it is never flagged.
+    """
+    definite = lexicon.definite
+    if not scopable:
+        phrases = [(*m.span(), False) for m in lexicon.phrase_re.finditer(text)]
+        appeals = [_appeal_span(m, definite) for m in lexicon.vague_re.finditer(text)]
+        return phrases, [a for a in appeals if a is not None]  # type: ignore[misc]
+    scope = lexicon.chain_scope
     if positions is None:
-        positions = _key_positions(lowered, {*phrase_scope.keys, *vague_scope.keys})
-    phrase_chains = phrase_scope.chains(lowered, backwards, positions, lexicon.one_word_phrases)
-    vague_chains = vague_scope.chains(lowered, backwards, positions, frozenset())
-    return (
-        _scoped(lexicon.phrase_lower_re, lowered, phrase_chains),
-        _scoped(lexicon.vague_lower_re, lowered, vague_chains),
-    )
+        positions = _key_positions(lowered, scope.keys)
+    chains = scope.chains(lowered, lowered[::-1], positions, lexicon.one_word_phrases)
+    return lexicon.chain_matches(lowered, chains)
 
 
-def _scoped(
-    pattern: re.Pattern[str], text: str, windows: list[tuple[int, int]]
-) -> list[re.Match[str]]:
-    return [match for start, end in windows for match in pattern.finditer(text, start, end)]
+class ChainMatches:
+    """The phrase and appeal patterns' spans inside word-chain windows, remembered per
+    window text.
+
+    What a pattern finds in a window depends on the window's characters alone: a chain
+    starts at the text's start or after a character that is neither a word character nor a
+    hyphen, which satisfies the patterns' opening lookbehind either way, and ``finditer``'s
+    end position cuts the text off like the end of a string. Chains are runs of lexicon
+    words, so the same ones ('the study found', 'research shows') recur across texts.
+    """
+
+    _LIMIT = 50_000  # remembered windows, then start again (bounded memory)
+    _LONGEST = 1_000  # longer windows (rare, and unlikely to recur) are not remembered
+
+    def __init__(
+        self, phrase_re: re.Pattern[str], appeal_re: re.Pattern[str], definite: frozenset[str]
+    ) -> None:
+        self.phrase_re, self.appeal_re, self.definite = phrase_re, appeal_re, definite
+        self.known: dict[str, tuple[tuple[Span3, ...], tuple[Span3, ...]]] = {}
+
+    def __call__(
+        self, lowered: str, windows: list[tuple[int, int]]
+    ) -> tuple[list[Span3], list[Span3]]:
+        phrases: list[Span3] = []
+        appeals: list[Span3] = []
+        known = self.known
+        for start, end in windows:
+            window = lowered[start:end]
+            spans = known.get(window)
+            if spans is None:
+                spans = self._spans(window)
+                if len(known) > self._LIMIT:
+                    known.clear()
+                if len(window) <= self._LONGEST:
+                    known[window] = spans
+            phrases += [(start + s, start + e, d) for s, e, d in spans[0]]
+            appeals += [(start + s, start + e, d) for s, e, d in spans[1]]
+        return phrases, appeals
+
+    def _spans(self, window: str) -> tuple[tuple[Span3, ...], tuple[Span3, ...]]:
+        phrases = tuple((*m.span(), False) for m in self.phrase_re.finditer(window))
+        appeals = (_appeal_span(m, self.definite) for m in self.appeal_re.finditer(window))
+        return phrases, tuple(a for a in appeals if a is not None)
 
 
 def _vague(start: int, end: int, definite: bool) -> Found:
@@ -1463,12 +1623,13 @@ def match_citations(
     if len(lowered) == len(text):
         present = lexicon.key_index.present(lowered)
         positions = _key_positions(lowered, lexicon.scope_keys, present)
-    entries = find_reference_entries(text, lexicon, lowered, present)
+    backwards = Reversed(text)
+    scopable = _scopable(text, lowered)
+    entries = find_reference_entries(text, lexicon, lowered, present, backwards, scopable)
     taken = Occupied()
     for entry in entries:
         taken.add(entry.start, entry.end)
     citations: list[Found] = []
-    backwards = Reversed(text)
     for batch in (
         find_identifiers(text, lowered, present),
         find_numeric(text, lexicon.not_names, present),
@@ -1480,8 +1641,8 @@ def match_citations(
                 taken.add(item.start, item.end)
                 citations.append(item)
     citations.sort(key=lambda f: f.start)
-    appeals = find_vague(text, lexicon, lowered, positions)
-    vague = [v for v in appeals if not taken.overlaps(v.start, v.end)]
+    appeals = _vague_candidates(text, lexicon, lowered, positions, scopable)
+    vague = [v for v in appeals if not taken.overlaps(v[0], v[1])]
     naming = [c.start for c in citations if c.kind in _NAMING_KINDS]
     if vague and naming:  # without a citation naming a work, no appeal is supported
         if callable(sentence_starts):
@@ -1489,9 +1650,7 @@ def match_citations(
         paragraphs = [0] + [m.end() for m in _PARAGRAPH_BREAK_RE.finditer(text)]
         starts = sentence_starts or [0]
         vague = [v for v in vague if not _names_a_work(v, naming, starts, paragraphs)]
-    for appeal in vague:
-        appeal.attrs.pop("definite", None)
-    return entries, citations, vague
+    return entries, citations, [Found(s, e, "vague", {"traceable": False}) for s, e, _ in vague]
 
 
 _NAMING_KINDS = frozenset({"author_year", "numeric", "identifier"})
@@ -1499,19 +1658,20 @@ _PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
 
 
 def _names_a_work(
-    appeal: Found, naming: list[int], sentence_starts: list[int], paragraph_starts: list[int]
+    appeal: Span3, naming: list[int], sentence_starts: list[int], paragraph_starts: list[int]
 ) -> bool:
     """True when a citation naming a work supports the appeal (see the module docstring).
 
     ``naming`` holds the sorted start offsets of the author-year, numeric and identifier
     citations.
     """
-    index = bisect_right(sentence_starts, appeal.start) - 1
+    start, _, definite = appeal
+    index = bisect_right(sentence_starts, start) - 1
     sentence_start = sentence_starts[max(index, 0)]
     sentence_end = sentence_starts[index + 1] if index + 1 < len(sentence_starts) else 1 << 62
     since = sentence_start
-    if appeal.attrs["definite"]:  # it may refer back to a work named earlier in the paragraph
-        paragraph_start = paragraph_starts[bisect_right(paragraph_starts, appeal.start) - 1]
+    if definite:  # it may refer back to a work named earlier in the paragraph
+        paragraph_start = paragraph_starts[bisect_right(paragraph_starts, start) - 1]
         since = min(since, paragraph_start)
     first = bisect_left(naming, since)
     return first < len(naming) and naming[first] < sentence_end
