@@ -420,8 +420,14 @@ def _gap_words(doc: TokenView, start: int, cue: int) -> list[str]:
     return [doc.lower(i) for i in range(start, cue) if not doc.is_space(i)]
 
 
+# The forms ``licensed`` rejects with an empty gap: each needs a licensing word in it.
+_NEED_LICENSOR = frozenset({"base", "ing", "be", "have"})
+
+
 def licensed(spec: CueSpec, gap: list[str], words: WordLists) -> bool:
     """Whether the cue's form fits its gap (``reduce`` needs a modal, ``did``, ``to``, …)."""
+    if not gap:  # most cues: what the checks below give for no words
+        return spec.form not in _NEED_LICENSOR
     core = [w for w in gap if not _ADVERB[w]]
     last = core[-1] if core else None
     if spec.form in ("s", "ed", "ing") and "to" in core:
@@ -811,9 +817,8 @@ def _coordinated(
     """``X restored motor function and stimulated a rapid recovery``: the second effect."""
     if previous is None or not _may_coordinate(spec, gap_start, previous):
         return None
-    between = [doc.lower(i) for i in range(previous.end, gap_start) if not doc.is_space(i)]
-    joiners = [w for w in between if w not in (",",) and not _ADVERB[w]]
-    if not joiners or any(w not in ("and", "or", "nor") for w in joiners):
+    joiners = _joiners_between(doc, previous.end, gap_start)
+    if not joiners:
         return None
     negation = previous.negation_cue if joiners[-1] in ("or", "nor") else None
     effect = Effect(
@@ -822,6 +827,20 @@ def _coordinated(
         clause_start=previous.clause_start, resolved=previous.resolved,
     )  # fmt: skip
     return _complete(doc, effect, hi, words, cue_tokens)
+
+
+def _joiners_between(doc: TokenView, start: int, end: int) -> list[str] | None:
+    """The ``and``/``or``/``nor`` of tokens ``[start, end)`` when, bar commas and -ly adverbs,
+    they are all there is; else None (told at the first other word: the stretch between two
+    cues is often long)."""
+    joiners: list[str] = []
+    for i in range(start, end):
+        word = doc.lower(i)
+        if word in ("and", "or", "nor"):
+            joiners.append(word)
+        elif not (word == "," or word.isspace() or _ADVERB[word]):
+            return None
+    return joiners
 
 
 def _complete(
@@ -981,9 +1000,10 @@ class EffectTagger(BatchedComponent):
         strings = nlp.vocab.strings
         self.specs = {strings[pattern]: spec for pattern, spec in self.lexicon.cues.items()}
         self.intervention_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.intervention_matcher.add(
-            "INTERVENTION", [nlp.make_doc(text) for text in self.lexicon.interventions]
-        )
+        patterns = [nlp.make_doc(text) for text in self.lexicon.interventions]
+        self.intervention_matcher.add("INTERVENTION", patterns)
+        # LOWER hashes of every word of the lexicon, to find where no mention can cross.
+        self.intervention_words = frozenset(token.lower for doc in patterns for token in doc)
         self.cues = CueMatcher(nlp.make_doc)
 
     def __call__(self, doc: Doc) -> Doc:
@@ -1058,7 +1078,9 @@ class EffectTagger(BatchedComponent):
         pending = [e for e in effects if e.pronoun and e.resolved is None and e.intervention]
         if not pending:
             return  # most documents have no pronoun intervention: skip the matcher
-        mentions = longest_ranges((start, end) for _, start, end in self.intervention_matcher(doc))
+        # Only mentions before a pronoun count: the lexicon is matched up to the last one.
+        found = self.intervention_matcher(doc[: self._mention_cut(tokens, pending)])
+        mentions = longest_ranges([(start, end) for _, start, end in found])
         mentions += [e.intervention for e in effects if e.intervention and not e.pronoun]
         mentions.sort()
         conditions: list[tuple[int, int]] | None = None
@@ -1078,6 +1100,16 @@ class EffectTagger(BatchedComponent):
             # "Sciatica is common. It causes leg pain": "it" is the disease, not a treatment.
             is_condition = any(s < chars[1] and chars[0] < e for s, e in conditions)
             effect.resolved = None if is_condition else subject
+
+    def _mention_cut(self, tokens: TokenView, pending: list[Effect]) -> int:
+        """A token index at or after the last pending pronoun that no lexicon phrase holds:
+        no mention crosses it, so the mentions before it (and the overlaps among them that
+        ``longest_ranges`` settles) are those of the whole document."""
+        cut = max(effect.intervention[0] for effect in pending if effect.intervention)
+        hashes, words = tokens.lower_hashes, self.intervention_words
+        while cut < tokens.n and hashes[cut] in words:
+            cut += 1
+        return cut
 
     def _add(
         self,
@@ -1151,21 +1183,23 @@ def _populations(
         return "animal" if holds(animal, index) else "human" if holds(human, index) else None
 
     out: dict[int, str | None] = {}
-    descriptions: list[tuple[int, str]] | None = None
+    described: list[int] | None = None  # sentence indices of the descriptions, ascending
+    found: list[str] = []  # their populations
     for index in indices:
         population = own(index)
         if population is None:
-            if descriptions is None:
+            if described is None:
                 # Every sentence with a study cue is a description when it names subjects.
                 study = cues.by_label("study")[0]
                 study = sorted({bisect_right(first_chars, char) - 1 for char in study})
-                pairs = ((i, own(i)) for i in study)
-                descriptions = [(i, found) for i, found in pairs if found is not None]
-            before = [found for i, found in descriptions if i < index]
+                pairs = [(i, own(i)) for i in study]
+                described = [i for i, subjects in pairs if subjects is not None]
+                found = [subjects for _, subjects in pairs if subjects is not None]
+            before = bisect_left(described, index)  # descriptions in sentences before
             if before:
-                population = before[-1]
-            elif descriptions and holds(cues.by_label("reporting")[0], index):
-                population = descriptions[0][1]
+                population = found[before - 1]
+            elif found and holds(cues.by_label("reporting")[0], index):
+                population = found[0]
         out[index] = population
     return out
 
