@@ -46,7 +46,6 @@ from .component import BatchedComponent
 from .cues import (
     MEMO_SIZE,
     CueMatcher,
-    Cues,
     TokenView,
     as_view,
     longest_ranges,
@@ -64,6 +63,8 @@ _INCREASE_WORDS = frozenset({"higher", "greater", "increased", "more", "elevated
 _DECREASE_WORDS = frozenset({"lower", "reduced", "decreased", "less", "fewer", "low"})
 _IMPROVE_WORDS = frozenset({"better", "improved"})
 _WORSEN_WORDS = frozenset({"worse", "poorer", "poor", "worsened"})
+# The cue lists (cues.CUE_LABELS) effects read: clause hedges and boosters, populations, studies.
+_CUE_LABELS = ("hedge", "booster", "animal", "human", "study", "reporting")
 
 
 @dataclass(frozen=True)
@@ -1004,7 +1005,7 @@ class EffectTagger(BatchedComponent):
         self.intervention_matcher.add("INTERVENTION", patterns)
         # LOWER hashes of every word of the lexicon, to find where no mention can cross.
         self.intervention_words = frozenset(token.lower for doc in patterns for token in doc)
-        self.cues = CueMatcher(nlp.make_doc)
+        self.cues = CueMatcher(nlp.make_doc, labels=_CUE_LABELS)  # its matcher, not its cache
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.match(doc)
@@ -1064,11 +1065,10 @@ class EffectTagger(BatchedComponent):
         if not effects:
             return  # no cue reading held: the hedge/population cues are not needed
         self._resolve(doc, tokens, [e for e, _ in effects], sentences)
-        cues = self.cues(doc)
+        cues = _EffectCues(self.cues, doc, tokens)
         populations = _populations(tokens, sentences, cues, {index for _, index in effects})
-        hedges, boosters = cues.by_label("hedge"), cues.by_label("booster")
         for effect, index in effects:
-            self._add(doc, tokens, effect, sentences[index], hedges, boosters, populations[index])
+            self._add(doc, tokens, effect, sentences[index], cues, populations[index])
 
     def _resolve(
         self, doc: Doc, tokens: TokenView, effects: list[Effect], sentences: list[tuple[int, int]]
@@ -1117,8 +1117,7 @@ class EffectTagger(BatchedComponent):
         tokens: EffectView,
         effect: Effect,
         sentence: tuple[int, int],
-        hedge_cues: tuple[list[int], list[str]],
-        booster_cues: tuple[list[int], list[str]],
+        cues: _EffectCues,
         population: str | None,
     ) -> None:
         part = effect.intervention
@@ -1128,8 +1127,8 @@ class EffectTagger(BatchedComponent):
         span_end = tokens.end_char(effect.end - 1)
         clause = tokens.idx[_clause_start(tokens, effect.clause_start, effect.start)]
         scope = max(clause, tokens.idx[sentence[0]])
-        hedges = _texts_in(hedge_cues, scope, span_end)
-        boosters = _texts_in(booster_cues, scope, span_end)
+        hedges = cues.texts_in("hedge", scope, span_end)
+        boosters = cues.texts_in("booster", scope, span_end)
         negated = effect.negation_cue is not None
         attrs = {
             "intervention": _char_span(tokens, effect.intervention),
@@ -1147,22 +1146,55 @@ class EffectTagger(BatchedComponent):
         add_claim(doc, "effect", span_start, span_end, attrs)
 
 
-def _texts_in(cues: tuple[list[int], list[str]], start_char: int, end_char: int) -> list[str]:
-    """``cues_in`` on one label's (start characters, texts) from ``Cues.by_label``."""
-    starts, texts = cues
-    first = bisect_left(starts, start_char)
-    last = bisect_left(starts, end_char)
-    if first >= last:
-        return []
-    found: list[str] = []
-    for text in texts[first:last]:
-        if text not in found:
-            found.append(text)
-    return found
+class _EffectCues:
+    """The cues the effects read (hedges, boosters, population and study words) of one doc.
+
+    Found with a PhraseMatcher of those labels only, as ``CueMatcher`` would find them (per
+    label the longest of overlapping matches) but without a Cue and a normalised text per
+    match: the effects ask for the start characters of a few labels and the texts of the
+    hedges and boosters in their clauses, a small part of a document's cues. The links step
+    matches its own labels (a label's cues do not depend on the others).
+    """
+
+    __slots__ = ("ranges", "starts_of", "tokens")
+
+    def __init__(self, matcher: CueMatcher, doc: Doc, tokens: TokenView) -> None:
+        by_key: dict[int, list[tuple[int, int]]] = {}
+        for key, start, end in matcher.matcher(doc):
+            by_key.setdefault(key, []).append((start, end))
+        names = matcher.names
+        # label -> token ranges in document order ("clinically proven", not also "proven")
+        self.ranges = {
+            names[key]: longest_ranges(ranges) if len(ranges) > 1 else ranges
+            for key, ranges in by_key.items()
+        }
+        self.starts_of: dict[str, list[int]] = {}
+        self.tokens = tokens
+
+    def starts(self, label: str) -> list[int]:
+        """Start characters of the ``label`` cues, ascending."""
+        found = self.starts_of.get(label)
+        if found is None:
+            idx = self.tokens.idx
+            found = self.starts_of[label] = [idx[start] for start, _ in self.ranges.get(label, ())]
+        return found
+
+    def texts_in(self, label: str, start_char: int, end_char: int) -> list[str]:
+        """``cues_in``: distinct normalised texts of the ``label`` cues starting in
+        ``[start_char, end_char)``, in document order."""
+        starts = self.starts(label)
+        first = bisect_left(starts, start_char)
+        last = bisect_left(starts, end_char)
+        found: list[str] = []
+        for start, end in self.ranges[label][first:last] if first < last else ():
+            text = normalise(self.tokens.span_text(start, end))
+            if text not in found:
+                found.append(text)
+        return found
 
 
 def _populations(
-    tokens: TokenView, sentences: list[tuple[int, int]], cues: Cues, indices: set[int]
+    tokens: TokenView, sentences: list[tuple[int, int]], cues: _EffectCues, indices: set[int]
 ) -> dict[int, str | None]:
     """The population of each sentence in ``indices`` (by sentence index): its own animal or
     human words, else that of the study it reports: the latest study description (a sentence
@@ -1174,7 +1206,7 @@ def _populations(
     # asked only for the sentences the effects need (not a sentence per cue of the doc).
     first_chars = [tokens.idx[start] for start, _ in sentences]
     ends = [*first_chars[1:], len(tokens.text) + 1]  # past every cue of the last sentence
-    animal, human = cues.by_label("animal")[0], cues.by_label("human")[0]
+    animal, human = cues.starts("animal"), cues.starts("human")
 
     def holds(starts: list[int], index: int) -> bool:
         return bisect_left(starts, first_chars[index]) < bisect_left(starts, ends[index])
@@ -1190,7 +1222,7 @@ def _populations(
         if population is None:
             if described is None:
                 # Every sentence with a study cue is a description when it names subjects.
-                study = cues.by_label("study")[0]
+                study = cues.starts("study")
                 study = sorted({bisect_right(first_chars, char) - 1 for char in study})
                 pairs = [(i, own(i)) for i in study]
                 described = [i for i, subjects in pairs if subjects is not None]
@@ -1198,7 +1230,7 @@ def _populations(
             before = bisect_left(described, index)  # descriptions in sentences before
             if before:
                 population = found[before - 1]
-            elif found and holds(cues.by_label("reporting")[0], index):
+            elif found and holds(cues.starts("reporting"), index):
                 population = found[0]
         out[index] = population
     return out
