@@ -45,9 +45,9 @@ from spacy.tokens import Doc
 from .component import BatchedComponent
 from .cues import (
     MEMO_SIZE,
-    CueMatcher,
     TokenView,
     as_view,
+    load_cue_lists,
     longest_ranges,
     normalise,
     word_of,
@@ -1000,31 +1000,49 @@ class EffectTagger(BatchedComponent):
         # A match id is its pattern's string hash: specs by hash skip the StringStore.
         strings = nlp.vocab.strings
         self.specs = {strings[pattern]: spec for pattern, spec in self.lexicon.cues.items()}
+        # The cue lists effects read go in the same matcher (one pass over a doc, not two),
+        # under their labels, as cues.CueMatcher adds them.
+        lists = load_cue_lists()
+        for label in _CUE_LABELS:
+            self.cue_matcher.add(label, [nlp.make_doc(phrase) for phrase in lists[label]])
+        self.label_keys = {label: strings[label] for label in _CUE_LABELS}  # label -> match id
+        if not self.specs.keys().isdisjoint(self.label_keys.values()):
+            raise ValueError(f"an effect cue is named like a cue list: {_CUE_LABELS}")
         self.intervention_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         patterns = [nlp.make_doc(text) for text in self.lexicon.interventions]
         self.intervention_matcher.add("INTERVENTION", patterns)
         # LOWER hashes of every word of the lexicon, to find where no mention can cross.
         self.intervention_words = frozenset(token.lower for doc in patterns for token in doc)
-        self.cues = CueMatcher(nlp.make_doc, labels=_CUE_LABELS)  # its matcher, not its cache
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self.match(doc)
+        # (match_id, start, end) tuples, not Spans: a Span per match costs more than matching.
+        found = self.cue_matcher(doc)
+        matches = self._effect_cues(found)
         if matches:
-            self.set_annotations(doc, matches)
+            self.set_annotations(doc, matches, found)
         return doc
 
     def match(self, doc: Doc) -> list[tuple[int, int, CueSpec]]:
         """The effect cues of ``doc``: longest, non-overlapping, in order."""
-        # (match_id, start, end) tuples, not Spans: a Span per match costs more than matching.
-        found = self.cue_matcher(doc)
+        return self._effect_cues(self.cue_matcher(doc))
+
+    def _effect_cues(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, CueSpec]]:
+        """``match`` from the matcher's output (which holds the cue lists' matches too)."""
         specs = self.specs
+        found = [match for match in found if match[0] in specs]
         if _in_order(found):  # nothing overlaps: every match is kept, already in order
             return [(start, end, specs[key]) for key, start, end in found]
         labels = {(start, end): key for key, start, end in reversed(found)}
         return [(start, end, specs[labels[start, end]]) for start, end in longest_ranges(labels)]
 
-    def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
-        """Read the effect around each cue and add it as a claim."""
+    def set_annotations(
+        self,
+        doc: Doc,
+        matches: list[tuple[int, int, CueSpec]],
+        found: list[tuple[int, int, int]] | None = None,
+    ) -> None:
+        """Read the effect around each cue and add it as a claim (``found``: the output of
+        ``cue_matcher`` on ``doc``, when already at hand)."""
         tokens = EffectView.of(doc)  # every token read below goes through the shared view
         sentences = _sentences(doc, tokens)
         finite: list[int] = []  # cue starts that are not bare base forms nor frames
@@ -1065,7 +1083,9 @@ class EffectTagger(BatchedComponent):
         if not effects:
             return  # no cue reading held: the hedge/population cues are not needed
         self._resolve(doc, tokens, [e for e, _ in effects], sentences)
-        cues = _EffectCues(self.cues, doc, tokens)
+        if found is None:
+            found = self.cue_matcher(doc)
+        cues = _EffectCues(found, self.label_keys, tokens)
         populations = _populations(tokens, sentences, cues, {index for _, index in effects})
         for effect, index in effects:
             self._add(doc, tokens, effect, sentences[index], cues, populations[index])
@@ -1149,25 +1169,27 @@ class EffectTagger(BatchedComponent):
 class _EffectCues:
     """The cues the effects read (hedges, boosters, population and study words) of one doc.
 
-    Found with a PhraseMatcher of those labels only, as ``CueMatcher`` would find them (per
-    label the longest of overlapping matches) but without a Cue and a normalised text per
-    match: the effects ask for the start characters of a few labels and the texts of the
-    hedges and boosters in their clauses, a small part of a document's cues. The links step
-    matches its own labels (a label's cues do not depend on the others).
+    Found by the effect cue matcher (which holds those lists), as ``CueMatcher`` would find
+    them (per label the longest of overlapping matches) but without a Cue and a normalised
+    text per match: the effects ask for the start characters of a few labels and the texts
+    of the hedges and boosters in their clauses, a small part of a document's cues. The links
+    step matches its own labels (a label's cues do not depend on the others).
     """
 
     __slots__ = ("ranges", "starts_of", "tokens")
 
-    def __init__(self, matcher: CueMatcher, doc: Doc, tokens: TokenView) -> None:
-        by_key: dict[int, list[tuple[int, int]]] = {}
-        for key, start, end in matcher.matcher(doc):
-            by_key.setdefault(key, []).append((start, end))
-        names = matcher.names
+    def __init__(
+        self, found: list[tuple[int, int, int]], keys: dict[str, int], tokens: TokenView
+    ) -> None:
+        by_key: dict[int, list[tuple[int, int]]] = {key: [] for key in keys.values()}
+        for key, start, end in found:
+            if key in by_key:  # not an effect cue
+                by_key[key].append((start, end))
         # label -> token ranges in document order ("clinically proven", not also "proven")
-        self.ranges = {
-            names[key]: longest_ranges(ranges) if len(ranges) > 1 else ranges
-            for key, ranges in by_key.items()
-        }
+        self.ranges: dict[str, list[tuple[int, int]]] = {}
+        for label, key in keys.items():
+            ranges = by_key[key]
+            self.ranges[label] = longest_ranges(ranges) if len(ranges) > 1 else ranges
         self.starts_of: dict[str, list[int]] = {}
         self.tokens = tokens
 
