@@ -1086,7 +1086,7 @@ class EffectTagger(BatchedComponent):
         if found is None:
             found = self.cue_matcher(doc)
         cues = _EffectCues(found, self.label_keys, tokens)
-        populations = _populations(tokens, sentences, cues, {index for _, index in effects})
+        populations = _populations(sentences, cues, {index for _, index in effects})
         for effect, index in effects:
             self._add(doc, tokens, effect, sentences[index], cues, populations[index])
 
@@ -1145,10 +1145,11 @@ class EffectTagger(BatchedComponent):
             return  # an unresolved "it" is as likely a disease as a treatment
         span_start = tokens.idx[effect.start]
         span_end = tokens.end_char(effect.end - 1)
-        clause = tokens.idx[_clause_start(tokens, effect.clause_start, effect.start)]
-        scope = max(clause, tokens.idx[sentence[0]])
-        hedges = cues.texts_in("hedge", scope, span_end)
-        boosters = cues.texts_in("booster", scope, span_end)
+        # Cues from the clause (in the sentence) to the span's end: by tokens, as cue start
+        # characters in [scope, span_end) are cue start tokens in [scope token, effect.end).
+        scope = max(_clause_start(tokens, effect.clause_start, effect.start), sentence[0])
+        hedges = cues.texts_in("hedge", scope, effect.end)
+        boosters = cues.texts_in("booster", scope, effect.end)
         negated = effect.negation_cue is not None
         attrs = {
             "intervention": _char_span(tokens, effect.intervention),
@@ -1171,12 +1172,14 @@ class _EffectCues:
 
     Found by the effect cue matcher (which holds those lists), as ``CueMatcher`` would find
     them (per label the longest of overlapping matches) but without a Cue and a normalised
-    text per match: the effects ask for the start characters of a few labels and the texts
-    of the hedges and boosters in their clauses, a small part of a document's cues. The links
-    step matches its own labels (a label's cues do not depend on the others).
+    text per match: the effects ask whether a few labels occur in a sentence, and for the
+    texts of the hedges and boosters in their clauses, a small part of a document's cues.
+    Positions are token indices (a cue starting at a token of a range starts at a character
+    of it). The links step matches its own labels (a label's cues do not depend on the
+    others).
     """
 
-    __slots__ = ("ranges", "starts_of", "tokens")
+    __slots__ = ("ranges", "tokens")
 
     def __init__(
         self, found: list[tuple[int, int, int]], keys: dict[str, int], tokens: TokenView
@@ -1190,51 +1193,40 @@ class _EffectCues:
         for label, key in keys.items():
             ranges = by_key[key]
             self.ranges[label] = longest_ranges(ranges) if len(ranges) > 1 else ranges
-        self.starts_of: dict[str, list[int]] = {}
         self.tokens = tokens
 
-    def starts(self, label: str) -> list[int]:
-        """Start characters of the ``label`` cues, ascending."""
-        found = self.starts_of.get(label)
-        if found is None:
-            idx = self.tokens.idx
-            found = self.starts_of[label] = [idx[start] for start, _ in self.ranges.get(label, ())]
-        return found
+    def holds(self, label: str, start: int, end: int) -> bool:
+        """Whether a ``label`` cue starts at a token of ``[start, end)``."""
+        ranges = self.ranges[label]  # sorted by start, no two starting together: bisect
+        return bisect_left(ranges, (start,)) < bisect_left(ranges, (end,))
 
-    def texts_in(self, label: str, start_char: int, end_char: int) -> list[str]:
-        """``cues_in``: distinct normalised texts of the ``label`` cues starting in
-        ``[start_char, end_char)``, in document order."""
-        starts = self.starts(label)
-        first = bisect_left(starts, start_char)
-        last = bisect_left(starts, end_char)
+    def texts_in(self, label: str, start: int, end: int) -> list[str]:
+        """``cues_in`` by tokens: distinct normalised texts of the ``label`` cues starting
+        at a token of ``[start, end)``, in document order."""
+        ranges = self.ranges[label]
         found: list[str] = []
-        for start, end in self.ranges[label][first:last] if first < last else ():
-            text = normalise(self.tokens.span_text(start, end))
+        for first, last in ranges[bisect_left(ranges, (start,)) : bisect_left(ranges, (end,))]:
+            text = normalise(self.tokens.span_text(first, last))
             if text not in found:
                 found.append(text)
         return found
 
 
 def _populations(
-    tokens: TokenView, sentences: list[tuple[int, int]], cues: _EffectCues, indices: set[int]
+    sentences: list[tuple[int, int]], cues: _EffectCues, indices: set[int]
 ) -> dict[int, str | None]:
     """The population of each sentence in ``indices`` (by sentence index): its own animal or
     human words, else that of the study it reports: the latest study description (a sentence
     with a study cue and population words) before it, or for a sentence that reports a study
     (e.g. a lead paragraph) the first one after it."""
-    # Sentence starts by character (token offsets rise with token indices, and a cue starts
-    # at a token of its sentence); a sentence holds a label's cue when one of the label's
-    # start characters falls before the next sentence's start: two bisections per question,
-    # asked only for the sentences the effects need (not a sentence per cue of the doc).
-    first_chars = [tokens.idx[start] for start, _ in sentences]
-    ends = [*first_chars[1:], len(tokens.text) + 1]  # past every cue of the last sentence
-    animal, human = cues.starts("animal"), cues.starts("human")
+    # A sentence holds a label's cue when one starts at one of its tokens: two bisections per
+    # question, asked only for the sentences the effects need (not a sentence per cue).
 
-    def holds(starts: list[int], index: int) -> bool:
-        return bisect_left(starts, first_chars[index]) < bisect_left(starts, ends[index])
+    def holds(label: str, index: int) -> bool:
+        return cues.holds(label, *sentences[index])
 
     def own(index: int) -> str | None:  # animal or human from one sentence's words (animal wins)
-        return "animal" if holds(animal, index) else "human" if holds(human, index) else None
+        return "animal" if holds("animal", index) else "human" if holds("human", index) else None
 
     out: dict[int, str | None] = {}
     described: list[int] | None = None  # sentence indices of the descriptions, ascending
@@ -1244,15 +1236,15 @@ def _populations(
         if population is None:
             if described is None:
                 # Every sentence with a study cue is a description when it names subjects.
-                study = cues.starts("study")
-                study = sorted({bisect_right(first_chars, char) - 1 for char in study})
-                pairs = [(i, own(i)) for i in study]
+                starts = [start for start, _ in sentences]
+                study = {bisect_right(starts, start) - 1 for start, _ in cues.ranges["study"]}
+                pairs = [(i, own(i)) for i in sorted(study)]
                 described = [i for i, subjects in pairs if subjects is not None]
                 found = [subjects for _, subjects in pairs if subjects is not None]
             before = bisect_left(described, index)  # descriptions in sentences before
             if before:
                 population = found[before - 1]
-            elif found and holds(cues.starts("reporting"), index):
+            elif found and holds("reporting", index):
                 population = found[0]
         out[index] = population
     return out
