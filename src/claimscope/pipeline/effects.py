@@ -50,7 +50,6 @@ from .cues import (
     load_cue_lists,
     longest_ranges,
     normalise,
-    word_of,
 )
 from .spans import add_claim, claim_entries, register_extensions, token_offsets
 
@@ -218,8 +217,25 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
     return WordLists(**lists, stop=stop)
 
 
+class _WordsByHash(dict):  # type: ignore[type-arg]
+    """LOWER hash -> string, process-wide (a hash is its string's in every vocabulary),
+    filled from a doc's StringStore on first sight of a hash."""
+
+    __slots__ = ("strings",)
+
+    def __missing__(self, key: int) -> str:
+        if len(self) > MEMO_SIZE:
+            self.clear()
+        word = self[key] = self.strings[key]
+        return word
+
+
+_WORDS_BY_HASH = _WordsByHash()
+
+
 class _Lowers(dict):  # type: ignore[type-arg]
-    """Token index -> lower-case word, filled on first read (a repeat costs no Python call)."""
+    """Token index -> lower-case word, filled on first read (a repeat costs no Python call,
+    a first read one: the word by its hash is a dict look-up, not a further call)."""
 
     __slots__ = ("hashes", "strings")
 
@@ -230,7 +246,8 @@ class _Lowers(dict):  # type: ignore[type-arg]
         self.strings = strings
 
     def __missing__(self, i: int) -> str:
-        word = self[i] = word_of(self.hashes[i], self.strings)
+        _WORDS_BY_HASH.strings = self.strings  # for a hash not seen before: this doc's store
+        word = self[i] = _WORDS_BY_HASH[self.hashes[i]]
         return word
 
 
