@@ -45,13 +45,11 @@ from spacy.tokens import Doc
 from .component import BatchedComponent
 from .cues import (
     MEMO_SIZE,
-    CueMatcher,
-    Cues,
     TokenView,
     as_view,
+    load_cue_lists,
     longest_ranges,
     normalise,
-    word_of,
 )
 from .spans import add_claim, claim_entries, register_extensions, token_offsets
 
@@ -64,6 +62,8 @@ _INCREASE_WORDS = frozenset({"higher", "greater", "increased", "more", "elevated
 _DECREASE_WORDS = frozenset({"lower", "reduced", "decreased", "less", "fewer", "low"})
 _IMPROVE_WORDS = frozenset({"better", "improved"})
 _WORSEN_WORDS = frozenset({"worse", "poorer", "poor", "worsened"})
+# The cue lists (cues.CUE_LABELS) effects read: clause hedges and boosters, populations, studies.
+_CUE_LABELS = ("hedge", "booster", "animal", "human", "study", "reporting")
 
 
 @dataclass(frozen=True)
@@ -217,8 +217,25 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
     return WordLists(**lists, stop=stop)
 
 
+class _WordsByHash(dict):  # type: ignore[type-arg]
+    """LOWER hash -> string, process-wide (a hash is its string's in every vocabulary),
+    filled from a doc's StringStore on first sight of a hash."""
+
+    __slots__ = ("strings",)
+
+    def __missing__(self, key: int) -> str:
+        if len(self) > MEMO_SIZE:
+            self.clear()
+        word = self[key] = self.strings[key]
+        return word
+
+
+_WORDS_BY_HASH = _WordsByHash()
+
+
 class _Lowers(dict):  # type: ignore[type-arg]
-    """Token index -> lower-case word, filled on first read (a repeat costs no Python call)."""
+    """Token index -> lower-case word, filled on first read (a repeat costs no Python call,
+    a first read one: the word by its hash is a dict look-up, not a further call)."""
 
     __slots__ = ("hashes", "strings")
 
@@ -229,7 +246,8 @@ class _Lowers(dict):  # type: ignore[type-arg]
         self.strings = strings
 
     def __missing__(self, i: int) -> str:
-        word = self[i] = word_of(self.hashes[i], self.strings)
+        _WORDS_BY_HASH.strings = self.strings  # for a hash not seen before: this doc's store
+        word = self[i] = _WORDS_BY_HASH[self.hashes[i]]
         return word
 
 
@@ -420,8 +438,14 @@ def _gap_words(doc: TokenView, start: int, cue: int) -> list[str]:
     return [doc.lower(i) for i in range(start, cue) if not doc.is_space(i)]
 
 
+# The forms ``licensed`` rejects with an empty gap: each needs a licensing word in it.
+_NEED_LICENSOR = frozenset({"base", "ing", "be", "have"})
+
+
 def licensed(spec: CueSpec, gap: list[str], words: WordLists) -> bool:
     """Whether the cue's form fits its gap (``reduce`` needs a modal, ``did``, ``to``, …)."""
+    if not gap:  # most cues: what the checks below give for no words
+        return spec.form not in _NEED_LICENSOR
     core = [w for w in gap if not _ADVERB[w]]
     last = core[-1] if core else None
     if spec.form in ("s", "ed", "ing") and "to" in core:
@@ -811,9 +835,8 @@ def _coordinated(
     """``X restored motor function and stimulated a rapid recovery``: the second effect."""
     if previous is None or not _may_coordinate(spec, gap_start, previous):
         return None
-    between = [doc.lower(i) for i in range(previous.end, gap_start) if not doc.is_space(i)]
-    joiners = [w for w in between if w not in (",",) and not _ADVERB[w]]
-    if not joiners or any(w not in ("and", "or", "nor") for w in joiners):
+    joiners = _joiners_between(doc, previous.end, gap_start)
+    if not joiners:
         return None
     negation = previous.negation_cue if joiners[-1] in ("or", "nor") else None
     effect = Effect(
@@ -822,6 +845,20 @@ def _coordinated(
         clause_start=previous.clause_start, resolved=previous.resolved,
     )  # fmt: skip
     return _complete(doc, effect, hi, words, cue_tokens)
+
+
+def _joiners_between(doc: TokenView, start: int, end: int) -> list[str] | None:
+    """The ``and``/``or``/``nor`` of tokens ``[start, end)`` when, bar commas and -ly adverbs,
+    they are all there is; else None (told at the first other word: the stretch between two
+    cues is often long)."""
+    joiners: list[str] = []
+    for i in range(start, end):
+        word = doc.lower(i)
+        if word in ("and", "or", "nor"):
+            joiners.append(word)
+        elif not (word == "," or word.isspace() or _ADVERB[word]):
+            return None
+    return joiners
 
 
 def _complete(
@@ -980,30 +1017,49 @@ class EffectTagger(BatchedComponent):
         # A match id is its pattern's string hash: specs by hash skip the StringStore.
         strings = nlp.vocab.strings
         self.specs = {strings[pattern]: spec for pattern, spec in self.lexicon.cues.items()}
+        # The cue lists effects read go in the same matcher (one pass over a doc, not two),
+        # under their labels, as cues.CueMatcher adds them.
+        lists = load_cue_lists()
+        for label in _CUE_LABELS:
+            self.cue_matcher.add(label, [nlp.make_doc(phrase) for phrase in lists[label]])
+        self.label_keys = {label: strings[label] for label in _CUE_LABELS}  # label -> match id
+        if not self.specs.keys().isdisjoint(self.label_keys.values()):
+            raise ValueError(f"an effect cue is named like a cue list: {_CUE_LABELS}")
         self.intervention_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.intervention_matcher.add(
-            "INTERVENTION", [nlp.make_doc(text) for text in self.lexicon.interventions]
-        )
-        self.cues = CueMatcher(nlp.make_doc)
+        patterns = [nlp.make_doc(text) for text in self.lexicon.interventions]
+        self.intervention_matcher.add("INTERVENTION", patterns)
+        # LOWER hashes of every word of the lexicon, to find where no mention can cross.
+        self.intervention_words = frozenset(token.lower for doc in patterns for token in doc)
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self.match(doc)
+        # (match_id, start, end) tuples, not Spans: a Span per match costs more than matching.
+        found = self.cue_matcher(doc)
+        matches = self._effect_cues(found)
         if matches:
-            self.set_annotations(doc, matches)
+            self.set_annotations(doc, matches, found)
         return doc
 
     def match(self, doc: Doc) -> list[tuple[int, int, CueSpec]]:
         """The effect cues of ``doc``: longest, non-overlapping, in order."""
-        # (match_id, start, end) tuples, not Spans: a Span per match costs more than matching.
-        found = self.cue_matcher(doc)
+        return self._effect_cues(self.cue_matcher(doc))
+
+    def _effect_cues(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, CueSpec]]:
+        """``match`` from the matcher's output (which holds the cue lists' matches too)."""
         specs = self.specs
+        found = [match for match in found if match[0] in specs]
         if _in_order(found):  # nothing overlaps: every match is kept, already in order
             return [(start, end, specs[key]) for key, start, end in found]
         labels = {(start, end): key for key, start, end in reversed(found)}
         return [(start, end, specs[labels[start, end]]) for start, end in longest_ranges(labels)]
 
-    def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
-        """Read the effect around each cue and add it as a claim."""
+    def set_annotations(
+        self,
+        doc: Doc,
+        matches: list[tuple[int, int, CueSpec]],
+        found: list[tuple[int, int, int]] | None = None,
+    ) -> None:
+        """Read the effect around each cue and add it as a claim (``found``: the output of
+        ``cue_matcher`` on ``doc``, when already at hand)."""
         tokens = EffectView.of(doc)  # every token read below goes through the shared view
         sentences = _sentences(doc, tokens)
         finite: list[int] = []  # cue starts that are not bare base forms nor frames
@@ -1044,11 +1100,12 @@ class EffectTagger(BatchedComponent):
         if not effects:
             return  # no cue reading held: the hedge/population cues are not needed
         self._resolve(doc, tokens, [e for e, _ in effects], sentences)
-        cues = self.cues(doc)
-        populations = _populations(tokens, sentences, cues, {index for _, index in effects})
-        hedges, boosters = cues.by_label("hedge"), cues.by_label("booster")
+        if found is None:
+            found = self.cue_matcher(doc)
+        cues = _EffectCues(found, self.label_keys, tokens)
+        populations = _populations(sentences, cues, {index for _, index in effects})
         for effect, index in effects:
-            self._add(doc, tokens, effect, sentences[index], hedges, boosters, populations[index])
+            self._add(doc, tokens, effect, sentences[index], cues, populations[index])
 
     def _resolve(
         self, doc: Doc, tokens: TokenView, effects: list[Effect], sentences: list[tuple[int, int]]
@@ -1058,7 +1115,9 @@ class EffectTagger(BatchedComponent):
         pending = [e for e in effects if e.pronoun and e.resolved is None and e.intervention]
         if not pending:
             return  # most documents have no pronoun intervention: skip the matcher
-        mentions = longest_ranges((start, end) for _, start, end in self.intervention_matcher(doc))
+        # Only mentions before a pronoun count: the lexicon is matched up to the last one.
+        found = self.intervention_matcher(doc[: self._mention_cut(tokens, pending)])
+        mentions = longest_ranges([(start, end) for _, start, end in found])
         mentions += [e.intervention for e in effects if e.intervention and not e.pronoun]
         mentions.sort()
         conditions: list[tuple[int, int]] | None = None
@@ -1079,14 +1138,23 @@ class EffectTagger(BatchedComponent):
             is_condition = any(s < chars[1] and chars[0] < e for s, e in conditions)
             effect.resolved = None if is_condition else subject
 
+    def _mention_cut(self, tokens: TokenView, pending: list[Effect]) -> int:
+        """A token index at or after the last pending pronoun that no lexicon phrase holds:
+        no mention crosses it, so the mentions before it (and the overlaps among them that
+        ``longest_ranges`` settles) are those of the whole document."""
+        cut = max(effect.intervention[0] for effect in pending if effect.intervention)
+        hashes, words = tokens.lower_hashes, self.intervention_words
+        while cut < tokens.n and hashes[cut] in words:
+            cut += 1
+        return cut
+
     def _add(
         self,
         doc: Doc,
         tokens: EffectView,
         effect: Effect,
         sentence: tuple[int, int],
-        hedge_cues: tuple[list[int], list[str]],
-        booster_cues: tuple[list[int], list[str]],
+        cues: _EffectCues,
         population: str | None,
     ) -> None:
         part = effect.intervention
@@ -1094,10 +1162,11 @@ class EffectTagger(BatchedComponent):
             return  # an unresolved "it" is as likely a disease as a treatment
         span_start = tokens.idx[effect.start]
         span_end = tokens.end_char(effect.end - 1)
-        clause = tokens.idx[_clause_start(tokens, effect.clause_start, effect.start)]
-        scope = max(clause, tokens.idx[sentence[0]])
-        hedges = _texts_in(hedge_cues, scope, span_end)
-        boosters = _texts_in(booster_cues, scope, span_end)
+        # Cues from the clause (in the sentence) to the span's end: by tokens, as cue start
+        # characters in [scope, span_end) are cue start tokens in [scope token, effect.end).
+        scope = max(_clause_start(tokens, effect.clause_start, effect.start), sentence[0])
+        hedges = cues.texts_in("hedge", scope, effect.end)
+        boosters = cues.texts_in("booster", scope, effect.end)
         negated = effect.negation_cue is not None
         attrs = {
             "intervention": _char_span(tokens, effect.intervention),
@@ -1115,57 +1184,85 @@ class EffectTagger(BatchedComponent):
         add_claim(doc, "effect", span_start, span_end, attrs)
 
 
-def _texts_in(cues: tuple[list[int], list[str]], start_char: int, end_char: int) -> list[str]:
-    """``cues_in`` on one label's (start characters, texts) from ``Cues.by_label``."""
-    starts, texts = cues
-    first = bisect_left(starts, start_char)
-    last = bisect_left(starts, end_char)
-    if first >= last:
-        return []
-    found: list[str] = []
-    for text in texts[first:last]:
-        if text not in found:
-            found.append(text)
-    return found
+class _EffectCues:
+    """The cues the effects read (hedges, boosters, population and study words) of one doc.
+
+    Found by the effect cue matcher (which holds those lists), as ``CueMatcher`` would find
+    them (per label the longest of overlapping matches) but without a Cue and a normalised
+    text per match: the effects ask whether a few labels occur in a sentence, and for the
+    texts of the hedges and boosters in their clauses, a small part of a document's cues.
+    Positions are token indices (a cue starting at a token of a range starts at a character
+    of it). The links step matches its own labels (a label's cues do not depend on the
+    others).
+    """
+
+    __slots__ = ("ranges", "tokens")
+
+    def __init__(
+        self, found: list[tuple[int, int, int]], keys: dict[str, int], tokens: TokenView
+    ) -> None:
+        by_key: dict[int, list[tuple[int, int]]] = {key: [] for key in keys.values()}
+        for key, start, end in found:
+            if key in by_key:  # not an effect cue
+                by_key[key].append((start, end))
+        # label -> token ranges in document order ("clinically proven", not also "proven")
+        self.ranges: dict[str, list[tuple[int, int]]] = {}
+        for label, key in keys.items():
+            ranges = by_key[key]
+            self.ranges[label] = longest_ranges(ranges) if len(ranges) > 1 else ranges
+        self.tokens = tokens
+
+    def holds(self, label: str, start: int, end: int) -> bool:
+        """Whether a ``label`` cue starts at a token of ``[start, end)``."""
+        ranges = self.ranges[label]  # sorted by start, no two starting together: bisect
+        return bisect_left(ranges, (start,)) < bisect_left(ranges, (end,))
+
+    def texts_in(self, label: str, start: int, end: int) -> list[str]:
+        """``cues_in`` by tokens: distinct normalised texts of the ``label`` cues starting
+        at a token of ``[start, end)``, in document order."""
+        ranges = self.ranges[label]
+        found: list[str] = []
+        for first, last in ranges[bisect_left(ranges, (start,)) : bisect_left(ranges, (end,))]:
+            text = normalise(self.tokens.span_text(first, last))
+            if text not in found:
+                found.append(text)
+        return found
 
 
 def _populations(
-    tokens: TokenView, sentences: list[tuple[int, int]], cues: Cues, indices: set[int]
+    sentences: list[tuple[int, int]], cues: _EffectCues, indices: set[int]
 ) -> dict[int, str | None]:
     """The population of each sentence in ``indices`` (by sentence index): its own animal or
     human words, else that of the study it reports: the latest study description (a sentence
     with a study cue and population words) before it, or for a sentence that reports a study
     (e.g. a lead paragraph) the first one after it."""
-    # Sentence starts by character (token offsets rise with token indices, and a cue starts
-    # at a token of its sentence); a sentence holds a label's cue when one of the label's
-    # start characters falls before the next sentence's start: two bisections per question,
-    # asked only for the sentences the effects need (not a sentence per cue of the doc).
-    first_chars = [tokens.idx[start] for start, _ in sentences]
-    ends = [*first_chars[1:], len(tokens.text) + 1]  # past every cue of the last sentence
-    animal, human = cues.by_label("animal")[0], cues.by_label("human")[0]
+    # A sentence holds a label's cue when one starts at one of its tokens: two bisections per
+    # question, asked only for the sentences the effects need (not a sentence per cue).
 
-    def holds(starts: list[int], index: int) -> bool:
-        return bisect_left(starts, first_chars[index]) < bisect_left(starts, ends[index])
+    def holds(label: str, index: int) -> bool:
+        return cues.holds(label, *sentences[index])
 
     def own(index: int) -> str | None:  # animal or human from one sentence's words (animal wins)
-        return "animal" if holds(animal, index) else "human" if holds(human, index) else None
+        return "animal" if holds("animal", index) else "human" if holds("human", index) else None
 
     out: dict[int, str | None] = {}
-    descriptions: list[tuple[int, str]] | None = None
+    described: list[int] | None = None  # sentence indices of the descriptions, ascending
+    found: list[str] = []  # their populations
     for index in indices:
         population = own(index)
         if population is None:
-            if descriptions is None:
+            if described is None:
                 # Every sentence with a study cue is a description when it names subjects.
-                study = cues.by_label("study")[0]
-                study = sorted({bisect_right(first_chars, char) - 1 for char in study})
-                pairs = ((i, own(i)) for i in study)
-                descriptions = [(i, found) for i, found in pairs if found is not None]
-            before = [found for i, found in descriptions if i < index]
+                starts = [start for start, _ in sentences]
+                study = {bisect_right(starts, start) - 1 for start, _ in cues.ranges["study"]}
+                pairs = [(i, own(i)) for i in sorted(study)]
+                described = [i for i, subjects in pairs if subjects is not None]
+                found = [subjects for _, subjects in pairs if subjects is not None]
+            before = bisect_left(described, index)  # descriptions in sentences before
             if before:
-                population = before[-1]
-            elif descriptions and holds(cues.by_label("reporting")[0], index):
-                population = descriptions[0][1]
+                population = found[before - 1]
+            elif found and holds("reporting", index):
+                population = found[0]
         out[index] = population
     return out
 
