@@ -101,6 +101,25 @@ def full_seconds(files: list[Path]) -> tuple[float, float, int]:
     return built, time.process_time() - started, stats.claims
 
 
+def measured_round(kind: str, corpus: Path, documents: int) -> dict:
+    """One floor or full round over the first ``documents`` files, in a fresh process."""
+    command = [sys.executable, __file__, "--round", kind, "--corpus", str(corpus)]
+    out = subprocess.run([*command, "--documents", str(documents)], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{kind} round failed:\n{out.stderr}")
+    return json.loads(out.stdout)
+
+
+def one_round(kind: str, corpus: Path, documents: int) -> dict:
+    """The body of measured_round, in the child process."""
+    files = corpus_files(corpus)[:documents]
+    if kind == "floor":
+        texts = [path.read_bytes().decode("utf-8") for path in files]
+        return {"seconds": floor_seconds(texts)}
+    built, seconds, claims = full_seconds(files)
+    return {"seconds": seconds, "build_s": built, "claims": claims}
+
+
 def claimscope_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "claimscope", *args]
 
@@ -136,22 +155,25 @@ def help_seconds(runs: int = 7) -> float:
 def run(quick: bool, corpus: Path) -> dict:
     files = corpus_files(corpus)
     load_before = os.getloadavg()[0]
-    speed_files, texts, words = first_words(files, 100_000 if quick else 1_000_000)
+    speed_files, _, words = first_words(files, 100_000 if quick else 1_000_000)
     small, large = (100, 1_000) if quick else (1_000, 10_000)
     results: dict = {"words": words, "documents": len(speed_files)}
 
     # Floor and full runs alternate and each keeps its best time, so a burst of other load on
-    # the machine does not skew the ratio.
-    floors, fulls, builds = [], [], []
+    # the machine does not skew the ratio. Each round runs in a fresh process: a later round
+    # must not find the texts in the tokenizer cache or the components' memos.
+    floors, fulls = [], []
     for attempt in range(1, ROUNDS + 1):
         step(f"floor: spacy.blank('en') + sentencizer (round {attempt} of {ROUNDS})")
-        floors.append(floor_seconds(texts))
-        step(f"full extraction in-process, records serialised (round {attempt} of {ROUNDS})")
-        built, seconds, claims = full_seconds(speed_files)
-        fulls.append(seconds)
-        builds.append(built)  # the first round builds the pipeline, later ones reuse it
-    results["floor_wps"] = words / min(floors)
-    results.update(build_s=builds[0], full_wps=words / min(fulls), claims=claims)
+        floors.append(measured_round("floor", corpus, len(speed_files)))
+        step(f"full extraction, records serialised (round {attempt} of {ROUNDS})")
+        fulls.append(measured_round("full", corpus, len(speed_files)))
+    results["floor_wps"] = words / min(r["seconds"] for r in floors)
+    results.update(
+        build_s=fulls[0]["build_s"],
+        full_wps=words / min(r["seconds"] for r in fulls),
+        claims=fulls[0]["claims"],
+    )
     results["ratio"] = results["full_wps"] / results["floor_wps"]
     step("claimscope extract --jobs 1")
     results["cli_jobs1_s"] = cli_seconds(speed_files, 1)
@@ -219,7 +241,7 @@ def report(r: dict) -> str:
     lines = [
         f"Corpus: {r['documents']:,} documents, {r['words']:,} words for throughput "
         f"({r['claims']:,} claims); pipeline build {r['build_s']:.1f} s. Words/s are per "
-        f"CPU-second, best of {ROUNDS} alternating runs (less sensitive to other load); --jobs "
+        f"CPU-second, best of {ROUNDS} alternating runs, each in a fresh process; --jobs "
         "times are wall clock with start-up. "
         f"Python {r['python']}, spaCy {r['spacy']}, {r['cores']} cores, "
         f"load average {r['load_before']:.1f} before / {r['load_after']:.1f} after.",
@@ -237,7 +259,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run on a small corpus")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="corpus folder")
+    # Internal: one measured round in this (fresh) process, printed as JSON.
+    parser.add_argument("--round", choices=("floor", "full"), help=argparse.SUPPRESS)
+    parser.add_argument("--documents", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.round:
+        print(json.dumps(one_round(args.round, args.corpus, args.documents)))
+        return
     results = run(args.quick, args.corpus)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / ("quick.json" if args.quick else "latest.json")).write_text(
