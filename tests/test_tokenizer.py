@@ -75,3 +75,11 @@ def test_warm_counts_only_a_sample_of_long_texts(monkeypatch):
     tokenizer = fresh_tokenizer()
     tokenizer.warm(["pain pain ", "late late late"])
     assert tokenizer._tried == {"pain"}
+
+
+def test_warm_caches_a_chunk_seen_once_in_each_of_two_calls():
+    tokenizer = fresh_tokenizer()
+    tokenizer.warm(["pain once"])
+    assert tokenizer._tried == set()
+    tokenizer.warm(["pain again"])
+    assert tokenizer._tried == {"pain"}

@@ -39,6 +39,7 @@ class TextKeepingTokenizer:
         self.tokenizer = tokenizer
         tokenizer.max_cache_size = MAX_CACHED_CHUNKS
         self._tried: set[str] = set()  # chunks warm() tokenized (cached unless special)
+        self._seen_once: set[str] = set()  # chunks warm() saw once, in one call
 
     def __call__(self, text: str) -> Doc:
         unwrapped = unwrap_lines(text)
@@ -47,16 +48,24 @@ class TextKeepingTokenizer:
         return doc
 
     def warm(self, texts: Iterable[str]) -> None:
-        """Cache the tokens of every chunk that occurs twice or more in a sample of ``texts``.
+        """Cache the tokens of every chunk seen twice or more, in samples of ``texts`` from
+        this call and earlier ones.
 
         Call it outside a memory zone (inside one it does nothing): the lexemes it adds stay
-        for the life of the process, up to MAX_CACHED_CHUNKS chunks.
+        for the life of the process, up to MAX_CACHED_CHUNKS chunks. Warmed chunks also keep
+        their lexemes, which a zone would otherwise make and free again in every group.
         """
-        tried = self._tried
+        tried, seen_once = self._tried, self._seen_once
         if self.tokenizer.vocab.in_memory_zone or len(tried) >= MAX_CACHED_CHUNKS:
             return
+        if len(seen_once) > MAX_CACHED_CHUNKS:
+            seen_once.clear()  # bounded memory: rare chunks are forgotten, not cached
         for chunk, count in _chunk_counts(texts, WARM_SAMPLE_CHARS).items():
-            if count > 1 and chunk not in tried and len(tried) < MAX_CACHED_CHUNKS:
+            if chunk in tried:
+                continue
+            if count == 1 and chunk not in seen_once:
+                seen_once.add(chunk)
+            elif len(tried) < MAX_CACHED_CHUNKS:
                 tried.add(chunk)
                 self.tokenizer(chunk)  # one chunk per call: no earlier special case blocks it
 
