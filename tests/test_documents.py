@@ -142,6 +142,32 @@ def test_file_at_max_bytes_is_read(tmp_path):
     assert document.text == "a" * 100
 
 
+@pytest.mark.parametrize(
+    ("size", "limit", "expected"),
+    [
+        (40, 100, "a" * 40),  # grew from 3 bytes at stat time: read whole
+        (
+            150,
+            100,
+            "file is 150 bytes, over the size limit of 100 bytes (raise it with --max-bytes)",
+        ),
+    ],
+)
+def test_file_that_grew_since_stat_is_read_to_the_limit(
+    tmp_path, monkeypatch, size, limit, expected
+):
+    path = write(tmp_path / "growing.txt", b"a" * size)
+    real_stat = os.stat
+
+    def stale_stat(name, *args, **kwargs):  # the size the file had a moment ago
+        info = real_stat(name, *args, **kwargs)
+        return os.stat_result((*info[:6], 3, *info[7:]))
+
+    monkeypatch.setattr(documents.os, "stat", stale_stat)
+    [item] = load(path, max_bytes=limit)
+    assert (item.text if isinstance(item, Document) else item.reason) == expected
+
+
 # --- stdin ---------------------------------------------------------------------------------
 
 

@@ -175,7 +175,10 @@ def _load_file(path: Path, max_bytes: int, info: os.stat_result) -> Iterator[Doc
             raise InputError("not a regular file")
         _check_size(info.st_size, max_bytes)
         with open(path, "rb") as stream:
-            data = stream.read(max_bytes + 1)  # the file may have grown since stat
+            # read(n) allocates n bytes up front, so ask for the stat size, not the limit.
+            data = stream.read(info.st_size + 1)
+            if len(data) > info.st_size:  # the file grew since stat: read on, to the limit
+                data += stream.read(max_bytes + 1 - len(data))
         _check_size(len(data), max_bytes)
     except InputError as error:
         yield LoadError(name, str(error))
