@@ -146,10 +146,10 @@ def test_file_at_max_bytes_is_read(tmp_path):
     ("size", "limit", "expected"),
     [
         (40, 100, "a" * 40),  # grew from 3 bytes at stat time: read whole
-        (
+        (  # grew past the limit: reading stops a byte over it, which the reason reports
             150,
             100,
-            "file is 150 bytes, over the size limit of 100 bytes (raise it with --max-bytes)",
+            "file is 101 bytes, over the size limit of 100 bytes (raise it with --max-bytes)",
         ),
     ],
 )
