@@ -75,6 +75,8 @@ def freeze_pipeline() -> Language:
     (~3% of a run). In a library caller it would freeze the caller's objects too.
     """
     nlp = shared_nlp()
+    from . import records  # noqa: F401  (loaded now, so its objects are frozen too)
+
     gc.collect()
     gc.freeze()
     return nlp
