@@ -11,6 +11,7 @@ or bullet ends a sentence, except after abbreviations such as ``et al.``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 import numpy
@@ -97,13 +98,15 @@ def segment_sentences(doc: Doc) -> Doc:
     # The token columns every later component reads, in one to_array call (see
     # spans.cache_token_columns); token offsets are what the rules need here.
     columns = doc.to_array([LOWER, SPACY, IDX, LENGTH])
-    starts = sorted(set(start_indices(doc_text(doc), columns[:, 2])))
+    lower, space, idx = (columns[:, k].tolist() for k in range(3))
+    starts = sorted(set(start_indices(doc_text(doc), idx)))
     # One array write instead of a Token.is_sent_start assignment per token, each of which
     # re-scans the whole doc for a parse (quadratic on long texts). 1 = start, -1 = not.
     values = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
     values[starts, 0] = 1
     doc.from_array([SENT_START], values)
-    cache_token_columns(doc, columns, starts)
+    ends = (columns[:, 2] + columns[:, 3]).tolist()
+    cache_token_columns(doc, lower, space, idx, ends, starts)
     return doc
 
 
@@ -115,7 +118,7 @@ def sentence_starts(doc: Doc) -> set[int]:
     if not len(doc):
         return set()
     # Token objects cost more than the rules: read the token offsets once, decide from the text.
-    return set(start_indices(doc_text(doc), doc.to_array(IDX)))
+    return set(start_indices(doc_text(doc), doc.to_array(IDX).tolist()))
 
 
 _QUOTES = "\"'“‘«("
@@ -132,7 +135,7 @@ _CANDIDATES = re.compile(
 )
 
 
-def start_indices(text: str, idx: numpy.ndarray) -> list[int]:
+def start_indices(text: str, idx: list[int]) -> list[int]:
     """Sentence-start token indices, from ``text`` and its tokens' start offsets ``idx``.
 
     Token 0 always starts one; the rules look at each pair of consecutive non-space tokens
@@ -154,14 +157,13 @@ def start_indices(text: str, idx: numpy.ndarray) -> list[int]:
                 wrapped.append((start, end, text.count("\n", start, end)))
     if not wrapped and not inline:
         return [0]
-    # Token indices of every candidate character in one search: the previous token holds
-    # the character before the run, the current one starts where the run ends.
+    # Token indices of every candidate character: the previous token holds the character
+    # before the run, the current one starts where the run ends (a few dozen bisections).
     pairs = [(end - 1, start) for end, start, _ in wrapped] + inline
-    found = numpy.searchsorted(idx, numpy.array(pairs, dtype=idx.dtype), "right") - 1
-    # The start offsets of each previous token and of the one before it, in two look-ups.
-    own = idx[found[:, 0]].tolist()
-    before = idx[numpy.maximum(found[:, 0] - 1, 0)].tolist()
-    found_list = found.tolist()
+    found_list = [(bisect_right(idx, a) - 1, bisect_right(idx, b) - 1) for a, b in pairs]
+    # The start offsets of each previous token and of the one before it.
+    own = [idx[previous] for previous, _ in found_list]
+    before = [idx[max(previous - 1, 0)] for previous, _ in found_list]
     tokens = _TokenTexts(text, idx)
     starts = [0]
     for k, (run_start, run_end, breaks) in enumerate(wrapped):
@@ -209,14 +211,14 @@ class _TokenTexts:
     """Token texts by index, sliced from the doc text on demand: a non-space token ends where
     the next one starts, less the one space the tokenizer keeps as its trailing whitespace."""
 
-    def __init__(self, text: str, idx: numpy.ndarray) -> None:
+    def __init__(self, text: str, idx: list[int]) -> None:
         self.text, self.idx, self.count = text, idx, len(idx)
 
     def __getitem__(self, i: int) -> str:
-        following = int(self.idx[i + 1]) if i + 1 < self.count else len(self.text)
+        following = self.idx[i + 1] if i + 1 < self.count else len(self.text)
         if self.text[following - 1] == " ":
             following -= 1
-        return self.text[int(self.idx[i]) : following]
+        return self.text[self.idx[i] : following]
 
 
 def _ends_sentence(tokens: _TokenTexts, i: int) -> bool:

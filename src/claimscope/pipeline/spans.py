@@ -138,13 +138,19 @@ def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
     return cached
 
 
-def cache_token_columns(doc: Doc, columns: Any, sent_starts: list[int]) -> None:
-    """Cache what components read of every token, from ``doc.to_array([LOWER, SPACY, IDX,
-    LENGTH])`` and the sentence-start token indices (sorted): the lists of cues.TokenView and
-    of token_offsets, so neither calls to_array again."""
-    lower, space, idx = (columns[:, k].tolist() for k in range(3))
+def cache_token_columns(
+    doc: Doc,
+    lower: list[int],
+    space: list[int],
+    idx: list[int],
+    ends: list[int],
+    sent_starts: list[int],
+) -> None:
+    """Cache what components read of every token: its LOWER hash, trailing space (0/1), start
+    and end offsets, and the sentence-start token indices (sorted), as the lists of
+    cues.TokenView and of token_offsets, so neither calls ``Doc.to_array`` again."""
     doc.user_data[TOKEN_VIEW_KEY] = (lower, space, idx, sent_starts)
-    doc.user_data[_OFFSETS_KEY] = (idx, (columns[:, 2] + columns[:, 3]).tolist())
+    doc.user_data[_OFFSETS_KEY] = (idx, ends)
 
 
 def claim_entries(doc: Doc) -> list[tuple[str, int, int, dict[str, Any]]]:
