@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from itertools import filterfalse
 from typing import Any
 
 from spacy.tokens import Doc
@@ -24,7 +25,7 @@ from .spans import TEXT_KEY
 # a few hundred bytes in all, so the cache stays under ~30 MB.
 MAX_CACHED_CHUNKS = 100_000
 # Characters per warm call whose chunks are counted: a sample is enough to find recurring ones.
-WARM_SAMPLE_CHARS = 200_000
+WARM_SAMPLE_CHARS = 100_000
 
 
 class TextKeepingTokenizer:
@@ -60,9 +61,7 @@ class TextKeepingTokenizer:
             return
         if len(seen_once) > MAX_CACHED_CHUNKS:
             seen_once.clear()  # bounded memory: rare chunks are forgotten, not cached
-        for chunk, count in _chunk_counts(texts, WARM_SAMPLE_CHARS).items():
-            if chunk in tried:
-                continue
+        for chunk, count in _chunk_counts(texts, WARM_SAMPLE_CHARS, tried).items():
             if count == 1 and chunk not in seen_once:
                 seen_once.add(chunk)
             elif len(tried) < MAX_CACHED_CHUNKS:
@@ -73,11 +72,12 @@ class TextKeepingTokenizer:
         return getattr(self.tokenizer, name)
 
 
-def _chunk_counts(texts: Iterable[str], limit: int) -> Counter[str]:
-    """How often each whitespace-delimited chunk occurs in the first ``limit`` characters."""
+def _chunk_counts(texts: Iterable[str], limit: int, known: set[str]) -> Counter[str]:
+    """How often each whitespace-delimited chunk not in ``known`` occurs in the first
+    ``limit`` characters (known chunks, most of them once the cache is warm, are not counted)."""
     counts: Counter[str] = Counter()
     for text in texts:
-        counts.update(text[:limit].split())
+        counts.update(filterfalse(known.__contains__, text[:limit].split()))
         limit -= len(text)
         if limit <= 0:
             break
