@@ -102,20 +102,36 @@ class CueMatcher:
         doc.user_data[_CUES_KEY] = (self.labels, cues)
         return cues
 
-    def _match(self, doc: Doc) -> Cues:
+    def ranges(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+        """The token ranges of the cues in ``doc`` by label, each label's in document order
+        (the longest of overlapping ones); labels without cues are left out."""
         # Plain (match_id, start, end) tuples: Span objects per match cost more than matching.
         by_label: dict[int, list[tuple[int, int]]] = {}
         for key, start, end in self.matcher(doc):
             by_label.setdefault(key, []).append((start, end))
+        names = self.names
+        return {
+            # A lone match is kept as it is; else "clinically proven", not also "proven".
+            names[key]: longest_ranges(ranges) if len(ranges) > 1 else ranges
+            for key, ranges in by_label.items()
+        }
+
+    def starts(self, doc: Doc) -> dict[str, list[int]]:
+        """The start characters of the cues in ``doc`` by label, in order: what a question
+        like "does this sentence hold an advice cue" needs (see ``any_starts_in``), without
+        the cue texts ``__call__`` reads."""
+        idx = TokenView.of(doc).idx
+        return {
+            label: [idx[start] for start, _ in ranges] for label, ranges in self.ranges(doc).items()
+        }
+
+    def _match(self, doc: Doc) -> Cues:
         tokens = TokenView.of(doc)
         # The cue texts from the view's lists, not doc[start:end].text (slicing a Doc costs
         # more than the match); end offsets as TokenView.end_char gives them.
         text, idx, space, n = tokens.text, tokens.idx, tokens.space, tokens.n
         cues = Cues()
-        for key, ranges in by_label.items():
-            label = self.names[key]
-            if len(ranges) > 1:  # a lone match is kept as it is
-                ranges = longest_ranges(ranges)  # "clinically proven", not also "proven"
+        for label, ranges in self.ranges(doc).items():
             for start, end in ranges:
                 first = idx[start]
                 raw = text[first : (idx[end] if end < n else len(text)) - space[end - 1]]
@@ -124,6 +140,15 @@ class CueMatcher:
         cues.sort(key=_END, reverse=True)
         cues.sort(key=_START)
         return cues
+
+
+def any_starts_in(starts: list[int] | None, start_char: int, end_char: int) -> bool:
+    """Whether one of the sorted ``starts`` (``CueMatcher.starts``) is in
+    ``[start_char, end_char)``."""
+    if not starts:
+        return False  # most labels in most documents
+    i = bisect_left(starts, start_char)
+    return i < len(starts) and starts[i] < end_char
 
 
 # Cue(...) goes through a Python-level __new__; tuple.__new__ on the class does not.

@@ -16,79 +16,91 @@ The flags never change a span. Cue lists come from ``data/cue_lists.json`` (see 
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import pairwise
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .component import BatchedComponent
-from .cues import Cue, CueMatcher, TokenView, cues_in
+from .cues import CueMatcher, TokenView, any_starts_in
 from .spans import claim_entries, register_extensions, text_length, token_offsets
 
-_START_END = itemgetter(1, 2)  # of a ClaimView
+# A claim as spans.claim_entries gives it: (label, start char, end char, store entry).
+Claim = tuple[str, int, int, dict[str, Any]]
+_START_END = itemgetter(1, 2)  # of a Claim
 LINKED_TYPES = frozenset({"effect", "statistic"})
 TARGET_TYPES = frozenset({"citation", "statistic", "condition"})
 CUE_FLAGS = (("anecdote", "anecdotal"), ("advice", "advice"))
 
 
-def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
-    """Character ranges of the sentences of ``doc`` (the whole text when unsegmented)."""
-    if not doc.has_annotation("SENT_START"):
-        return [(0, text_length(doc))]
-    if not len(doc):
-        return []  # as doc.sents gives it
-    # The cached token view instead of a Span per sentence (doc.sents): starts are token 0 and
-    # every is_sent_start token; a sentence ends at its last token's end, as Span.end_char does.
-    firsts = [0, *(i for i in TokenView.of(doc).sent_starts if i > 0)]
-    starts, ends = token_offsets(doc)
-    return [(starts[first], ends[last - 1]) for first, last in pairwise([*firsts, len(doc)])]
+class Sentences:
+    """Character bounds of the sentences of a doc (the whole text when unsegmented): every
+    start, to place the claims, and a sentence's end only when asked (few sentences hold an
+    effect or a statistic)."""
+
+    __slots__ = ("firsts", "size", "starts", "token_ends")
+
+    def __init__(self, doc: Doc) -> None:
+        if not doc.has_annotation("SENT_START"):
+            # One sentence of one pseudo-token: the whole text (as doc.sents would not give).
+            self.firsts, self.token_ends, self.size = [0], [text_length(doc)], 1
+            self.starts = [0]
+            return
+        # The cached token view instead of a Span per sentence (doc.sents): the first tokens
+        # are token 0 and every is_sent_start token; a sentence ends at its last token's end,
+        # as Span.end_char does.
+        sent_starts = TokenView.of(doc).sent_starts
+        self.firsts = sent_starts if sent_starts[:1] == [0] else [0, *sent_starts]
+        token_starts, self.token_ends = token_offsets(doc)
+        self.starts = list(map(token_starts.__getitem__, self.firsts))
+        self.size = len(doc)
+
+    def index(self, start_char: int) -> int:
+        """The index of the sentence holding ``start_char``."""
+        return bisect_right(self.starts, start_char) - 1
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        """(start char, end char) of sentence ``index``."""
+        following = index + 1
+        last = self.firsts[following] if following < len(self.firsts) else self.size
+        return self.starts[index], self.token_ends[last - 1]
 
 
-class ClaimView(NamedTuple):
-    """One claim read once, with its store entry (``spans.claim_entries``) to write back to."""
-
-    label: str
-    start: int
-    end: int
-    attrs: dict[str, Any]
-    entry: dict[str, Any]
-
-    @property
-    def key(self) -> str:
-        """The claim's local key, as ``spans.claim_key`` gives it."""
-        return f"{self.label}@{self.start}-{self.end}"
-
-
-def group_by_sentence(claims: list[ClaimView], starts: list[int]) -> dict[int, list[ClaimView]]:
+def group_by_sentence(claims: list[Claim], sentences: Sentences) -> dict[int, list[Claim]]:
     """Claims (in document order) keyed by the index of the sentence their start falls in."""
-    groups: dict[int, list[ClaimView]] = {}
-    index, following = -1, -1  # the current sentence, and where the next one starts
+    groups: dict[int, list[Claim]] = {}
     for claim in claims:
-        if claim.start >= following:
-            index = bisect_right(starts, claim.start) - 1
-            following = starts[index + 1] if index + 1 < len(starts) else 1 << 62
-        groups.setdefault(index, []).append(claim)
+        groups.setdefault(sentences.index(claim[1]), []).append(claim)
     return groups
 
 
-def link_targets(claim: ClaimView, neighbours: list[ClaimView]) -> list[ClaimView]:
-    """The citations, statistics and conditions of the claim's sentence, except itself."""
-    return [other for other in neighbours if other.label in TARGET_TYPES and other is not claim]
+def claim_key(claim: Claim) -> str:
+    """The claim's local key, as ``spans.claim_key`` gives it."""
+    label, start, end, _ = claim
+    return f"{label}@{start}-{end}"
 
 
-def supporting_citations(sentence: list[ClaimView], following: list[ClaimView]) -> list[ClaimView]:
-    """In-text citations of a claim's sentence and the next one (not reference entries)."""
-    return [
-        claim
-        for claim in (*sentence, *following)
-        if claim.label == "citation" and claim.attrs.get("kind") != "reference_entry"
-    ]
+def attrs_of(claim: Claim) -> dict[str, Any]:
+    """The claim's attributes (``claim_attrs``)."""
+    return claim[3].get("claim_attrs") or {}
 
 
-def support_flag(citations: list[Span] | list[ClaimView]) -> str | None:
-    """``uncited`` without citations; ``untraceable_source`` when none of them is traceable."""
+def supporting_citations(sentence: list[Claim], following: list[Claim]) -> list[dict[str, Any]]:
+    """The attributes of the in-text citations of a claim's sentence and the next one (not
+    reference entries)."""
+    found = []
+    for claim in (*sentence, *following):
+        if claim[0] == "citation":
+            attrs = attrs_of(claim)
+            if attrs.get("kind") != "reference_entry":
+                found.append(attrs)
+    return found
+
+
+def support_flag(citations: list[Span] | list[dict[str, Any]]) -> str | None:
+    """``uncited`` without citations; ``untraceable_source`` when none of them is traceable
+    (citations as Spans or as their attributes)."""
     if not citations:
         return "uncited"
     if all(not is_traceable(citation) for citation in citations):
@@ -96,48 +108,50 @@ def support_flag(citations: list[Span] | list[ClaimView]) -> str | None:
     return None
 
 
-def is_traceable(citation: Span | ClaimView) -> bool:
+def is_traceable(citation: Span | dict[str, Any]) -> bool:
     """A citation a reader can follow: not a vague appeal and marked traceable."""
-    attrs = citation.attrs if isinstance(citation, ClaimView) else _attrs(citation)
+    attrs = citation if isinstance(citation, dict) else _attrs(citation)
     return attrs.get("kind") != "vague" and bool(attrs.get("traceable", False))
 
 
-def cue_flags(cues: list[Cue], start_char: int, end_char: int) -> list[str]:
-    """``anecdotal`` / ``advice`` when their cues occur in ``[start_char, end_char)``."""
-    return [flag for label, flag in CUE_FLAGS if cues_in(cues, label, start_char, end_char)]
+def cue_flags(cues: dict[str, list[int]], start_char: int, end_char: int) -> list[str]:
+    """``anecdotal`` / ``advice`` when their cues (``CueMatcher.starts``) start in
+    ``[start_char, end_char)``."""
+    return [
+        flag for label, flag in CUE_FLAGS if any_starts_in(cues.get(label), start_char, end_char)
+    ]
 
 
 def claim_flags(
-    claim: ClaimView, support: str | None, cues: list[Cue], sentence: tuple[int, int]
+    claim: Claim, support: str | None, sentence_flags: list[str], boosted: SentenceBoost
 ) -> list[str]:
-    """All evidence-triage flags of one effect or statistic (``support``: its sentence's
-    ``support_flag``)."""
-    return flags_of(claim, support, cue_flags(cues, *sentence), SentenceBoost(cues, sentence))
+    """All evidence-triage flags of one effect or statistic, from its sentence's
+    ``support_flag``, ``cue_flags`` and booster look-up."""
+    flags = [support] if support else []
+    if claim[0] == "effect":
+        attrs = attrs_of(claim)
+        if attrs.get("population") == "animal":
+            flags.append("animal_evidence")
+        flags.extend(sentence_flags)
+        if attrs.get("boosters"):
+            flags.append("boosted")
+        return flags
+    flags.extend(sentence_flags)
+    if boosted:
+        flags.append("boosted")
+    return flags
 
 
 class SentenceBoost:
     """Whether a sentence has a booster cue, looked up once and only when asked."""
 
-    def __init__(self, cues: list[Cue], sentence: tuple[int, int]) -> None:
+    def __init__(self, cues: dict[str, list[int]], sentence: tuple[int, int]) -> None:
         self.cues, self.sentence, self.value = cues, sentence, None
 
     def __bool__(self) -> bool:
         if self.value is None:
-            self.value = bool(cues_in(self.cues, "booster", *self.sentence))
+            self.value = any_starts_in(self.cues.get("booster"), *self.sentence)
         return self.value
-
-
-def flags_of(
-    claim: ClaimView, support: str | None, cue_flags: list[str], boosted: SentenceBoost
-) -> list[str]:
-    """``claim_flags`` with the sentence's cue flags and booster look-up computed once."""
-    flags = [support] if support else []
-    if claim.label == "effect" and claim.attrs.get("population") == "animal":
-        flags.append("animal_evidence")
-    flags.extend(cue_flags)
-    if bool(claim.attrs.get("boosters")) if claim.label == "effect" else boosted:
-        flags.append("boosted")
-    return flags
 
 
 def _attrs(claim: Span) -> dict[str, Any]:
@@ -149,7 +163,9 @@ class LinkTagger(BatchedComponent):
 
     def __init__(self, nlp: Language) -> None:
         register_extensions()
-        self.cues = CueMatcher(nlp.make_doc, labels=("anecdote", "advice", "booster"))
+        # Cue start characters by label: the flags ask whether a sentence holds a cue, never
+        # for its text.
+        self.cues = CueMatcher(nlp.make_doc, labels=("anecdote", "advice", "booster")).starts
 
     def __call__(self, doc: Doc) -> Doc:
         entries = claim_entries(doc)
@@ -157,31 +173,26 @@ class LinkTagger(BatchedComponent):
             self.set_annotations(doc, entries)
         return doc
 
-    def set_annotations(
-        self, doc: Doc, entries: list[tuple[str, int, int, dict[str, Any]]]
-    ) -> None:
+    def set_annotations(self, doc: Doc, entries: list[Claim]) -> None:
         """Add links and flags to every effect and statistic of ``doc``."""
-        # Plain tuples over the claim store: Span and Span._ access were this step's cost.
-        views = [
-            ClaimView(label, start, end, entry.get("claim_attrs") or {}, entry)
-            for label, start, end, entry in entries
-        ]
-        views.sort(key=_START_END)
-        sentences = sentence_ranges(doc)
-        groups = group_by_sentence(views, [start for start, _ in sentences])
+        # The claim store's tuples as they are: Span and Span._ access were this step's cost.
+        sentences = Sentences(doc)
+        groups = group_by_sentence(sorted(entries, key=_START_END), sentences)
         cues = self.cues(doc)
         for index, members in groups.items():
-            linked = [claim for claim in members if claim.label in LINKED_TYPES]
+            linked = [claim for claim in members if claim[0] in LINKED_TYPES]
             if not linked:
                 continue
             support = support_flag(supporting_citations(members, groups.get(index + 1, [])))
-            # Cue look-ups per sentence, not per claim: they are the same for all its claims.
-            sentence = sentences[index]
+            # Cue look-ups and keys per sentence, not per claim: they are the same for all
+            # its claims.
+            sentence = sentences.bounds(index)
             sentence_flags = cue_flags(cues, *sentence)
             boosted = SentenceBoost(cues, sentence)
+            targets = [(claim, claim_key(claim)) for claim in members if claim[0] in TARGET_TYPES]
             for claim in linked:
-                links = [other.key for other in link_targets(claim, members)]
-                extend_claim(claim.entry, links, flags_of(claim, support, sentence_flags, boosted))
+                links = [key for other, key in targets if other is not claim]
+                extend_claim(claim[3], links, claim_flags(claim, support, sentence_flags, boosted))
 
 
 def extend_claim(entry: dict[str, Any], links: list[str], flags: list[str]) -> None:
