@@ -21,7 +21,7 @@ from spacy.attrs import IDX, LOWER, SENT_START, SPACY
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .spans import TOKEN_VIEW_KEY, doc_text
+from .spans import TOKEN_VIEW_KEY, doc_text, token_offsets
 
 CUE_LABELS: tuple[str, ...] = (
     "hedge",
@@ -120,10 +120,11 @@ class CueMatcher:
         """The start characters of the cues in ``doc`` by label, in order: what a question
         like "does this sentence hold an advice cue" needs (see ``any_starts_in``), without
         the cue texts ``__call__`` reads."""
-        idx = TokenView.of(doc).idx
-        return {
-            label: [idx[start] for start, _ in ranges] for label, ranges in self.ranges(doc).items()
-        }
+        by_label = self.ranges(doc)
+        if not by_label:
+            return {}  # many documents have none of a few lists' cues
+        idx = token_offsets(doc)[0]
+        return {label: [idx[start] for start, _ in ranges] for label, ranges in by_label.items()}
 
     def _match(self, doc: Doc) -> Cues:
         tokens = TokenView.of(doc)
@@ -278,14 +279,7 @@ class TokenView:
     @classmethod
     def of(cls, doc: Doc) -> TokenView:
         """The view of ``doc``, from its cached lists when a component made them before."""
-        lists = doc.user_data.get(_VIEW_KEY)
-        if lists is None or len(lists[0]) != len(doc):
-            array = doc.to_array([LOWER, SPACY, IDX, SENT_START])
-            lists = doc.user_data[_VIEW_KEY] = (
-                *(array[:, k].tolist() for k in range(3)),
-                numpy.flatnonzero(array[:, 3] == 1).tolist(),
-            )
-        return cls(doc, lists)
+        return cls(doc, _token_lists(doc))
 
     def __len__(self) -> int:
         return self.n
@@ -316,6 +310,23 @@ class TokenView:
     def whitespace(self, i: int) -> bool:
         """token.whitespace_ == " " """
         return self.space[i] == 1
+
+
+def _token_lists(doc: Doc) -> tuple[list[int], list[int], list[int], list[int]]:
+    """The lists of ``TokenView``, cached in ``doc.user_data``."""
+    lists = doc.user_data.get(_VIEW_KEY)
+    if lists is None or len(lists[0]) != len(doc):
+        array = doc.to_array([LOWER, SPACY, IDX, SENT_START])
+        lists = doc.user_data[_VIEW_KEY] = (
+            *(array[:, k].tolist() for k in range(3)),
+            numpy.flatnonzero(array[:, 3] == 1).tolist(),
+        )
+    return lists
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """``TokenView.of(doc).sent_starts`` without building the view."""
+    return _token_lists(doc)[3]
 
 
 def as_view(doc: Doc | TokenView) -> TokenView:

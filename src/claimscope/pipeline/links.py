@@ -23,12 +23,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .component import BatchedComponent
-from .cues import CueMatcher, TokenView, any_starts_in
+from .cues import CueMatcher, any_starts_in, sentence_starts
 from .spans import claim_entries, register_extensions, text_length, token_offsets
 
 # A claim as spans.claim_entries gives it: (label, start char, end char, store entry).
 Claim = tuple[str, int, int, dict[str, Any]]
-_START_END = itemgetter(1, 2)  # of a Claim
+_LABEL = itemgetter(0)  # of a Claim
+_START_END = itemgetter(1, 2)
 LINKED_TYPES = frozenset({"effect", "statistic"})
 TARGET_TYPES = frozenset({"citation", "statistic", "condition"})
 CUE_FLAGS = (("anecdote", "anecdotal"), ("advice", "advice"))
@@ -50,7 +51,7 @@ class Sentences:
         # The cached token view instead of a Span per sentence (doc.sents): the first tokens
         # are token 0 and every is_sent_start token; a sentence ends at its last token's end,
         # as Span.end_char does.
-        sent_starts = TokenView.of(doc).sent_starts
+        sent_starts = sentence_starts(doc)
         self.firsts = sent_starts if sent_starts[:1] == [0] else [0, *sent_starts]
         token_starts, self.token_ends = token_offsets(doc)
         self.starts = list(map(token_starts.__getitem__, self.firsts))
@@ -68,7 +69,7 @@ class Sentences:
 
 
 def group_by_sentence(claims: list[Claim], sentences: Sentences) -> dict[int, list[Claim]]:
-    """Claims (in document order) keyed by the index of the sentence their start falls in."""
+    """Claims keyed by the index of the sentence their start falls in (in their order)."""
     groups: dict[int, list[Claim]] = {}
     for claim in claims:
         groups.setdefault(sentences.index(claim[1]), []).append(claim)
@@ -169,7 +170,7 @@ class LinkTagger(BatchedComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         entries = claim_entries(doc)
-        if any(label in LINKED_TYPES for label, _, _, _ in entries):
+        if not LINKED_TYPES.isdisjoint(map(_LABEL, entries)):
             self.set_annotations(doc, entries)
         return doc
 
@@ -177,7 +178,7 @@ class LinkTagger(BatchedComponent):
         """Add links and flags to every effect and statistic of ``doc``."""
         # The claim store's tuples as they are: Span and Span._ access were this step's cost.
         sentences = Sentences(doc)
-        groups = group_by_sentence(sorted(entries, key=_START_END), sentences)
+        groups = group_by_sentence(entries, sentences)
         cues = self.cues(doc)
         for index, members in groups.items():
             linked = [claim for claim in members if claim[0] in LINKED_TYPES]
@@ -189,24 +190,31 @@ class LinkTagger(BatchedComponent):
             sentence = sentences.bounds(index)
             sentence_flags = cue_flags(cues, *sentence)
             boosted = SentenceBoost(cues, sentence)
-            targets = [(claim, claim_key(claim)) for claim in members if claim[0] in TARGET_TYPES]
+            targets = [claim for claim in members if claim[0] in TARGET_TYPES]
+            targets.sort(key=_START_END)  # links in document order
+            keys = list(map(claim_key, targets))
+            repeats = len(set(keys)) < len(keys)  # never for claims added by spans.add_claim
+            keyed = list(zip(targets, keys, strict=True))
             for claim in linked:
-                links = [key for other, key in targets if other is not claim]
+                links = [key for other, key in keyed if other is not claim]
+                if repeats:
+                    links = list(dict.fromkeys(links))
                 extend_claim(claim[3], links, claim_flags(claim, support, sentence_flags, boosted))
 
 
 def extend_claim(entry: dict[str, Any], links: list[str], flags: list[str]) -> None:
     """``add_link``/``add_flag`` for many keys at once, on a claim's store entry
-    (``spans.claim_entries``), keeping what is already there."""
+    (``spans.claim_entries``), keeping what is already there. ``links`` and ``flags`` are
+    new lists without repeats: the entry keeps them when it has none yet (the usual case)."""
     if links:
-        entry["claim_links"] = _merged(entry.get("claim_links"), links)
+        existing = entry.get("claim_links")
+        entry["claim_links"] = _merged(existing, links) if existing else links
     if flags:
-        entry["claim_flags"] = _merged(entry.get("claim_flags"), flags)
+        existing = entry.get("claim_flags")
+        entry["claim_flags"] = _merged(existing, flags) if existing else flags
 
 
-def _merged(existing: list[str] | None, new: list[str]) -> list[str]:
-    if not existing:
-        return list(dict.fromkeys(new))  # the usual case: the first links or flags
+def _merged(existing: list[str], new: list[str]) -> list[str]:
     merged = list(existing)
     merged.extend(item for item in new if item not in merged)
     return merged
