@@ -57,10 +57,6 @@ class Sentences:
         self.starts = list(map(token_starts.__getitem__, self.firsts))
         self.size = len(doc)
 
-    def index(self, start_char: int) -> int:
-        """The index of the sentence holding ``start_char``."""
-        return bisect_right(self.starts, start_char) - 1
-
     def bounds(self, index: int) -> tuple[int, int]:
         """(start char, end char) of sentence ``index``."""
         following = index + 1
@@ -71,8 +67,9 @@ class Sentences:
 def group_by_sentence(claims: list[Claim], sentences: Sentences) -> dict[int, list[Claim]]:
     """Claims keyed by the index of the sentence their start falls in (in their order)."""
     groups: dict[int, list[Claim]] = {}
+    starts = sentences.starts
     for claim in claims:
-        groups.setdefault(sentences.index(claim[1]), []).append(claim)
+        groups.setdefault(bisect_right(starts, claim[1]) - 1, []).append(claim)
     return groups
 
 
@@ -118,41 +115,31 @@ def is_traceable(citation: Span | dict[str, Any]) -> bool:
 def cue_flags(cues: dict[str, list[int]], start_char: int, end_char: int) -> list[str]:
     """``anecdotal`` / ``advice`` when their cues (``CueMatcher.starts``) start in
     ``[start_char, end_char)``."""
+    if not cues:
+        return []  # a document without cues: most sentences are in one
     return [
         flag for label, flag in CUE_FLAGS if any_starts_in(cues.get(label), start_char, end_char)
     ]
 
 
 def claim_flags(
-    claim: Claim, support: str | None, sentence_flags: list[str], boosted: SentenceBoost
+    claim: Claim, support: str | None, sentence_flags: list[str], boosted: bool
 ) -> list[str]:
     """All evidence-triage flags of one effect or statistic, from its sentence's
-    ``support_flag``, ``cue_flags`` and booster look-up."""
+    ``support_flag``, ``cue_flags`` and whether it holds a booster cue."""
     flags = [support] if support else []
     if claim[0] == "effect":
         attrs = attrs_of(claim)
         if attrs.get("population") == "animal":
             flags.append("animal_evidence")
         flags.extend(sentence_flags)
-        if attrs.get("boosters"):
+        if attrs.get("boosters"):  # an effect's own boosters, not its sentence's
             flags.append("boosted")
         return flags
     flags.extend(sentence_flags)
     if boosted:
         flags.append("boosted")
     return flags
-
-
-class SentenceBoost:
-    """Whether a sentence has a booster cue, looked up once and only when asked."""
-
-    def __init__(self, cues: dict[str, list[int]], sentence: tuple[int, int]) -> None:
-        self.cues, self.sentence, self.value = cues, sentence, None
-
-    def __bool__(self) -> bool:
-        if self.value is None:
-            self.value = any_starts_in(self.cues.get("booster"), *self.sentence)
-        return self.value
 
 
 def _attrs(claim: Span) -> dict[str, Any]:
@@ -189,7 +176,7 @@ class LinkTagger(BatchedComponent):
             # its claims.
             sentence = sentences.bounds(index)
             sentence_flags = cue_flags(cues, *sentence)
-            boosted = SentenceBoost(cues, sentence)
+            boosted = any_starts_in(cues.get("booster"), *sentence)
             targets = [claim for claim in members if claim[0] in TARGET_TYPES]
             targets.sort(key=_START_END)  # links in document order
             keys = list(map(claim_key, targets))
