@@ -73,10 +73,21 @@ def group_by_sentence(claims: list[Claim], sentences: Sentences) -> dict[int, li
     return groups
 
 
-def claim_key(claim: Claim) -> str:
-    """The claim's local key, as ``spans.claim_key`` gives it."""
-    label, start, end, _ = claim
-    return f"{label}@{start}-{end}"
+def claim_keys(claims: list[Claim]) -> list[str]:
+    """The claims' local keys, as ``spans.claim_key`` gives them."""
+    return [f"{label}@{start}-{end}" for label, start, end, _ in claims]
+
+
+def other_keys(claim: Claim, targets: list[Claim], keys: list[str], distinct: bool) -> list[str]:
+    """The keys of ``targets`` (``keys``, in their order) but ``claim``'s own, without repeats
+    (``distinct``: none in ``keys``)."""
+    if not distinct:
+        pairs = zip(targets, keys, strict=True)
+        return list(dict.fromkeys(key for other, key in pairs if other is not claim))
+    links = keys.copy()
+    if claim[0] in TARGET_TYPES:  # a statistic: one of the targets, found by identity
+        del links[targets.index(claim)]  # no other target equals it: their keys differ
+    return links
 
 
 def attrs_of(claim: Claim) -> dict[str, Any]:
@@ -84,16 +95,18 @@ def attrs_of(claim: Claim) -> dict[str, Any]:
     return claim[3].get("claim_attrs") or {}
 
 
-def supporting_citations(sentence: list[Claim], following: list[Claim]) -> list[dict[str, Any]]:
-    """The attributes of the in-text citations of a claim's sentence and the next one (not
-    reference entries)."""
-    found = []
+def sentence_support(sentence: list[Claim], following: list[Claim]) -> str | None:
+    """``support_flag`` of the in-text citations of a claim's sentence and the next one (not
+    reference entries), in one pass that stops at the first traceable one."""
+    cited = False
     for claim in (*sentence, *following):
         if claim[0] == "citation":
             attrs = attrs_of(claim)
             if attrs.get("kind") != "reference_entry":
-                found.append(attrs)
-    return found
+                if is_traceable(attrs):
+                    return None
+                cited = True
+    return "untraceable_source" if cited else "uncited"
 
 
 def support_flag(citations: list[Span] | list[dict[str, Any]]) -> str | None:
@@ -171,7 +184,7 @@ class LinkTagger(BatchedComponent):
             linked = [claim for claim in members if claim[0] in LINKED_TYPES]
             if not linked:
                 continue
-            support = support_flag(supporting_citations(members, groups.get(index + 1, [])))
+            support = sentence_support(members, groups.get(index + 1, []))
             # Cue look-ups and keys per sentence, not per claim: they are the same for all
             # its claims.
             sentence = sentences.bounds(index)
@@ -179,13 +192,10 @@ class LinkTagger(BatchedComponent):
             boosted = any_starts_in(cues.get("booster"), *sentence)
             targets = [claim for claim in members if claim[0] in TARGET_TYPES]
             targets.sort(key=_START_END)  # links in document order
-            keys = list(map(claim_key, targets))
-            repeats = len(set(keys)) < len(keys)  # never for claims added by spans.add_claim
-            keyed = list(zip(targets, keys, strict=True))
+            keys = claim_keys(targets)
+            distinct = len(set(keys)) == len(keys)  # always for claims added by spans.add_claim
             for claim in linked:
-                links = [key for other, key in keyed if other is not claim]
-                if repeats:
-                    links = list(dict.fromkeys(links))
+                links = other_keys(claim, targets, keys, distinct)
                 extend_claim(claim[3], links, claim_flags(claim, support, sentence_flags, boosted))
 
 
