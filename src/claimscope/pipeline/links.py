@@ -130,9 +130,11 @@ def cue_flags(cues: dict[str, list[int]], start_char: int, end_char: int) -> lis
     ``[start_char, end_char)``."""
     if not cues:
         return []  # a document without cues: most sentences are in one
-    return [
-        flag for label, flag in CUE_FLAGS if any_starts_in(cues.get(label), start_char, end_char)
-    ]
+    flags = []
+    for label, flag in CUE_FLAGS:
+        if any_starts_in(cues.get(label), start_char, end_char):
+            flags.append(flag)
+    return flags
 
 
 def claim_flags(
