@@ -89,8 +89,7 @@ class CueMatcher:
         overlaps across labels kept.
 
         The cues are kept in ``doc.user_data``, so a later matcher of the same or fewer labels
-        (the links step after effects) filters them instead of matching again: a label's cues
-        do not depend on the other labels.
+        filters them instead of matching again: a label's cues do not depend on the others.
         """
         found = doc.user_data.get(_CUES_KEY)
         if found is not None and self.labels <= found[0]:
