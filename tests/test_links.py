@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from spacy.tokens import Span
 
-from claimscope.pipeline.links import cue_flags, support_flag
+from claimscope.pipeline.links import claim_keys, cue_flags, other_keys, support_flag
 from claimscope.pipeline.spans import add_claim, claim_range, claims_of
 
 SEED_000 = "000_3ef94f7409f58d51.txt"
@@ -311,3 +311,20 @@ def test_links_claims_added_as_plain_spans_are_linked(nlp):
         "statistic@33-36"
     ]
     assert claim_at(doc, "statistic", "37%")._.claim_flags == ["uncited"]
+
+
+def test_links_other_keys_leaves_out_the_claim_itself():
+    stat = ("statistic", 10, 13, {})
+    twin = ("statistic", 10, 13, {})  # an equal claim (added other than by add_claim)
+    cite = ("citation", 20, 25, {})
+    effect = ("effect", 0, 30, {})
+    targets = [stat, cite]
+    keys = claim_keys(targets)
+    assert keys == ["statistic@10-13", "citation@20-25"]
+    assert other_keys(stat, targets, keys, True) == ["citation@20-25"]
+    assert other_keys(cite, targets, keys, True) == ["statistic@10-13"]  # as a target would
+    assert other_keys(effect, targets, keys, True) == keys
+    targets = [stat, twin, cite]
+    keys = claim_keys(targets)
+    assert other_keys(stat, targets, keys, False) == ["statistic@10-13", "citation@20-25"]
+    assert other_keys(effect, targets, keys, False) == ["statistic@10-13", "citation@20-25"]

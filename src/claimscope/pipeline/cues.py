@@ -21,7 +21,7 @@ from spacy.attrs import IDX, LOWER, SENT_START, SPACY
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .spans import TOKEN_VIEW_KEY, doc_text
+from .spans import TOKEN_VIEW_KEY, doc_text, token_offsets
 
 CUE_LABELS: tuple[str, ...] = (
     "hedge",
@@ -89,8 +89,7 @@ class CueMatcher:
         overlaps across labels kept.
 
         The cues are kept in ``doc.user_data``, so a later matcher of the same or fewer labels
-        (the links step after effects) filters them instead of matching again: a label's cues
-        do not depend on the other labels.
+        filters them instead of matching again: a label's cues do not depend on the others.
         """
         found = doc.user_data.get(_CUES_KEY)
         if found is not None and self.labels <= found[0]:
@@ -102,20 +101,37 @@ class CueMatcher:
         doc.user_data[_CUES_KEY] = (self.labels, cues)
         return cues
 
-    def _match(self, doc: Doc) -> Cues:
+    def ranges(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
+        """The token ranges of the cues in ``doc`` by label, each label's in document order
+        (the longest of overlapping ones); labels without cues are left out."""
         # Plain (match_id, start, end) tuples: Span objects per match cost more than matching.
         by_label: dict[int, list[tuple[int, int]]] = {}
         for key, start, end in self.matcher(doc):
             by_label.setdefault(key, []).append((start, end))
+        names = self.names
+        return {
+            # A lone match is kept as it is; else "clinically proven", not also "proven".
+            names[key]: longest_ranges(ranges) if len(ranges) > 1 else ranges
+            for key, ranges in by_label.items()
+        }
+
+    def starts(self, doc: Doc) -> dict[str, list[int]]:
+        """The start characters of the cues in ``doc`` by label, in order: what a question
+        like "does this sentence hold an advice cue" needs (see ``any_starts_in``), without
+        the cue texts ``__call__`` reads."""
+        by_label = self.ranges(doc)
+        if not by_label:
+            return {}  # many documents have none of a few lists' cues
+        idx = token_offsets(doc)[0]
+        return {label: [idx[start] for start, _ in ranges] for label, ranges in by_label.items()}
+
+    def _match(self, doc: Doc) -> Cues:
         tokens = TokenView.of(doc)
         # The cue texts from the view's lists, not doc[start:end].text (slicing a Doc costs
         # more than the match); end offsets as TokenView.end_char gives them.
         text, idx, space, n = tokens.text, tokens.idx, tokens.space, tokens.n
         cues = Cues()
-        for key, ranges in by_label.items():
-            label = self.names[key]
-            if len(ranges) > 1:  # a lone match is kept as it is
-                ranges = longest_ranges(ranges)  # "clinically proven", not also "proven"
+        for label, ranges in self.ranges(doc).items():
             for start, end in ranges:
                 first = idx[start]
                 raw = text[first : (idx[end] if end < n else len(text)) - space[end - 1]]
@@ -124,6 +140,15 @@ class CueMatcher:
         cues.sort(key=_END, reverse=True)
         cues.sort(key=_START)
         return cues
+
+
+def any_starts_in(starts: list[int] | None, start_char: int, end_char: int) -> bool:
+    """Whether one of the sorted ``starts`` (``CueMatcher.starts``) is in
+    ``[start_char, end_char)``."""
+    if not starts:
+        return False  # most labels in most documents
+    i = bisect_left(starts, start_char)
+    return i < len(starts) and starts[i] < end_char
 
 
 # Cue(...) goes through a Python-level __new__; tuple.__new__ on the class does not.
@@ -253,14 +278,7 @@ class TokenView:
     @classmethod
     def of(cls, doc: Doc) -> TokenView:
         """The view of ``doc``, from its cached lists when a component made them before."""
-        lists = doc.user_data.get(_VIEW_KEY)
-        if lists is None or len(lists[0]) != len(doc):
-            array = doc.to_array([LOWER, SPACY, IDX, SENT_START])
-            lists = doc.user_data[_VIEW_KEY] = (
-                *(array[:, k].tolist() for k in range(3)),
-                numpy.flatnonzero(array[:, 3] == 1).tolist(),
-            )
-        return cls(doc, lists)
+        return cls(doc, _token_lists(doc))
 
     def __len__(self) -> int:
         return self.n
@@ -291,6 +309,23 @@ class TokenView:
     def whitespace(self, i: int) -> bool:
         """token.whitespace_ == " " """
         return self.space[i] == 1
+
+
+def _token_lists(doc: Doc) -> tuple[list[int], list[int], list[int], list[int]]:
+    """The lists of ``TokenView``, cached in ``doc.user_data``."""
+    lists = doc.user_data.get(_VIEW_KEY)
+    if lists is None or len(lists[0]) != len(doc):
+        array = doc.to_array([LOWER, SPACY, IDX, SENT_START])
+        lists = doc.user_data[_VIEW_KEY] = (
+            *(array[:, k].tolist() for k in range(3)),
+            numpy.flatnonzero(array[:, 3] == 1).tolist(),
+        )
+    return lists
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """``TokenView.of(doc).sent_starts`` without building the view."""
+    return _token_lists(doc)[3]
 
 
 def as_view(doc: Doc | TokenView) -> TokenView:

@@ -16,79 +16,102 @@ The flags never change a span. Cue lists come from ``data/cue_lists.json`` (see 
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import pairwise
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .component import BatchedComponent
-from .cues import Cue, CueMatcher, TokenView, cues_in
+from .cues import CueMatcher, any_starts_in, sentence_starts
 from .spans import claim_entries, register_extensions, text_length, token_offsets
 
-_START_END = itemgetter(1, 2)  # of a ClaimView
+# A claim as spans.claim_entries gives it: (label, start char, end char, store entry).
+Claim = tuple[str, int, int, dict[str, Any]]
+_LABEL = itemgetter(0)  # of a Claim
+_START_END = itemgetter(1, 2)
 LINKED_TYPES = frozenset({"effect", "statistic"})
 TARGET_TYPES = frozenset({"citation", "statistic", "condition"})
 CUE_FLAGS = (("anecdote", "anecdotal"), ("advice", "advice"))
 
 
-def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
-    """Character ranges of the sentences of ``doc`` (the whole text when unsegmented)."""
-    if not doc.has_annotation("SENT_START"):
-        return [(0, text_length(doc))]
-    if not len(doc):
-        return []  # as doc.sents gives it
-    # The cached token view instead of a Span per sentence (doc.sents): starts are token 0 and
-    # every is_sent_start token; a sentence ends at its last token's end, as Span.end_char does.
-    firsts = [0, *(i for i in TokenView.of(doc).sent_starts if i > 0)]
-    starts, ends = token_offsets(doc)
-    return [(starts[first], ends[last - 1]) for first, last in pairwise([*firsts, len(doc)])]
+class Sentences:
+    """Character bounds of the sentences of a doc (the whole text when unsegmented): every
+    start, to place the claims, and a sentence's end only when asked (few sentences hold an
+    effect or a statistic)."""
+
+    __slots__ = ("firsts", "size", "starts", "token_ends")
+
+    def __init__(self, doc: Doc) -> None:
+        if not doc.has_annotation("SENT_START"):
+            # One sentence of one pseudo-token: the whole text (as doc.sents would not give).
+            self.firsts, self.token_ends, self.size = [0], [text_length(doc)], 1
+            self.starts = [0]
+            return
+        # The cached token view instead of a Span per sentence (doc.sents): the first tokens
+        # are token 0 and every is_sent_start token; a sentence ends at its last token's end,
+        # as Span.end_char does.
+        sent_starts = sentence_starts(doc)
+        self.firsts = sent_starts if sent_starts[:1] == [0] else [0, *sent_starts]
+        token_starts, self.token_ends = token_offsets(doc)
+        self.starts = list(map(token_starts.__getitem__, self.firsts))
+        self.size = len(doc)
+
+    def bounds(self, index: int) -> tuple[int, int]:
+        """(start char, end char) of sentence ``index``."""
+        following = index + 1
+        last = self.firsts[following] if following < len(self.firsts) else self.size
+        return self.starts[index], self.token_ends[last - 1]
 
 
-class ClaimView(NamedTuple):
-    """One claim read once, with its store entry (``spans.claim_entries``) to write back to."""
-
-    label: str
-    start: int
-    end: int
-    attrs: dict[str, Any]
-    entry: dict[str, Any]
-
-    @property
-    def key(self) -> str:
-        """The claim's local key, as ``spans.claim_key`` gives it."""
-        return f"{self.label}@{self.start}-{self.end}"
-
-
-def group_by_sentence(claims: list[ClaimView], starts: list[int]) -> dict[int, list[ClaimView]]:
-    """Claims (in document order) keyed by the index of the sentence their start falls in."""
-    groups: dict[int, list[ClaimView]] = {}
-    index, following = -1, -1  # the current sentence, and where the next one starts
+def group_by_sentence(claims: list[Claim], sentences: Sentences) -> dict[int, list[Claim]]:
+    """Claims keyed by the index of the sentence their start falls in (in their order)."""
+    groups: dict[int, list[Claim]] = {}
+    starts = sentences.starts
     for claim in claims:
-        if claim.start >= following:
-            index = bisect_right(starts, claim.start) - 1
-            following = starts[index + 1] if index + 1 < len(starts) else 1 << 62
-        groups.setdefault(index, []).append(claim)
+        groups.setdefault(bisect_right(starts, claim[1]) - 1, []).append(claim)
     return groups
 
 
-def link_targets(claim: ClaimView, neighbours: list[ClaimView]) -> list[ClaimView]:
-    """The citations, statistics and conditions of the claim's sentence, except itself."""
-    return [other for other in neighbours if other.label in TARGET_TYPES and other is not claim]
+def claim_keys(claims: list[Claim]) -> list[str]:
+    """The claims' local keys, as ``spans.claim_key`` gives them."""
+    return [f"{label}@{start}-{end}" for label, start, end, _ in claims]
 
 
-def supporting_citations(sentence: list[ClaimView], following: list[ClaimView]) -> list[ClaimView]:
-    """In-text citations of a claim's sentence and the next one (not reference entries)."""
-    return [
-        claim
-        for claim in (*sentence, *following)
-        if claim.label == "citation" and claim.attrs.get("kind") != "reference_entry"
-    ]
+def other_keys(claim: Claim, targets: list[Claim], keys: list[str], distinct: bool) -> list[str]:
+    """The keys of ``targets`` (``keys``, in their order) but ``claim``'s own, without repeats
+    (``distinct``: none in ``keys``)."""
+    if not distinct:
+        pairs = zip(targets, keys, strict=True)
+        return list(dict.fromkeys(key for other, key in pairs if other is not claim))
+    links = keys.copy()
+    if claim[0] in TARGET_TYPES:  # a statistic: one of the targets, found by identity
+        del links[targets.index(claim)]  # no other target equals it: their keys differ
+    return links
 
 
-def support_flag(citations: list[Span] | list[ClaimView]) -> str | None:
-    """``uncited`` without citations; ``untraceable_source`` when none of them is traceable."""
+def attrs_of(claim: Claim) -> dict[str, Any]:
+    """The claim's attributes (``claim_attrs``)."""
+    return claim[3].get("claim_attrs") or {}
+
+
+def sentence_support(sentence: list[Claim], following: list[Claim]) -> str | None:
+    """``support_flag`` of the in-text citations of a claim's sentence and the next one (not
+    reference entries), in one pass that stops at the first traceable one."""
+    cited = False
+    for claim in (*sentence, *following):
+        if claim[0] == "citation":
+            attrs = attrs_of(claim)
+            if attrs.get("kind") != "reference_entry":
+                if is_traceable(attrs):
+                    return None
+                cited = True
+    return "untraceable_source" if cited else "uncited"
+
+
+def support_flag(citations: list[Span] | list[dict[str, Any]]) -> str | None:
+    """``uncited`` without citations; ``untraceable_source`` when none of them is traceable
+    (citations as Spans or as their attributes)."""
     if not citations:
         return "uncited"
     if all(not is_traceable(citation) for citation in citations):
@@ -96,46 +119,40 @@ def support_flag(citations: list[Span] | list[ClaimView]) -> str | None:
     return None
 
 
-def is_traceable(citation: Span | ClaimView) -> bool:
+def is_traceable(citation: Span | dict[str, Any]) -> bool:
     """A citation a reader can follow: not a vague appeal and marked traceable."""
-    attrs = citation.attrs if isinstance(citation, ClaimView) else _attrs(citation)
+    attrs = citation if isinstance(citation, dict) else _attrs(citation)
     return attrs.get("kind") != "vague" and bool(attrs.get("traceable", False))
 
 
-def cue_flags(cues: list[Cue], start_char: int, end_char: int) -> list[str]:
-    """``anecdotal`` / ``advice`` when their cues occur in ``[start_char, end_char)``."""
-    return [flag for label, flag in CUE_FLAGS if cues_in(cues, label, start_char, end_char)]
+def cue_flags(cues: dict[str, list[int]], start_char: int, end_char: int) -> list[str]:
+    """``anecdotal`` / ``advice`` when their cues (``CueMatcher.starts``) start in
+    ``[start_char, end_char)``."""
+    if not cues:
+        return []  # a document without cues: most sentences are in one
+    flags = []
+    for label, flag in CUE_FLAGS:
+        if any_starts_in(cues.get(label), start_char, end_char):
+            flags.append(flag)
+    return flags
 
 
 def claim_flags(
-    claim: ClaimView, support: str | None, cues: list[Cue], sentence: tuple[int, int]
+    claim: Claim, support: str | None, sentence_flags: list[str], boosted: bool
 ) -> list[str]:
-    """All evidence-triage flags of one effect or statistic (``support``: its sentence's
-    ``support_flag``)."""
-    return flags_of(claim, support, cue_flags(cues, *sentence), SentenceBoost(cues, sentence))
-
-
-class SentenceBoost:
-    """Whether a sentence has a booster cue, looked up once and only when asked."""
-
-    def __init__(self, cues: list[Cue], sentence: tuple[int, int]) -> None:
-        self.cues, self.sentence, self.value = cues, sentence, None
-
-    def __bool__(self) -> bool:
-        if self.value is None:
-            self.value = bool(cues_in(self.cues, "booster", *self.sentence))
-        return self.value
-
-
-def flags_of(
-    claim: ClaimView, support: str | None, cue_flags: list[str], boosted: SentenceBoost
-) -> list[str]:
-    """``claim_flags`` with the sentence's cue flags and booster look-up computed once."""
+    """All evidence-triage flags of one effect or statistic, from its sentence's
+    ``support_flag``, ``cue_flags`` and whether it holds a booster cue."""
     flags = [support] if support else []
-    if claim.label == "effect" and claim.attrs.get("population") == "animal":
-        flags.append("animal_evidence")
-    flags.extend(cue_flags)
-    if bool(claim.attrs.get("boosters")) if claim.label == "effect" else boosted:
+    if claim[0] == "effect":
+        attrs = attrs_of(claim)
+        if attrs.get("population") == "animal":
+            flags.append("animal_evidence")
+        flags.extend(sentence_flags)
+        if attrs.get("boosters"):  # an effect's own boosters, not its sentence's
+            flags.append("boosted")
+        return flags
+    flags.extend(sentence_flags)
+    if boosted:
         flags.append("boosted")
     return flags
 
@@ -149,53 +166,54 @@ class LinkTagger(BatchedComponent):
 
     def __init__(self, nlp: Language) -> None:
         register_extensions()
-        self.cues = CueMatcher(nlp.make_doc, labels=("anecdote", "advice", "booster"))
+        # Cue start characters by label: the flags ask whether a sentence holds a cue, never
+        # for its text.
+        self.cues = CueMatcher(nlp.make_doc, labels=("anecdote", "advice", "booster")).starts
 
     def __call__(self, doc: Doc) -> Doc:
         entries = claim_entries(doc)
-        if any(label in LINKED_TYPES for label, _, _, _ in entries):
+        if not LINKED_TYPES.isdisjoint(map(_LABEL, entries)):
             self.set_annotations(doc, entries)
         return doc
 
-    def set_annotations(
-        self, doc: Doc, entries: list[tuple[str, int, int, dict[str, Any]]]
-    ) -> None:
+    def set_annotations(self, doc: Doc, entries: list[Claim]) -> None:
         """Add links and flags to every effect and statistic of ``doc``."""
-        # Plain tuples over the claim store: Span and Span._ access were this step's cost.
-        views = [
-            ClaimView(label, start, end, entry.get("claim_attrs") or {}, entry)
-            for label, start, end, entry in entries
-        ]
-        views.sort(key=_START_END)
-        sentences = sentence_ranges(doc)
-        groups = group_by_sentence(views, [start for start, _ in sentences])
+        # The claim store's tuples as they are: Span and Span._ access were this step's cost.
+        sentences = Sentences(doc)
+        groups = group_by_sentence(entries, sentences)
         cues = self.cues(doc)
         for index, members in groups.items():
-            linked = [claim for claim in members if claim.label in LINKED_TYPES]
+            linked = [claim for claim in members if claim[0] in LINKED_TYPES]
             if not linked:
                 continue
-            support = support_flag(supporting_citations(members, groups.get(index + 1, [])))
-            # Cue look-ups per sentence, not per claim: they are the same for all its claims.
-            sentence = sentences[index]
+            support = sentence_support(members, groups.get(index + 1, []))
+            # Cue look-ups and keys per sentence, not per claim: they are the same for all
+            # its claims.
+            sentence = sentences.bounds(index)
             sentence_flags = cue_flags(cues, *sentence)
-            boosted = SentenceBoost(cues, sentence)
+            boosted = any_starts_in(cues.get("booster"), *sentence)
+            targets = [claim for claim in members if claim[0] in TARGET_TYPES]
+            targets.sort(key=_START_END)  # links in document order
+            keys = claim_keys(targets)
+            distinct = len(set(keys)) == len(keys)  # always for claims added by spans.add_claim
             for claim in linked:
-                links = [other.key for other in link_targets(claim, members)]
-                extend_claim(claim.entry, links, flags_of(claim, support, sentence_flags, boosted))
+                links = other_keys(claim, targets, keys, distinct)
+                extend_claim(claim[3], links, claim_flags(claim, support, sentence_flags, boosted))
 
 
 def extend_claim(entry: dict[str, Any], links: list[str], flags: list[str]) -> None:
     """``add_link``/``add_flag`` for many keys at once, on a claim's store entry
-    (``spans.claim_entries``), keeping what is already there."""
+    (``spans.claim_entries``), keeping what is already there. ``links`` and ``flags`` are
+    new lists without repeats: the entry keeps them when it has none yet (the usual case)."""
     if links:
-        entry["claim_links"] = _merged(entry.get("claim_links"), links)
+        existing = entry.get("claim_links")
+        entry["claim_links"] = _merged(existing, links) if existing else links
     if flags:
-        entry["claim_flags"] = _merged(entry.get("claim_flags"), flags)
+        existing = entry.get("claim_flags")
+        entry["claim_flags"] = _merged(existing, flags) if existing else flags
 
 
-def _merged(existing: list[str] | None, new: list[str]) -> list[str]:
-    if not existing:
-        return list(dict.fromkeys(new))  # the usual case: the first links or flags
+def _merged(existing: list[str], new: list[str]) -> list[str]:
     merged = list(existing)
     merged.extend(item for item in new if item not in merged)
     return merged
