@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from functools import lru_cache, partial
+from functools import lru_cache
 from importlib import resources
-from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy
 from spacy.attrs import IDX, LOWER, SENT_START, SPACY
@@ -35,19 +34,6 @@ CUE_LABELS: tuple[str, ...] = (
 )
 
 
-class Cue(NamedTuple):
-    """One cue found in a document: its list, token range and normalised text.
-
-    A NamedTuple, not a dataclass: a document has dozens and a dataclass is slow to build.
-    """
-
-    label: str
-    start: int  # token index
-    end: int  # token index (exclusive)
-    start_char: int
-    text: str
-
-
 @lru_cache(maxsize=1)
 def load_cue_lists() -> dict[str, tuple[str, ...]]:
     """The cue lists shipped in data/cue_lists.json, by label (read once per process)."""
@@ -66,9 +52,6 @@ def with_apostrophe_variants(phrases: list[str]) -> list[str]:
     return out
 
 
-_CUES_KEY = "claimscope_cues"
-
-
 class CueMatcher:
     """Finds the cues of some labels in a Doc with one PhraseMatcher pass."""
 
@@ -77,29 +60,11 @@ class CueMatcher:
     ) -> None:
         # Patterns go through the pipeline's own tokenizer so "don't" splits as in the text.
         self.matcher = PhraseMatcher(make_doc("").vocab, attr="LOWER")
-        self.labels = frozenset(labels)
         # A match id is its label's string hash: the label by id, without the StringStore.
         self.names = {self.matcher.vocab.strings.add(label): label for label in labels}
         lists = load_cue_lists()
         for label in labels:
             self.matcher.add(label, [make_doc(phrase) for phrase in lists[label]])
-
-    def __call__(self, doc: Doc) -> Cues:
-        """All cues in ``doc``, in document order: the longest of overlapping cues of one label,
-        overlaps across labels kept.
-
-        The cues are kept in ``doc.user_data``, so a later matcher of the same or fewer labels
-        filters them instead of matching again: a label's cues do not depend on the others.
-        """
-        found = doc.user_data.get(_CUES_KEY)
-        if found is not None and self.labels <= found[0]:
-            labels = self.labels
-            return (
-                found[1] if labels == found[0] else Cues(c for c in found[1] if c.label in labels)
-            )
-        cues = self._match(doc)
-        doc.user_data[_CUES_KEY] = (self.labels, cues)
-        return cues
 
     def ranges(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         """The token ranges of the cues in ``doc`` by label, each label's in document order
@@ -118,28 +83,12 @@ class CueMatcher:
     def starts(self, doc: Doc) -> dict[str, list[int]]:
         """The start characters of the cues in ``doc`` by label, in order: what a question
         like "does this sentence hold an advice cue" needs (see ``any_starts_in``), without
-        the cue texts ``__call__`` reads."""
+        their texts."""
         by_label = self.ranges(doc)
         if not by_label:
             return {}  # many documents have none of a few lists' cues
         idx = token_offsets(doc)[0]
         return {label: [idx[start] for start, _ in ranges] for label, ranges in by_label.items()}
-
-    def _match(self, doc: Doc) -> Cues:
-        tokens = TokenView.of(doc)
-        # The cue texts from the view's lists, not doc[start:end].text (slicing a Doc costs
-        # more than the match); end offsets as TokenView.end_char gives them.
-        text, idx, space, n = tokens.text, tokens.idx, tokens.space, tokens.n
-        cues = Cues()
-        for label, ranges in self.ranges(doc).items():
-            for start, end in ranges:
-                first = idx[start]
-                raw = text[first : (idx[end] if end < n else len(text)) - space[end - 1]]
-                cues.append(_new_cue((label, start, end, first, _normalised(raw))))
-        # (start, -end) order, ties kept in label order: two stable sorts on C-level keys.
-        cues.sort(key=_END, reverse=True)
-        cues.sort(key=_START)
-        return cues
 
 
 def any_starts_in(starts: list[int] | None, start_char: int, end_char: int) -> bool:
@@ -149,23 +98,6 @@ def any_starts_in(starts: list[int] | None, start_char: int, end_char: int) -> b
         return False  # most labels in most documents
     i = bisect_left(starts, start_char)
     return i < len(starts) and starts[i] < end_char
-
-
-# Cue(...) goes through a Python-level __new__; tuple.__new__ on the class does not.
-_new_cue = partial(tuple.__new__, Cue)
-_START = itemgetter(1)
-_END = itemgetter(2)
-_NORMALISED: dict[str, str] = {}  # cue text -> normalise(text): cue texts repeat
-_NORMALISED_SIZE = 50_000  # entries kept before the memo starts afresh
-
-
-def _normalised(text: str) -> str:
-    found = _NORMALISED.get(text)
-    if found is None:
-        if len(_NORMALISED) > _NORMALISED_SIZE:
-            _NORMALISED.clear()
-        found = _NORMALISED[text] = normalise(text)
-    return found
 
 
 def longest_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -196,45 +128,9 @@ def _disjoint(by_start: list[tuple[int, int]]) -> bool:
     return True
 
 
-class Cues(list):  # type: ignore[type-arg]
-    """A document's cues (a list of Cue) with a per-label index by start character, so
-    ``cues_in`` bisects instead of scanning every cue for every claim or sentence."""
-
-    _index: dict[str, tuple[list[int], list[str]]] | None = None
-
-    def by_label(self, label: str) -> tuple[list[int], list[str]]:
-        """Start characters and texts of the ``label`` cues, in document order."""
-        if self._index is None:
-            index: dict[str, tuple[list[int], list[str]]] = {}
-            for cue in self:
-                starts, texts = index.setdefault(cue.label, ([], []))
-                starts.append(cue.start_char)
-                texts.append(cue.text)
-            self._index = index
-        return self._index.get(label, ([], []))
-
-
 def normalise(text: str) -> str:
     """Lower-case with single spaces ("did\\nnot" → "did not"), for reporting a cue."""
     return " ".join(text.lower().split())
-
-
-def cues_in(cues: list[Cue], label: str, start_char: int, end_char: int) -> list[str]:
-    """Distinct texts of the ``label`` cues starting in ``[start_char, end_char)``, in order."""
-    found: list[str] = []
-    if isinstance(cues, Cues):
-        # A label's cues never overlap (longest_ranges), so their start order is list order.
-        starts, texts = cues.by_label(label)
-        i = bisect_left(starts, start_char)
-        while i < len(starts) and starts[i] < end_char:
-            if texts[i] not in found:
-                found.append(texts[i])
-            i += 1
-        return found
-    for cue in cues:
-        if cue.label == label and start_char <= cue.start_char < end_char and cue.text not in found:
-            found.append(cue.text)
-    return found
 
 
 # --- a shared per-document token view ----------------------------------------------------------
