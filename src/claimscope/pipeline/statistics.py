@@ -85,9 +85,12 @@ BEFORE_WIDTH = 40  # the window every *_before pattern is matched in (see _behin
 # a match there, so its numbers are found the slow way (see _ascii_views).
 _CASE_TRAPS = ("\u0130", "\u0131", "\u017f", "\u212a")
 # bytes.translate table of the words view (see _ascii_views): ASCII letters lower-cased,
-# digits, "_" and "-" kept, any other byte a space.
-_WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789_-"
-_WORDS_VIEW = bytes(byte if byte in _WORD_BYTES else 32 for byte in bytes(range(256)).lower())
+# "_" and "-" kept, every digit a "0" and any other byte a space.
+_WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz_-"
+_WORDS_VIEW = bytes(
+    byte if byte in _WORD_BYTES else 48 if 48 <= byte <= 57 else 32
+    for byte in bytes(range(256)).lower()
+)
 
 
 class Statistic(NamedTuple):
@@ -226,6 +229,10 @@ class StatisticPatterns:
         stems = _alternation([w.lower() for w in [*self.number_words, *self.multipliers]])
         self.word_stem = re.compile(stems.encode())
         self.word_stem_after_space = re.compile(f" {stems}".encode())
+        # Where a run of digits starts in the words view: the only places digit_reading
+        # can match (its lookbehinds refuse a digit after a digit). A literal opens it:
+        # the engine skips to each "0" far faster than it tests each character for [0-9].
+        self.digits_start = re.compile(rb"0(?<!00)")
         bare = rf"(?:[−-]?(?:{DIGITS})(?![0-9]){scales}|{word_number})"
         self.range_tail = re.compile(
             rf"(?P<pct>{H}*%)?(?P<sep>{H}*[-–—]{H}*|{H}+(?i:to|and){H}+)(?P<num>{bare})"
@@ -495,8 +502,8 @@ def _ascii_views(text: str) -> tuple[str, bytes] | None:
 
     - ``cased``, reversed: ASCII letters lower-cased, other Latin-1 characters kept and any
       other character a "?" (see any_before_lower);
-    - ``words``: ASCII letters lower-cased, digits, "_" and "-" kept, any other character a
-      space (see word_stem_after_space).
+    - ``words``: ASCII letters lower-cased, "_" and "-" kept, every ASCII digit a "0" and
+      any other character a space (see word_stem_after_space and digits_start).
 
     Both come from one Latin-1 encoding, many times cheaper than ``str.lower()`` on a text
     beyond Latin-1. An ASCII word matches a view where re.IGNORECASE matches it in the
@@ -533,13 +540,31 @@ def _number_readings(
 ) -> list[tuple[int, int, re.Match[str] | None]]:
     """number_candidates with, for a number in digits, its digit_reading match."""
     found: list[tuple[int, int, re.Match[str] | None]] = []
-    for m in patterns.digit_reading.finditer(text):
+    for m in _digit_readings(text, patterns):
         start, end = m.span()
         found.append((start - 1 if m["sign"] is not None else start, end, m))
     words = _word_numbers(text, patterns)
     if words:
         found.extend((start, end, None) for start, end in words)
         found.sort(key=_first_two)
+    return found
+
+
+def _digit_readings(text: str, p: StatisticPatterns) -> list[re.Match[str]]:
+    """The matches ``p.digit_reading.finditer(text)`` gives, found faster: digit_reading
+    matched only where a run of digits starts (see digits_start), skipping places inside
+    the previous match as finditer does."""
+    views = _ascii_views(text)
+    if views is None:
+        return list(p.digit_reading.finditer(text))
+    found = []
+    end = 0
+    match = p.digit_reading.match
+    for place in p.digits_start.finditer(views[1]):
+        start = place.start()
+        if start >= end and (m := match(text, start)):
+            end = m.end()
+            found.append(m)
     return found
 
 
