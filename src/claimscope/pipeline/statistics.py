@@ -323,15 +323,13 @@ class StatisticPatterns:
         # digit_number that also tells, by lookaheads (which consume nothing, so the scan
         # finds the same numbers): ``blk``, the blocker_after match at the first digit, and
         # after the number after_number's groups (``unit`` and its parts in a lookahead).
-        # Each lookahead opens with a class of the characters it can start with (a blocker:
-        # a digit, a separator, an ordinal's or am/pm's letter, a space; a range or a
-        # proportion: a space, "%" or a dash), which rejects most numbers at once.
+        # Each lookahead opens with a cheap test of what it needs (a blocker: _blocker_guard;
+        # a range or a proportion: a space, "%" or a dash), which rejects most numbers at once.
         first, rest = self.digit_number.pattern.split(_AFTER_FIRST_DIGIT, 1)
-        blocker_start = rf"[0-9/.\-:)snrtAaPp{H[1:-1]}]"
         tail_start = rf"[%\-–—{H[1:-1]}]"
         self.digit_reading = re.compile(
             f"{first}{_AFTER_FIRST_DIGIT}"
-            f"(?:(?={blocker_start})(?=(?P<blk>{self._blocker_tail})))?{rest}"
+            f"(?:(?={self._blocker_guard})(?=(?P<blk>{self._blocker_tail})))?{rest}"
             f"(?:(?={tail_start})(?=(?P<rp>{tails})))?(?:(?={self.unit_tail.pattern}))?"
         )
 
@@ -390,6 +388,14 @@ class StatisticPatterns:
         # The same after the first digit, with one digit fewer leading (for digit_reading).
         fewer = {"{1,4}": "{0,3}", "{1,2}": "?", "{2,5}": "{1,4}", "+": "*"}
         self._blocker_tail = "|".join(f"[0-9]{fewer[lead]}{rest}" for lead, rest in after)
+        # What must follow the digits for any of them to match (a superset, cheap to test:
+        # most numbers fail it at once, where the alternatives would each be tried): a
+        # separator or an ordinal's letter, a space and am/pm, a month or a digit.
+        month_initials = re.escape("".join(sorted({month[0] for month in lex["months"]})))
+        self._blocker_guard = (
+            rf"[0-9]*(?:[/.\-:)snrt]|{H}*[AaPp]\.?[Mm]|{H}+(?:of{H}+)?[{month_initials}]"
+            rf"|{H}[0-9])"
+        )
         # Matched on the reversed text before a number: GB 30, Step 2, p. 13, February 26.
         self.blocker_before = re.compile(
             rf"{H}*(?:{_reversed(lex['code_prefixes_case_sensitive'])}"
