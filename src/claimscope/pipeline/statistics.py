@@ -744,7 +744,18 @@ def _interval_end(m: re.Match[str]) -> int:
     return m.end("close") if m["open"] and m["close"] else m.end("high")
 
 
+def _may_hold_interval(text: str) -> bool:
+    """False when no intervals pattern can match: the text holds neither ``CI``, ``C.I.``
+    nor ``onfidence`` in any case (a few substring searches beat the patterns' scans)."""
+    if "CI" in text or "C.I." in text:
+        return True
+    views = _ascii_views(text)
+    return views is None or b"onfidence" in views[1]
+
+
 def _intervals(text: str, p: StatisticPatterns):
+    if not _may_hold_interval(text):
+        return
     matches = [m for pattern in p.intervals for m in pattern.finditer(text)]
     for m in sorted(matches, key=lambda m: m.start()):
         if _glued_before(text, m.start()):
@@ -1011,16 +1022,24 @@ def _finish(text: str, r: _Reading) -> Statistic:
     # Keep emphasis markup balanced: "*at least two* therapies" takes its opening asterisk.
     if text.count(MARKUP, start, end) % 2 and start and text[start - 1] == MARKUP:
         start -= 1
-    # What _attrs gives (the same keys in the same order), without its keyword dicts.
+    # What _attrs gives (the same keys in the same order), without its keyword dicts and
+    # without a getattr call per attribute.
     attrs: dict[str, Any] = {"kind": r.kind or "number"}
-    for name in _READING_ATTRIBUTES:
-        value = getattr(r, name)
-        if value is not None:
-            attrs[name] = value
+    if r.value is not None:
+        attrs["value"] = r.value
+    if r.low is not None:
+        attrs["low"] = r.low
+    if r.high is not None:
+        attrs["high"] = r.high
+    if r.unit is not None:
+        attrs["unit"] = r.unit
+    if r.qualifier is not None:
+        attrs["qualifier"] = r.qualifier
+    if r.subject is not None:
+        attrs["subject"] = r.subject
+    if r.direction is not None:
+        attrs["direction"] = r.direction
     return Statistic(start, end, attrs)
-
-
-_READING_ATTRIBUTES = ("value", "low", "high", "unit", "qualifier", "subject", "direction")
 
 
 # --- the spaCy component --------------------------------------------------------------------
