@@ -4,11 +4,12 @@ Method: a scanner of compiled regular expressions over the whole text, no per-to
 Cue-led forms are matched first by their own patterns: p-values (``p < 0.05``) and sample
 sizes (``n = 40``), found by their comparison sign, and confidence intervals (``95% CI
 1.2–3.4``). Then every other number is found: one scan for numbers in digits (with
-thousands commas, decimals, a ``-`` or U+2212 minus and scale words) and for the number words
-(``twenty-five``, the multipliers of ``twice as likely``) that follow a mark, and one scan of
-the lower-cased text for those after a space. The digit scan also reads, in lookaheads, a
+thousands commas, decimals, a ``-`` or U+2212 minus and scale words), and one literal scan of
+an ASCII view of the text (marks made spaces) for the number words (``twenty-five``, the
+multipliers of ``twice as likely``). The digit scan also reads, in lookaheads, a
 date or time the number starts and the range, proportion or unit after it. For each number,
-one test of the lower-cased text before it tells whether any cue may precede it; only then do
+one test of a lower-cased view of the text before it tells whether any cue may precede it;
+only then do
 patterns matched on the reversed text before it look for a ratio label (``OR 2.1``,
 ``hazard ratio of 0.74``), a blocking prefix (``GB 30``) or a qualifier. Anchored patterns
 read what follows it (a range, a proportion, ``+``, a unit, an arrow, a change word, a
@@ -76,15 +77,20 @@ WORD_START = r"(?<![\w\-].)"  # after a word's first letter: that letter starts 
 SEPARATORS = ".,/:+–—−-"  # a number right after one of these is part of something else
 _TIGHT = r"\w.,/:+–—−\-"  # a regex class body: word characters and SEPARATORS
 _NOT_FREE = f"[{_TIGHT}]"
-# Any character but a space, a hyphen, [0-9_a-z] and [A-Z], as a positive class (the regex
-# engine scans for a positive class at C speed, not for a negated one).
-_MARK = r"[\x00-\x1f!-,./:-@\[-^`{-\U0010ffff]"
 _AFTER_FIRST_DIGIT = "(?#first digit read)"  # a regex comment: where digit_reading adds to it
 _FREE_END = r"(?![\w])"  # how the *_before patterns end
 BEFORE_WIDTH = 40  # the window every *_before pattern is matched in (see _behind)
-# Characters the regex engine matches to an ASCII letter under IGNORECASE while str.lower()
-# does not lower them to it: word numbers in a text holding one are found the slow way.
-_CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
+# The characters the regex engine matches to an ASCII letter under IGNORECASE although they
+# are not ASCII (İ, ı, ſ, the Kelvin sign): the ASCII views of a text holding one would miss
+# a match there, so its numbers are found the slow way (see _ascii_views).
+_CASE_TRAPS = ("\u0130", "\u0131", "\u017f", "\u212a")
+# bytes.translate table of the words view (see _ascii_views): ASCII letters lower-cased,
+# "_" and "-" kept, every digit a "0" and any other byte a space.
+_WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz_-"
+_WORDS_VIEW = bytes(
+    byte if byte in _WORD_BYTES else 48 if 48 <= byte <= 57 else 32
+    for byte in bytes(range(256)).lower()
+)
 
 
 class Statistic(NamedTuple):
@@ -217,12 +223,16 @@ class StatisticPatterns:
             rf"(?:(?<=[tT][yY])(?:-|{H})(?i:{_alternation(ones, True)}))?{scales}(?![\w])"
         )
         self.word_number = re.compile(word_number)
-        # Where a number word can start in the lower-cased text after a space (a literal
-        # prefix, the fastest scan; number_scan finds those after other characters);
-        # word_number then confirms each place.
+        # Where a number word can start in the words view (see _ascii_views), where every
+        # character but [a-z0-9_-] is a space: after a space (a literal prefix, the fastest
+        # scan) or at the start. word_number then confirms each place.
         stems = _alternation([w.lower() for w in [*self.number_words, *self.multipliers]])
-        self.word_stem = re.compile(stems)
-        self.word_stem_after_space = re.compile(f" {stems}")
+        self.word_stem = re.compile(stems.encode())
+        self.word_stem_after_space = re.compile(f" {stems}".encode())
+        # Where a run of digits starts in the words view: the only places digit_reading
+        # can match (its lookbehinds refuse a digit after a digit). A literal opens it:
+        # the engine skips to each "0" far faster than it tests each character for [0-9].
+        self.digits_start = re.compile(rb"0(?<!00)")
         bare = rf"(?:[−-]?(?:{DIGITS})(?![0-9]){scales}|{word_number})"
         self.range_tail = re.compile(
             rf"(?P<pct>{H}*%)?(?P<sep>{H}*[-–—]{H}*|{H}+(?i:to|and){H}+)(?P<num>{bare})"
@@ -288,8 +298,9 @@ class StatisticPatterns:
                 f"(?:{_unnamed(pattern.pattern).removesuffix(_FREE_END)})" for pattern in before
             )
         )
-        # The same question asked of the lower-cased text (see _lowered), cheaper: one
-        # case-sensitive trie of every cue word after the optional links of any of them.
+        # The same question asked of the reversed cased view (see _ascii_views), cheaper:
+        # one case-sensitive trie of every cue word after the optional links of any of them.
+        # A cue word's characters beyond Latin-1 (``≥``) are "?" there, as in the view.
         cue_words = [
             *lex["ratio_abbreviations"],
             *lex["ratio_phrases"],
@@ -302,7 +313,7 @@ class StatisticPatterns:
         ]
         self.any_before_lower = re.compile(
             rf"{H}*(?:[:=,]{H}*)?(?:(?:fo|saw|si|neewteb|morf){H}+)?\.?"
-            rf"{_reversed([w.lower() for w in cue_words])}"
+            rf"{_reversed([_latin_view(w.lower()) for w in cue_words])}"
         )
         # What follows a number, in one match: ``rp`` when a range or proportion tail may
         # follow (then the reader tries each), else unit_tail's groups as unit_tail.match
@@ -312,28 +323,14 @@ class StatisticPatterns:
         # digit_number that also tells, by lookaheads (which consume nothing, so the scan
         # finds the same numbers): ``blk``, the blocker_after match at the first digit, and
         # after the number after_number's groups (``unit`` and its parts in a lookahead).
-        # Each lookahead opens with a class of the characters it can start with (a blocker:
-        # a digit, a separator, an ordinal's or am/pm's letter, a space; a range or a
-        # proportion: a space, "%" or a dash), which rejects most numbers at once.
+        # Each lookahead opens with a cheap test of what it needs (a blocker: _blocker_guard;
+        # a range or a proportion: a space, "%" or a dash), which rejects most numbers at once.
         first, rest = self.digit_number.pattern.split(_AFTER_FIRST_DIGIT, 1)
-        blocker_start = rf"[0-9/.\-:)snrtAaPp{H[1:-1]}]"
         tail_start = rf"[%\-–—{H[1:-1]}]"
         self.digit_reading = re.compile(
             f"{first}{_AFTER_FIRST_DIGIT}"
-            f"(?:(?={blocker_start})(?=(?P<blk>{self._blocker_tail})))?{rest}"
+            f"(?:(?={self._blocker_guard})(?=(?P<blk>{self._blocker_tail})))?{rest}"
             f"(?:(?={tail_start})(?=(?P<rp>{tails})))?(?:(?={self.unit_tail.pattern}))?"
-        )
-        # One scan for both digit_reading's numbers and the number words' starts after a
-        # mark (see _word_numbers): one character class to skip through, not two. A
-        # ``stem`` may also follow a digit that starts no number (a superset: word_number
-        # confirms each); it holds letters after its first character, so it never hides a
-        # number in digits. The stems' initials, one class, reject most places at once.
-        words = [*self.number_words, *self.multipliers]
-        initials = re.escape("".join(sorted({w[0] for w in words})))
-        assert self.digit_reading.pattern.startswith("[0-9]")
-        self.number_scan = re.compile(
-            f"[0-9{_MARK[1:-1]}](?:(?<=[0-9]){self.digit_reading.pattern[5:]}"
-            f"|(?=(?i:[{initials}]))(?P<stem>(?i:{_alternation(words, True)})))"
         )
 
     def _compile_cues(self, lex: dict[str, Any]) -> None:
@@ -391,6 +388,14 @@ class StatisticPatterns:
         # The same after the first digit, with one digit fewer leading (for digit_reading).
         fewer = {"{1,4}": "{0,3}", "{1,2}": "?", "{2,5}": "{1,4}", "+": "*"}
         self._blocker_tail = "|".join(f"[0-9]{fewer[lead]}{rest}" for lead, rest in after)
+        # What must follow the digits for any of them to match (a superset, cheap to test:
+        # most numbers fail it at once, where the alternatives would each be tried): a
+        # separator or an ordinal's letter, a space and am/pm, a month or a digit.
+        month_initials = re.escape("".join(sorted({month[0] for month in lex["months"]})))
+        self._blocker_guard = (
+            rf"[0-9]*(?:[/.\-:)snrt]|{H}*[AaPp]\.?[Mm]|{H}+(?:of{H}+)?[{month_initials}]"
+            rf"|{H}[0-9])"
+        )
         # Matched on the reversed text before a number: GB 30, Step 2, p. 13, February 26.
         self.blocker_before = re.compile(
             rf"{H}*(?:{_reversed(lex['code_prefixes_case_sensitive'])}"
@@ -497,15 +502,28 @@ def _reversed_text(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _lowered(text: str) -> str | None:
-    """``text.lower()`` when a case-insensitive pattern matches there exactly as its
-    lower-cased form matches the lower-cased text: None when lower-casing changes the
-    length or the text holds a character re.IGNORECASE matches to a letter it does not
-    lower to (_CASE_TRAPS)."""
-    lower = text.lower()
-    if len(lower) != len(text) or any(trap in text for trap in _CASE_TRAPS):
+def _ascii_views(text: str) -> tuple[str, bytes] | None:
+    """Two views of ``text``, character for character, for the scans that only look for
+    places (word_number and the *_before patterns confirm each on the text itself):
+
+    - ``cased``, reversed: ASCII letters lower-cased, other Latin-1 characters kept and any
+      other character a "?" (see any_before_lower);
+    - ``words``: ASCII letters lower-cased, "_" and "-" kept, every ASCII digit a "0" and
+      any other character a space (see word_stem_after_space and digits_start).
+
+    Both come from one Latin-1 encoding, many times cheaper than ``str.lower()`` on a text
+    beyond Latin-1. An ASCII word matches a view where re.IGNORECASE matches it in the
+    text, unless the text holds one of _CASE_TRAPS: then None.
+    """
+    if any(trap in text for trap in _CASE_TRAPS):
         return None
-    return lower
+    latin = text.encode("latin-1", "replace")  # one "?" per character beyond Latin-1
+    return latin.lower()[::-1].decode("latin-1"), latin.translate(_WORDS_VIEW)
+
+
+def _latin_view(word: str) -> str:
+    """``word`` as _ascii_views writes it: a "?" for each character beyond Latin-1."""
+    return word.encode("latin-1", "replace").decode("latin-1")
 
 
 def _length(match: re.Match[str]) -> int:
@@ -528,18 +546,31 @@ def _number_readings(
 ) -> list[tuple[int, int, re.Match[str] | None]]:
     """number_candidates with, for a number in digits, its digit_reading match."""
     found: list[tuple[int, int, re.Match[str] | None]] = []
-    marked: list[int] = []
-    # One pass over the matches (a digit match's last group is never ``stem``).
-    for m in patterns.number_scan.finditer(text):
-        if m.lastgroup == "stem":
-            marked.append(m.start() + 1)
-        else:
-            start, end = m.span()
-            found.append((start - 1 if m["sign"] is not None else start, end, m))
-    words = _word_numbers(text, patterns, marked)
+    for m in _digit_readings(text, patterns):
+        start, end = m.span()
+        found.append((start - 1 if m["sign"] is not None else start, end, m))
+    words = _word_numbers(text, patterns)
     if words:
         found.extend((start, end, None) for start, end in words)
         found.sort(key=_first_two)
+    return found
+
+
+def _digit_readings(text: str, p: StatisticPatterns) -> list[re.Match[str]]:
+    """The matches ``p.digit_reading.finditer(text)`` gives, found faster: digit_reading
+    matched only where a run of digits starts (see digits_start), skipping places inside
+    the previous match as finditer does."""
+    views = _ascii_views(text)
+    if views is None:
+        return list(p.digit_reading.finditer(text))
+    found = []
+    end = 0
+    match = p.digit_reading.match
+    for place in p.digits_start.finditer(views[1]):
+        start = place.start()
+        if start >= end and (m := match(text, start)):
+            end = m.end()
+            found.append(m)
     return found
 
 
@@ -547,22 +578,21 @@ def _first_two(item: tuple[int, int, Any]) -> tuple[int, int]:
     return item[0], item[1]
 
 
-def _word_numbers(text: str, p: StatisticPatterns, marked: list[int]) -> list[tuple[int, int]]:
+def _word_numbers(text: str, p: StatisticPatterns) -> list[tuple[int, int]]:
     """The ranges ``p.word_number.finditer(text)`` gives, found faster.
 
-    Places a number word may start (a superset of the matches' starts): after a space, by a
-    scan of the lower-cased text, and ``marked``, after another character that is no word
-    character and no hyphen (number_scan's ``stem`` matches). word_number matched at each
+    Places a number word may start (a superset of the matches' starts), in order: the
+    start and after a space of the words view, where every character that is no word
+    character and no hyphen is a space (see _ascii_views). word_number matched at each
     confirms it, skipping places inside the previous match as finditer does.
     """
-    lower = _lowered(text)
-    if lower is None:
+    views = _ascii_views(text)
+    if views is None:
         return [m.span() for m in p.word_number.finditer(text)]
-    places = [m.start() + 1 for m in p.word_stem_after_space.finditer(lower)]
-    if p.word_stem.match(lower):
-        marked.append(0)
-    if marked:
-        places = sorted(places + marked)
+    words = views[1]
+    places = [m.start() + 1 for m in p.word_stem_after_space.finditer(words)]
+    if p.word_stem.match(words):
+        places.insert(0, 0)
     found = []
     end = 0
     match = p.word_number.match
@@ -627,11 +657,11 @@ def find_statistics(
         for stat, core in finder(text, patterns):
             keep(stat, core)
     blocked_until = 0
-    lower = _lowered(text)
-    if lower is None:
+    views = _ascii_views(text)
+    if views is None:
         backwards, any_before = _reversed_text(text), patterns.any_before.match
     else:
-        backwards, any_before = lower[::-1], patterns.any_before_lower.match
+        backwards, any_before = views[0], patterns.any_before_lower.match
     # Arrows are rare: a text without one skips the arrow test for each number.
     arrows = any(arrow in text for arrow in patterns.arrows)
     for start, end, digits in _number_readings(text, patterns):
@@ -714,7 +744,18 @@ def _interval_end(m: re.Match[str]) -> int:
     return m.end("close") if m["open"] and m["close"] else m.end("high")
 
 
+def _may_hold_interval(text: str) -> bool:
+    """False when no intervals pattern can match: the text holds neither ``CI``, ``C.I.``
+    nor ``onfidence`` in any case (a few substring searches beat the patterns' scans)."""
+    if "CI" in text or "C.I." in text:
+        return True
+    views = _ascii_views(text)
+    return views is None or b"onfidence" in views[1]
+
+
 def _intervals(text: str, p: StatisticPatterns):
+    if not _may_hold_interval(text):
+        return
     matches = [m for pattern in p.intervals for m in pattern.finditer(text)]
     for m in sorted(matches, key=lambda m: m.start()):
         if _glued_before(text, m.start()):
@@ -981,16 +1022,24 @@ def _finish(text: str, r: _Reading) -> Statistic:
     # Keep emphasis markup balanced: "*at least two* therapies" takes its opening asterisk.
     if text.count(MARKUP, start, end) % 2 and start and text[start - 1] == MARKUP:
         start -= 1
-    # What _attrs gives (the same keys in the same order), without its keyword dicts.
+    # What _attrs gives (the same keys in the same order), without its keyword dicts and
+    # without a getattr call per attribute.
     attrs: dict[str, Any] = {"kind": r.kind or "number"}
-    for name in _READING_ATTRIBUTES:
-        value = getattr(r, name)
-        if value is not None:
-            attrs[name] = value
+    if r.value is not None:
+        attrs["value"] = r.value
+    if r.low is not None:
+        attrs["low"] = r.low
+    if r.high is not None:
+        attrs["high"] = r.high
+    if r.unit is not None:
+        attrs["unit"] = r.unit
+    if r.qualifier is not None:
+        attrs["qualifier"] = r.qualifier
+    if r.subject is not None:
+        attrs["subject"] = r.subject
+    if r.direction is not None:
+        attrs["direction"] = r.direction
     return Statistic(start, end, attrs)
-
-
-_READING_ATTRIBUTES = ("value", "low", "high", "unit", "qualifier", "subject", "direction")
 
 
 # --- the spaCy component --------------------------------------------------------------------
