@@ -55,7 +55,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -1017,28 +1017,21 @@ def _is_idiom(text: str, start: int, r: _Reading, p: StatisticPatterns) -> bool:
     return re.sub(r"\s+", " ", text[start : r.end].lower()) in p.idioms
 
 
+_OPTIONAL_ATTRIBUTES = ("value", "low", "high", "unit", "qualifier", "subject", "direction")
+_optional_values = attrgetter(*_OPTIONAL_ATTRIBUTES)
+
+
 def _finish(text: str, r: _Reading) -> Statistic:
     start, end = r.start, r.end
     # Keep emphasis markup balanced: "*at least two* therapies" takes its opening asterisk.
     if text.count(MARKUP, start, end) % 2 and start and text[start - 1] == MARKUP:
         start -= 1
-    # What _attrs gives (the same keys in the same order), without its keyword dicts and
-    # without a getattr call per attribute.
+    # What _attrs gives (the same keys in the same order), without its keyword dicts: the
+    # optional attributes read in one call, set when present.
     attrs: dict[str, Any] = {"kind": r.kind or "number"}
-    if r.value is not None:
-        attrs["value"] = r.value
-    if r.low is not None:
-        attrs["low"] = r.low
-    if r.high is not None:
-        attrs["high"] = r.high
-    if r.unit is not None:
-        attrs["unit"] = r.unit
-    if r.qualifier is not None:
-        attrs["qualifier"] = r.qualifier
-    if r.subject is not None:
-        attrs["subject"] = r.subject
-    if r.direction is not None:
-        attrs["direction"] = r.direction
+    for name, value in zip(_OPTIONAL_ATTRIBUTES, _optional_values(r), strict=True):
+        if value is not None:
+            attrs[name] = value
     return Statistic(start, end, attrs)
 
 
