@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import signal
 import sys
+from collections import deque
 from enum import Enum
 from typing import Annotated
 
@@ -102,7 +103,7 @@ def extract(
             writer.add(document, records)
             progress(stats)
 
-        for _ in extract_paths(
+        records = extract_paths(
             paths,
             types=wanted,
             stats=stats,
@@ -111,8 +112,8 @@ def extract(
             max_bytes=max_bytes,
             jobs=jobs,
             as_json=writer.as_json,
-        ):
-            pass
+        )
+        deque(records, maxlen=0)  # run it: on_document writes each document's records
         writer.close()
     if not quiet:
         stderr.print(

@@ -306,9 +306,10 @@ def binary_kind(data: bytes) -> str | None:
     A few NULs or control characters do not make a file binary (text with them is still
     processed, offsets exact); a known magic number or a high share of control bytes does.
     """
-    for magic, kind in MAGIC_NUMBERS:
-        if data.startswith(magic) and _magic_confirmed(data, magic):
-            return kind
+    if data.startswith(_ANY_MAGIC):  # one C-level test; text almost never starts like one
+        for magic, kind in MAGIC_NUMBERS:
+            if data.startswith(magic) and _magic_confirmed(data, magic):
+                return kind
     head = data[:8192]
     if not head or head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None
@@ -316,6 +317,9 @@ def binary_kind(data: bytes) -> str | None:
     if controls / len(head) > 0.3:
         return "unrecognised binary data"
     return None
+
+
+_ANY_MAGIC = tuple(magic for magic, _ in MAGIC_NUMBERS)
 
 
 def _magic_confirmed(data: bytes, magic: bytes) -> bool:

@@ -53,7 +53,9 @@ class JsonlWriter:
 
     def add(self, document: Document, records: list[Any]) -> None:
         if records:  # one write per document
-            self.stream.write("\n".join(map(record_json, records)) + "\n")
+            # Records extracted as_json are JSON text already (all of a list, or none).
+            lines = records if isinstance(records[0], str) else map(record_json, records)
+            self.stream.write("\n".join(lines) + "\n")
 
     def close(self) -> None:
         self.stream.flush()
