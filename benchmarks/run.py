@@ -29,7 +29,7 @@ import make_corpus  # noqa: E402  (a sibling script, not a package)
 CORPUS = make_corpus.DEFAULT_OUT
 RESULTS = HERE / "results"
 CORPUS_DOCUMENTS = 10_000
-ROUNDS = 2  # floor and full extraction are timed this many times; the best counts
+ROUNDS = 3  # floor, full extraction and --jobs runs are timed this many times; the best counts
 
 # Runs a command and prints the peak RSS (KiB on Linux) of its process, which no other
 # command has touched: RUSAGE_CHILDREN is a maximum over all children ever waited for.
