@@ -297,6 +297,18 @@ def test_links_add_claim_spans_cover_the_touched_tokens(nlp, text, piece, tokens
     assert span._.claim_attrs == STAT
 
 
+def test_links_add_claim_keeps_two_claims_of_a_type_over_the_same_tokens_apart(nlp):
+    doc = nlp.make_doc("Needle point GB30 helps.")
+    whole = add_claim(doc, "statistic", 13, 17, {"kind": "number", "value": 30.0})
+    digits = add_claim(doc, "statistic", 15, 17, {"kind": "number", "value": 3.0})
+    assert (whole.start, whole.end) == (digits.start, digits.end) == (2, 3)
+    assert whole.id != digits.id  # the second one's exact range, as its span id
+    assert [claim_range(s) for s in claims_of(doc, "statistic")] == [(13, 17), (15, 17)]
+    assert (whole._.claim_attrs["value"], digits._.claim_attrs["value"]) == (30.0, 3.0)
+    assert add_claim(doc, "statistic", 15, 17, {"kind": "number"}) is None  # taken
+    assert add_claim(doc, "statistic", 17, 17, {"kind": "number"}) is None  # empty
+
+
 def test_links_claims_added_as_plain_spans_are_linked(nlp):
     # A claim put straight into doc.spans (not through add_claim) is still read and linked.
     text = "Acupuncture reduces back pain by 37%."
