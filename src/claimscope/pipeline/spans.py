@@ -114,14 +114,10 @@ _TABLE_KEY = "claimscope_claim_table"
 _OFFSETS_KEY = "claimscope_token_offsets"
 
 
-def token_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """The tokens ``[first, last)`` that ``doc.char_span(start, end, alignment_mode="expand")``
-    covers, by bisection over cached token offsets (char_span costs a Span and two searches)."""
-    return _covering(*token_offsets(doc), start, end)
-
-
 def _covering(starts: list[int], ends: list[int], start: int, end: int) -> tuple[int, int]:
-    """token_range over the token start and end offsets."""
+    """The tokens ``[first, last)`` that ``doc.char_span(start, end, alignment_mode="expand")``
+    covers, by bisection over the token start and end offsets (char_span costs a Span and two
+    searches)."""
     first = bisect_right(starts, start) - 1
     if start == ends[first]:
         first += 1  # the range starts in the token's trailing space: not part of it
