@@ -125,7 +125,6 @@ class _RecordBuilder:
         self.ids = ids
         self.offset = offset
         self.sentences = sentences
-        self.token_starts, self.token_ends = token_offsets(doc)
         self.source = {
             "path": document.path,
             "document": document.id,
@@ -156,7 +155,7 @@ class _RecordBuilder:
             "column": column,
             "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
             "suffix": text[end : end + QUOTE_CONTEXT],
-            "sentence": self.sentences.around(self.token_starts[first], self.token_ends[last - 1]),
+            "sentence": self.sentences.around(first, last),
             "source": self.source,
             "links": [self.ids[key] for key in links if key in self.ids] if links else [],
             "flags": list(flags) if flags else [],
@@ -174,15 +173,16 @@ class _RecordBuilder:
             unknown = ", ".join(sorted(given.keys() - defaults.keys()))
             raise ValueError(f"{label} claim with unknown attributes: {unknown}")
         attributes = {**defaults, **given}
-        if any(attributes[name] is None for name in _REQUIRED_ATTRIBUTES[label]):
+        if None in map(attributes.__getitem__, _REQUIRED_ATTRIBUTES[label]):
             raise ValueError(f"{label} claim without its required attributes")
-        if attributes.get("resolved_to"):
-            attributes["resolved_to"] = self.ids.get(attributes["resolved_to"])
-        if label == "effect":  # the only type whose attributes hold text parts
+        if label == "citation":  # the only type with a link into the record ids
+            if attributes["resolved_to"]:
+                attributes["resolved_to"] = self.ids.get(attributes["resolved_to"])
+        elif label == "effect":  # the only type whose attributes hold text parts
             for name in _TEXT_SPAN_ATTRIBUTES:
                 if attributes[name] is not None:
                     attributes[name] = _anchor_text_span(attributes[name], self.offset, self.text)
-        if label == "statistic":
+        elif label == "statistic":
             for name in _FLOAT_ATTRIBUTES:
                 attributes[name] = _json_float(attributes[name])
         return attributes
@@ -249,30 +249,34 @@ class SentenceIndex:
     def __init__(self, doc: Doc, text: str, offset: int = 0) -> None:
         self.text = text
         self.offset = offset  # where the doc's text starts in the whole document
-        self.starts = [0]
+        self.first_tokens = [0]  # the first token of each sentence
+        self.token_starts = token_offsets(doc)[0]
         self._found: dict[tuple[int, int], dict[str, int]] = {}  # claims share sentences
         if len(doc) and doc.has_annotation("SENT_START"):
-            # The token view the components cached (one to_array for them all).
-            view = TokenView.of(doc)
-            self.starts = [0, *(view.idx[i] for i in view.sent_starts)]
+            # The sentence starts the components cached (one to_array for them all).
+            self.first_tokens = [0, *TokenView.of(doc).sent_starts]
 
-    def around(self, start: int, end: int) -> dict[str, int]:
-        """The sentence(s) holding tokens from ``start`` to ``end`` (token-aligned), stripped,
-        as a record's ``sentence`` field, offsets in the whole document.
+    def around(self, first: int, end: int) -> dict[str, int]:
+        """The sentence(s) holding tokens ``first`` to ``end`` (exclusive), stripped, as a
+        record's ``sentence`` field, offsets in the whole document.
 
         A claim across sentences gets all of them. Claims of one sentence share the dict:
         records are read, never changed, once built.
         """
-        first = bisect_right(self.starts, start) - 1
-        after = bisect_right(self.starts, max(start, end - 1))
-        found = self._found.get((first, after))
+        low = bisect_right(self.first_tokens, first) - 1
+        high = bisect_right(self.first_tokens, max(first, end - 1))
+        found = self._found.get((low, high))
         if found is None:
-            found = self._found[first, after] = self._stripped(first, after)
+            found = self._found[low, high] = self._stripped(low, high)
         return found
 
     def _stripped(self, first: int, after: int) -> dict[str, int]:
-        low = self.starts[first]
-        high = self.starts[after] if after < len(self.starts) else len(self.text)
+        """Sentences ``first`` up to ``after`` (exclusive), without the space around them."""
+        low = self.token_starts[self.first_tokens[first]]
+        if after < len(self.first_tokens):
+            high = self.token_starts[self.first_tokens[after]]
+        else:
+            high = len(self.text)
         chunk = self.text[low:high]
         low += len(chunk) - len(chunk.lstrip())
         high -= len(chunk) - len(chunk.rstrip())
