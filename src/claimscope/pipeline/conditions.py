@@ -176,14 +176,19 @@ class WordHashes(NamedTuple):
     of_heads: dict[int, str]  # head word written before of/to -> category
     determiners: frozenset[int]
     of_to: frozenset[int]
+    body_parts: frozenset[tuple[int, ...]]  # as runs of LOWER hashes (tokenized like a doc)
+    part_lengths: tuple[int, ...]  # the body parts' lengths in tokens, shortest first
 
     @classmethod
-    def of(cls, vocabulary: Vocabulary, strings: StringStore) -> WordHashes:
+    def of(cls, vocabulary: Vocabulary, strings: StringStore, body_parts: list[Doc]) -> WordHashes:
+        parts = frozenset(tuple(token.lower for token in part) for part in body_parts if len(part))
         return cls(
             heads={strings.add(w): c for w, c in vocabulary.heads.items()},
             of_heads={strings.add(w): vocabulary.heads[w] for w in vocabulary.of_heads},
             determiners=frozenset(strings.add(w) for w in _DETERMINERS),
             of_to=frozenset(strings.add(w) for w in ("of", "to")),
+            body_parts=parts,
+            part_lengths=tuple(sorted({len(part) for part in parts})),
         )
 
 
@@ -262,32 +267,41 @@ def suffix_condition(
     return known.get(normalized, Condition(normalized, None, category))
 
 
-def body_part_matches(
+def head_matches(
     tokens: Tokens,
-    parts: Iterable[tuple[int, int]],
+    heads_at: Iterable[int],
     words: WordHashes,
     known: dict[str, Condition],
     memo: dict[tuple[tuple[int, ...], str, bool], Condition] | None = None,
 ) -> list[Match]:
     """``<body part> <head>`` and ``<of-head> of/to (the) <body part>`` conditions.
 
-    ``memo`` keeps what :func:`productive_condition` gave for a run of word forms.
+    Found from the head words (at the indexes ``heads_at``) rather than from every body
+    part: a doc has few heads, and a body part alone makes no condition (this finds what a
+    LOWER PhraseMatcher of the body parts would find next to them). ``memo`` keeps what
+    :func:`productive_condition` gave for a run of word forms.
     """
     found = []
     lower, size = tokens.lower_hashes, len(tokens)
     heads, of_heads, memo = words.heads, words.of_heads, {} if memo is None else memo
-    for start, end in parts:
-        if end < size and lower[end] in heads:
-            category = heads[lower[end]]
-            condition = _productive(tokens, start, end + 1, category, known, memo, False)
-            found.append(Match(start, end + 1, condition, 1))
-        head = start - 1
-        if head > 0 and lower[head] in words.determiners:
-            head -= 1
-        if head > 0 and lower[head] in words.of_to and lower[head - 1] in of_heads:
-            category = of_heads[lower[head - 1]]
-            condition = _productive(tokens, head - 1, end, category, known, memo, True)
-            found.append(Match(head - 1, end, condition, 1))
+    parts, lengths = words.body_parts, words.part_lengths
+    for head in heads_at:
+        form = lower[head]
+        for length in lengths:  # a body part right before the head
+            start = head - length
+            if start >= 0 and tuple(lower[start:head]) in parts:
+                condition = _productive(tokens, start, head + 1, heads[form], known, memo, False)
+                found.append(Match(start, head + 1, condition, 1))
+        if form not in of_heads or head + 2 >= size or lower[head + 1] not in words.of_to:
+            continue
+        # The body part follows of/to, or of/to and one determiner.
+        starts = (head + 2, head + 3) if lower[head + 2] in words.determiners else (head + 2,)
+        for start in starts:
+            for length in lengths:
+                end = start + length
+                if end <= size and tuple(lower[start:end]) in parts:
+                    condition = _productive(tokens, head, end, of_heads[form], known, memo, True)
+                    found.append(Match(head, end, condition, 1))
     return found
 
 
@@ -493,13 +507,12 @@ class ConditionTagger(BatchedComponent):
         exact_patterns = list(nlp.tokenizer.pipe(self.exact))
         self.exact_matcher = _phrase_matcher(nlp, "ORTH", exact_patterns)
         body_parts = list(nlp.tokenizer.pipe(sorted(self.vocabulary.body_parts)))
-        self.body_matcher = _phrase_matcher(nlp, "LOWER", body_parts)
         # Prefilters by word form: a doc without any of these cannot match that matcher.
         # A term's first token, lower-cased: a doc without any cannot match exactly.
         self.exact_forms = frozenset(p[0].lower for p in exact_patterns if len(p))
         self.body_forms = frozenset(part[0].lower for part in body_parts if len(part))
         self.open_bracket = strings.add("(")
-        self.words = WordHashes.of(self.vocabulary, strings)
+        self.words = WordHashes.of(self.vocabulary, strings, body_parts)
         self.modifiers = frozenset(strings.add(m) for m in self.vocabulary.modifiers)
         self._suffix: dict[int, Condition] = {}  # LOWER hash -> suffix_condition, when one
         self._seen: set[int] = set()  # the LOWER hashes learned (see learn)
@@ -560,10 +573,13 @@ class ConditionTagger(BatchedComponent):
     def pattern_matches(self, doc: Doc, tokens: Tokens, forms: set[int]) -> list[Match]:
         found = []
         # A body part makes a condition only with a head word (``pain``, ``injury of``).
-        if not (forms.isdisjoint(self.body_forms) or forms.isdisjoint(self.words.heads)):
-            parts = [(start, end) for _, start, end in self.body_matcher(doc)]
+        heads = self.words.heads
+        if not (forms.isdisjoint(self.body_forms) or forms.isdisjoint(heads)):
+            present = forms.intersection(heads)
+            lower = tokens.lower_hashes
+            heads_at = compress(range(len(lower)), map(present.__contains__, lower))
             known = self.index.terms
-            found = body_part_matches(tokens, parts, self.words, known, self._productive)
+            found = head_matches(tokens, heads_at, self.words, known, self._productive)
         return [*found, *self.suffix_matches(tokens, forms)]
 
     def learn(self, forms: set[int], strings: StringStore) -> None:
