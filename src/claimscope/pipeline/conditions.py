@@ -119,7 +119,8 @@ class Vocabulary:
     modifiers: frozenset[str]
 
 
-_RANGE = itemgetter(1, 2)  # (start, end) of a (start - end, start, end) triple
+_START = itemgetter(1)  # start of a (start - end, start, end) triple
+_SINGLE = (-1,)  # sorts before the triple of any single token, after any longer range
 
 
 # --- data loading --------------------------------------------------------------------------
@@ -346,15 +347,24 @@ def filter_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _filter_ordered(ranges: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """:func:`filter_ranges` on (start - end, start, end) triples: sorted as they are, they
-    come in filter_spans' order (longest first, then by start), with no key function."""
-    taken = []
+    come in filter_spans' order (longest first, then by start), with no key function.
+
+    Single tokens, (-1, start, start + 1), sort after every longer range: one is taken when no
+    longer range taken covers it, tested without a Python loop per range.
+    """
+    ordered = sorted(ranges)
+    singles = bisect_left(ordered, _SINGLE)
+    if ordered and ordered[-1][0] != -1:  # empty ranges too (never from the matchers)
+        singles = len(ordered)
+    taken: list[tuple[int, int, int]] = []
     seen: set[int] = set()
-    for triple in sorted(ranges):
+    for triple in ordered[:singles]:
         _, start, end = triple
         if start not in seen and end - 1 not in seen:
             taken.append(triple)
             seen.update(range(start, end))
-    taken.sort(key=_RANGE)
+    taken += [triple for triple in ordered[singles:] if triple[1] not in seen]
+    taken.sort(key=_START)  # the ranges taken do not overlap: their starts differ
     return taken
 
 
