@@ -32,7 +32,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from importlib.resources import files
 from itertools import compress, repeat
 from operator import is_not, itemgetter
@@ -99,6 +99,11 @@ class Match(NamedTuple):
     end: int
     condition: Condition
     rank: int
+
+
+# A Match from a (start, end, condition, rank) tuple in one C call: Match._make is a Python
+# function (it only adds a length check), and map calls this once per lexicon match.
+_new_match = partial(tuple.__new__, Match)
 
 
 @dataclass(frozen=True)
@@ -563,7 +568,7 @@ class ConditionTagger(BatchedComponent):
         terms, guards = self.index.terms, self.guards
         starts, ends, keys = self.index.columns(tokens, forms)
         # Built by map and zip (no Python loop per match); guarded terms are rare.
-        found = list(map(Match._make, zip(starts, ends, map(terms.__getitem__, keys), repeat(0))))
+        found = list(map(_new_match, zip(starts, ends, map(terms.__getitem__, keys), repeat(0))))
         if not self.guarded.isdisjoint(keys):
             found = [
                 match
@@ -621,8 +626,10 @@ class ConditionTagger(BatchedComponent):
         if not present:
             return []
         lower = tokens.lower_hashes
-        positions = compress(range(len(lower)), map(present.__contains__, lower))
-        return [Match(i, i + 1, found[lower[i]], 2) for i in positions]
+        positions = list(compress(range(len(lower)), map(present.__contains__, lower)))
+        conditions = map(found.__getitem__, map(lower.__getitem__, positions))
+        ends = map((1).__add__, positions)
+        return list(map(_new_match, zip(positions, ends, conditions, repeat(2))))
 
     def abbreviation_matches(
         self, doc: Doc, tokens: Tokens, chosen: list[Match], defined: dict[Span, Span]
