@@ -500,6 +500,43 @@ def _sentence_start(tokens: Tokens, i: int) -> int:
     return tokens.sent_starts[k] if k >= 0 else 0
 
 
+class FormScan(NamedTuple):
+    """The forms of a doc that start a search, and the tokens with those forms.
+
+    The tokens are found in one pass over the doc for every matcher that starts from known
+    forms (term starts, head words, suffix words); each selects its own from these few.
+    """
+
+    terms: set[int]  # forms a lexicon term may start with
+    heads: set[int]  # head words of the body-part patterns (none when no body part)
+    suffix: set[int]  # words ending in -itis, -algia, -opathy
+    wanted: set[int]  # all of the above (``terms`` itself when the others are among them)
+    positions: list[int]  # the tokens with a wanted form, in order
+    forms: list[int]  # their forms
+
+    @classmethod
+    def of(
+        cls,
+        lower: list[int],
+        terms: set[int],
+        heads: set[int] = frozenset(),  # type: ignore[assignment]
+        suffix: set[int] = frozenset(),  # type: ignore[assignment]
+    ) -> FormScan:
+        wanted = terms | heads | suffix if heads or suffix else terms
+        if len(wanted) == len(terms):
+            wanted = terms
+        positions = list(compress(range(len(lower)), map(wanted.__contains__, lower)))
+        forms = list(map(lower.__getitem__, positions))
+        return cls(terms, heads, suffix, wanted, positions, forms)
+
+    def select(self, keep: set[int]) -> tuple[list[int], list[int]]:
+        """The positions and forms of the tokens whose form is in ``keep`` (of ``wanted``)."""
+        if keep is self.wanted:
+            return self.positions, self.forms
+        kept = list(map(keep.__contains__, self.forms))
+        return list(compress(self.positions, kept)), list(compress(self.forms, kept))
+
+
 # --- the component -------------------------------------------------------------------------
 
 
@@ -547,9 +584,10 @@ class ConditionTagger(BatchedComponent):
         if self.open_bracket in forms:
             defined = dict(abbreviation_definitions(doc, tokens))
         definitions = {short.text: long for long, short in defined.items()}
+        scan = self.scan(tokens, forms)
         matches = [
-            *self.lexicon_matches(doc, tokens, definitions, forms),
-            *self.pattern_matches(doc, tokens, forms),
+            *self.lexicon_matches(doc, tokens, definitions, forms, scan),
+            *self.pattern_matches(doc, tokens, forms, scan),
         ]
         chosen = longest(matches)
         if defined:
@@ -562,11 +600,23 @@ class ConditionTagger(BatchedComponent):
             for match, floor in zip(chosen, floors, strict=False)
         ]
 
+    def scan(self, tokens: Tokens, forms: set[int]) -> FormScan:
+        """The doc's forms (``forms``, learned) that start a search, and their tokens."""
+        # A body part makes a condition only with a head word (``pain``, ``injury of``).
+        heads = set() if forms.isdisjoint(self.body_forms) else forms.intersection(self.words.heads)
+        suffix = self._suffix.keys() & forms
+        return FormScan.of(tokens.lower_hashes, forms & self.index.starters, heads, suffix)
+
     def lexicon_matches(
-        self, doc: Doc, tokens: Tokens, definitions: dict[str, Span], forms: set[int]
+        self,
+        doc: Doc,
+        tokens: Tokens,
+        definitions: dict[str, Span],
+        forms: set[int],
+        scan: FormScan | None = None,
     ) -> list[Match]:
         terms, guards = self.index.terms, self.guards
-        starts, ends, keys = self.index.columns(tokens, forms)
+        starts, ends, keys = self.index.columns(tokens, forms, scan)
         # Built by map and zip (no Python loop per match); guarded terms are rare.
         found = list(map(_new_match, zip(starts, ends, map(terms.__getitem__, keys), repeat(0))))
         if not self.guarded.isdisjoint(keys):
@@ -585,17 +635,16 @@ class ConditionTagger(BatchedComponent):
                 found.append(Match(start, end, self.exact[text], 0))
         return found
 
-    def pattern_matches(self, doc: Doc, tokens: Tokens, forms: set[int]) -> list[Match]:
+    def pattern_matches(
+        self, doc: Doc, tokens: Tokens, forms: set[int], scan: FormScan | None = None
+    ) -> list[Match]:
+        scan = scan or self.scan(tokens, forms)
         found = []
-        # A body part makes a condition only with a head word (``pain``, ``injury of``).
-        heads = self.words.heads
-        if not (forms.isdisjoint(self.body_forms) or forms.isdisjoint(heads)):
-            present = forms.intersection(heads)
-            lower = tokens.lower_hashes
-            heads_at = compress(range(len(lower)), map(present.__contains__, lower))
+        if scan.heads:
+            heads_at, _ = scan.select(scan.heads)
             known = self.index.terms
             found = head_matches(tokens, heads_at, self.words, known, self._productive)
-        return [*found, *self.suffix_matches(tokens, forms)]
+        return [*found, *self.suffix_matches(tokens, forms, scan)]
 
     def learn(self, forms: set[int], strings: StringStore) -> None:
         """Classify the word forms (LOWER hashes) not seen before, once per form.
@@ -619,15 +668,16 @@ class ConditionTagger(BatchedComponent):
             if condition is not None:
                 self._suffix[key] = condition
 
-    def suffix_matches(self, tokens: Tokens, forms: set[int]) -> list[Match]:
+    def suffix_matches(
+        self, tokens: Tokens, forms: set[int], scan: FormScan | None = None
+    ) -> list[Match]:
         """Words ending in -itis, -algia, -opathy (see suffix_condition), ``forms`` learned."""
-        found = self._suffix
-        present = found.keys() & forms
-        if not present:
+        scan = scan or self.scan(tokens, forms)
+        if not scan.suffix:
             return []
-        lower = tokens.lower_hashes
-        positions = list(compress(range(len(lower)), map(present.__contains__, lower)))
-        conditions = map(found.__getitem__, map(lower.__getitem__, positions))
+        positions, forms_at = scan.select(scan.suffix)
+        found = self._suffix
+        conditions = map(found.__getitem__, forms_at)
         ends = map((1).__add__, positions)
         return list(map(_new_match, zip(positions, ends, conditions, repeat(2))))
 
@@ -779,20 +829,22 @@ class TermIndex:
             self.learn(forms, tokens.strings)
         return sorted(zip(*self.columns(tokens, forms), strict=True))
 
-    def columns(self, tokens: Tokens, forms: set[int]) -> tuple[list[int], list[int], list[str]]:
+    def columns(
+        self, tokens: Tokens, forms: set[int], scan: FormScan | None = None
+    ) -> tuple[list[int], list[int], list[str]]:
         """:meth:`matches` as three lists (starts, ends, keys), in no particular order.
 
         Lists of ints and strings, not a tuple per match: the garbage collector does not track
-        them, and the caller can build its matches with map and zip.
+        them, and the caller can build its matches with map and zip. ``scan`` holds (at least)
+        the doc's tokens whose forms may start a term, when the caller has it.
         """
-        present = forms & self.starters
+        scan = scan or FormScan.of(tokens.lower_hashes, forms & self.starters)
+        present = scan.terms
         if not present:
             return [], [], []
         # The tokens where a term may start, then among them the single-token terms and the
         # starts of longer stretches: compress/map, no Python loop over tokens.
-        lower = tokens.lower_hashes
-        starters = list(compress(range(len(lower)), map(present.__contains__, lower)))
-        forms_at = list(map(lower.__getitem__, starters))
+        starters, forms_at = scan.select(present)
         yielders = self.yielders
         alone = list(map(yielders.__contains__, forms_at))
         starts = list(compress(starters, alone))
