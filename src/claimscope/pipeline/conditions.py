@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from importlib.resources import files
 from itertools import compress, repeat
-from operator import is_not, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -758,7 +758,9 @@ class TermIndex:
     # The stretches tried, as a trie of token forms: (first LOWER, spaces after it, second
     # LOWER) -> Edge, and on from each Edge's ``after`` by (spaces, next LOWER). One list
     # holds the number of edges kept, so the memo can start afresh when it grows too big.
-    pairs: dict[tuple[int, int, int], Edge] = field(default_factory=dict, compare=False, repr=False)
+    pairs: dict[tuple[int, int, int], Edge | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     kept: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)
 
     @classmethod
@@ -890,19 +892,20 @@ class TermIndex:
         pairs = zip(
             firsts, map(space.__getitem__, starts), map(following.__getitem__, starts), strict=True
         )
-        edges = list(map(self.pairs.get, pairs))
+        # Dead stretches are kept as None, so the live and the unknown ones are the truthy.
+        edges = list(map(self.pairs.get, pairs, repeat(_UNKNOWN)))
         sent_start = set(tokens.sent_starts)
         add_start, add_end, add_key = (column.append for column in found)
-        for k in compress(range(len(starts)), map(is_not, edges, repeat(_DEAD))):
+        for k in compress(range(len(starts)), edges):
             start = starts[k]
             last = start + 1
             if last in sent_start:
                 continue
             edge = edges[k]
-            if edge is None:
+            if edge is _UNKNOWN:
                 pair = (lower[start], space[start], lower[last])
                 edge = self._edge(self.pairs, pair, tokens, start, last)
-            while True:
+            while edge is not None:
                 if edge.key is not None:
                     add_start(start)
                     add_end(last + 1)
@@ -912,22 +915,24 @@ class TermIndex:
                     break
                 step = (space[last - 1], lower[last])
                 after = edge.after
-                edge = after.get(step) or self._edge(after, step, tokens, start, last)
+                edge = after.get(step, _UNKNOWN)
+                if edge is _UNKNOWN:
+                    edge = self._edge(after, step, tokens, start, last)
 
     def _edge(
         self, node: dict, step: tuple[int, ...], tokens: Tokens, start: int, last: int
-    ) -> Edge:
-        """The Edge of the stretch of tokens ``start`` to ``last``, kept in ``node`` by ``step``
-        unless the stretch holds a capital sigma (the one letter that lowers by context)."""
+    ) -> Edge | None:
+        """The Edge of the stretch of tokens ``start`` to ``last`` (None when it spells no term
+        and ends every longer one), kept in ``node`` by ``step`` unless the stretch holds a
+        capital sigma (the one letter that lowers by context)."""
         limit = self.firsts[tokens.lower_hashes[start]].limit  # type: ignore[union-attr]
         key, is_term, grows = self.step_result(
             tokens.text[tokens.idx[start] : tokens.end_char(last)]
         )
-        if len(key) > limit:
-            edge = _DEAD
-        else:
+        edge: Edge | None = None
+        if len(key) <= limit:
             named = key if is_term and not tokens.is_space(last) else None
-            ends = _DEAD if named is None else Edge(named, None)
+            ends = None if named is None else Edge(named, None)
             edge = Edge(named, {}) if grows else ends
         if "σ" not in key and "ς" not in key:
             kept = self.kept
@@ -951,10 +956,12 @@ class Edge(NamedTuple):
     key: str | None  # the lexicon key it spells (None: no term; a space token spells none)
     # (spaces before, next LOWER) -> Edge of the stretch one token longer; None when no longer
     # stretch can be a term (no term starts with its key, or it is past the length limit).
-    after: dict[tuple[int, int], Edge] | None
+    after: dict[tuple[int, int], Edge | None] | None
 
 
-_DEAD = Edge(None, None)  # a stretch that spells no term and ends every longer one
+# What the trie's dicts give for a stretch not tried yet (a tried one that spells no term and
+# ends every longer one is kept as None).
+_UNKNOWN = Edge(None, {})
 
 
 def _phrase_matcher(nlp: Language, attr: str, patterns: list[Doc]) -> PhraseMatcher:
