@@ -847,14 +847,10 @@ class TermIndex:
         # The tokens where a term may start, then among them the single-token terms and the
         # starts of longer stretches: compress/map, no Python loop over tokens.
         starters, forms_at = scan.select(present)
-        yielders = self.yielders
-        alone = list(map(yielders.__contains__, forms_at))
+        # The key a token spells alone, or None (a key is never empty: a space spells none).
+        alone = list(map(self.yielders.get, forms_at))
         starts = list(compress(starters, alone))
-        found = (
-            starts,
-            list(map((1).__add__, starts)),
-            list(map(yielders.__getitem__, compress(forms_at, alone))),
-        )
+        found = (starts, list(map((1).__add__, starts)), list(filter(None, alone)))
         if not present.isdisjoint(self.growers):
             self._grow_all(tokens, starters, forms_at, found, present <= self.growers)
         return found
