@@ -417,17 +417,17 @@ def long_form_offset(long_text: str, short_text: str) -> int | None:
 
     Walk the short form's characters from the end, matching each against the candidate's
     characters from the end; the first character must start a word. Both texts lower-case.
+    Each match is the nearest one with str.rfind (no Python loop per character passed over).
     """
     long_index = len(long_text) - 1
     for short_index in range(len(short_text) - 1, -1, -1):
         char = short_text[short_index]
         if not char.isalnum():
             continue
-        while long_index >= 0 and (
-            long_text[long_index] != char
-            or (short_index == 0 and long_index > 0 and long_text[long_index - 1].isalnum())
-        ):
-            long_index -= 1
+        long_index = long_text.rfind(char, 0, long_index + 1)
+        if short_index == 0:  # the first character must start a word
+            while long_index > 0 and long_text[long_index - 1].isalnum():
+                long_index = long_text.rfind(char, 0, long_index)
         if long_index < 0:
             return None
         long_index -= 1
