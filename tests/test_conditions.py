@@ -20,6 +20,7 @@ from claimscope.pipeline.conditions import (
     is_case_sensitive,
     is_short_form,
     load_lexicon,
+    long_form_offset,
     passes_guards,
     plural,
     singular,
@@ -131,6 +132,23 @@ def test_conditions_find_abbreviation(blank, candidate, short, expected):
     sf_index = len(doc) - 2
     _, long_form = find_abbreviation(doc[: sf_index - 1], doc[sf_index : sf_index + 1])
     assert (long_form.text if long_form is not None else None) == expected
+
+
+@pytest.mark.parametrize(
+    "long_text, short_text, expected",
+    [
+        ("patients with wilson disease", "wd", 14),
+        ("the swab was dry", "wd", 9),  # "was": the w of "swab" starts no word
+        ("swab dry", "wd", None),
+        ("a wow dw", "wd", 2),  # the w must start a word: not the one inside "wow"
+        ("x-ray damage", "xd", 0),
+        ("anything", "", 8),
+        ("anything", "-", 8),  # no letter or digit to place
+        ("", "ab", None),
+    ],
+)
+def test_conditions_long_form_offset(long_text, short_text, expected):
+    assert long_form_offset(long_text, short_text) == expected
 
 
 @pytest.mark.parametrize(

@@ -32,10 +32,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from importlib.resources import files
 from itertools import compress, repeat
-from operator import is_not, itemgetter
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -101,6 +101,11 @@ class Match(NamedTuple):
     rank: int
 
 
+# A Match from a (start, end, condition, rank) tuple in one C call: Match._make is a Python
+# function (it only adds a length check), and map calls this once per lexicon match.
+_new_match = partial(tuple.__new__, Match)
+
+
 @dataclass(frozen=True)
 class Guard:
     """A context rule for an ambiguous term (see data/conditions_guards.tsv)."""
@@ -119,7 +124,8 @@ class Vocabulary:
     modifiers: frozenset[str]
 
 
-_RANGE = itemgetter(1, 2)  # (start, end) of a (start - end, start, end) triple
+_START = itemgetter(1)  # start of a (start - end, start, end) triple
+_SINGLE = (-1,)  # sorts before the triple of any single token, after any longer range
 
 
 # --- data loading --------------------------------------------------------------------------
@@ -176,14 +182,19 @@ class WordHashes(NamedTuple):
     of_heads: dict[int, str]  # head word written before of/to -> category
     determiners: frozenset[int]
     of_to: frozenset[int]
+    body_parts: frozenset[tuple[int, ...]]  # as runs of LOWER hashes (tokenized like a doc)
+    part_lengths: tuple[int, ...]  # the body parts' lengths in tokens, shortest first
 
     @classmethod
-    def of(cls, vocabulary: Vocabulary, strings: StringStore) -> WordHashes:
+    def of(cls, vocabulary: Vocabulary, strings: StringStore, body_parts: list[Doc]) -> WordHashes:
+        parts = frozenset(tuple(token.lower for token in part) for part in body_parts if len(part))
         return cls(
             heads={strings.add(w): c for w, c in vocabulary.heads.items()},
             of_heads={strings.add(w): vocabulary.heads[w] for w in vocabulary.of_heads},
             determiners=frozenset(strings.add(w) for w in _DETERMINERS),
             of_to=frozenset(strings.add(w) for w in ("of", "to")),
+            body_parts=parts,
+            part_lengths=tuple(sorted({len(part) for part in parts})),
         )
 
 
@@ -262,32 +273,41 @@ def suffix_condition(
     return known.get(normalized, Condition(normalized, None, category))
 
 
-def body_part_matches(
+def head_matches(
     tokens: Tokens,
-    parts: Iterable[tuple[int, int]],
+    heads_at: Iterable[int],
     words: WordHashes,
     known: dict[str, Condition],
     memo: dict[tuple[tuple[int, ...], str, bool], Condition] | None = None,
 ) -> list[Match]:
     """``<body part> <head>`` and ``<of-head> of/to (the) <body part>`` conditions.
 
-    ``memo`` keeps what :func:`productive_condition` gave for a run of word forms.
+    Found from the head words (at the indexes ``heads_at``) rather than from every body
+    part: a doc has few heads, and a body part alone makes no condition (this finds what a
+    LOWER PhraseMatcher of the body parts would find next to them). ``memo`` keeps what
+    :func:`productive_condition` gave for a run of word forms.
     """
     found = []
     lower, size = tokens.lower_hashes, len(tokens)
     heads, of_heads, memo = words.heads, words.of_heads, {} if memo is None else memo
-    for start, end in parts:
-        if end < size and lower[end] in heads:
-            category = heads[lower[end]]
-            condition = _productive(tokens, start, end + 1, category, known, memo, False)
-            found.append(Match(start, end + 1, condition, 1))
-        head = start - 1
-        if head > 0 and lower[head] in words.determiners:
-            head -= 1
-        if head > 0 and lower[head] in words.of_to and lower[head - 1] in of_heads:
-            category = of_heads[lower[head - 1]]
-            condition = _productive(tokens, head - 1, end, category, known, memo, True)
-            found.append(Match(head - 1, end, condition, 1))
+    parts, lengths = words.body_parts, words.part_lengths
+    for head in heads_at:
+        form = lower[head]
+        for length in lengths:  # a body part right before the head
+            start = head - length
+            if start >= 0 and tuple(lower[start:head]) in parts:
+                condition = _productive(tokens, start, head + 1, heads[form], known, memo, False)
+                found.append(Match(start, head + 1, condition, 1))
+        if form not in of_heads or head + 2 >= size or lower[head + 1] not in words.of_to:
+            continue
+        # The body part follows of/to, or of/to and one determiner.
+        starts = (head + 2, head + 3) if lower[head + 2] in words.determiners else (head + 2,)
+        for start in starts:
+            for length in lengths:
+                end = start + length
+                if end <= size and tuple(lower[start:end]) in parts:
+                    condition = _productive(tokens, head, end, of_heads[form], known, memo, True)
+                    found.append(Match(head, end, condition, 1))
     return found
 
 
@@ -332,15 +352,24 @@ def filter_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def _filter_ordered(ranges: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
     """:func:`filter_ranges` on (start - end, start, end) triples: sorted as they are, they
-    come in filter_spans' order (longest first, then by start), with no key function."""
-    taken = []
+    come in filter_spans' order (longest first, then by start), with no key function.
+
+    Single tokens, (-1, start, start + 1), sort after every longer range: one is taken when no
+    longer range taken covers it, tested without a Python loop per range.
+    """
+    ordered = sorted(ranges)
+    singles = bisect_left(ordered, _SINGLE)
+    if ordered and ordered[-1][0] != -1:  # empty ranges too (never from the matchers)
+        singles = len(ordered)
+    taken: list[tuple[int, int, int]] = []
     seen: set[int] = set()
-    for triple in sorted(ranges):
+    for triple in ordered[:singles]:
         _, start, end = triple
         if start not in seen and end - 1 not in seen:
             taken.append(triple)
             seen.update(range(start, end))
-    taken.sort(key=_RANGE)
+    taken += [triple for triple in ordered[singles:] if triple[1] not in seen]
+    taken.sort(key=_START)  # the ranges taken do not overlap: their starts differ
     return taken
 
 
@@ -388,17 +417,17 @@ def long_form_offset(long_text: str, short_text: str) -> int | None:
 
     Walk the short form's characters from the end, matching each against the candidate's
     characters from the end; the first character must start a word. Both texts lower-case.
+    Each match is the nearest one with str.rfind (no Python loop per character passed over).
     """
     long_index = len(long_text) - 1
     for short_index in range(len(short_text) - 1, -1, -1):
         char = short_text[short_index]
         if not char.isalnum():
             continue
-        while long_index >= 0 and (
-            long_text[long_index] != char
-            or (short_index == 0 and long_index > 0 and long_text[long_index - 1].isalnum())
-        ):
-            long_index -= 1
+        long_index = long_text.rfind(char, 0, long_index + 1)
+        if short_index == 0:  # the first character must start a word
+            while long_index > 0 and long_text[long_index - 1].isalnum():
+                long_index = long_text.rfind(char, 0, long_index)
         if long_index < 0:
             return None
         long_index -= 1
@@ -471,6 +500,43 @@ def _sentence_start(tokens: Tokens, i: int) -> int:
     return tokens.sent_starts[k] if k >= 0 else 0
 
 
+class FormScan(NamedTuple):
+    """The forms of a doc that start a search, and the tokens with those forms.
+
+    The tokens are found in one pass over the doc for every matcher that starts from known
+    forms (term starts, head words, suffix words); each selects its own from these few.
+    """
+
+    terms: set[int]  # forms a lexicon term may start with
+    heads: set[int]  # head words of the body-part patterns (none when no body part)
+    suffix: set[int]  # words ending in -itis, -algia, -opathy
+    wanted: set[int]  # all of the above (``terms`` itself when the others are among them)
+    positions: list[int]  # the tokens with a wanted form, in order
+    forms: list[int]  # their forms
+
+    @classmethod
+    def of(
+        cls,
+        lower: list[int],
+        terms: set[int],
+        heads: set[int] = frozenset(),  # type: ignore[assignment]
+        suffix: set[int] = frozenset(),  # type: ignore[assignment]
+    ) -> FormScan:
+        wanted = terms | heads | suffix if heads or suffix else terms
+        if len(wanted) == len(terms):
+            wanted = terms
+        positions = list(compress(range(len(lower)), map(wanted.__contains__, lower)))
+        forms = list(map(lower.__getitem__, positions))
+        return cls(terms, heads, suffix, wanted, positions, forms)
+
+    def select(self, keep: set[int]) -> tuple[list[int], list[int]]:
+        """The positions and forms of the tokens whose form is in ``keep`` (of ``wanted``)."""
+        if keep is self.wanted:
+            return self.positions, self.forms
+        kept = list(map(keep.__contains__, self.forms))
+        return list(compress(self.positions, kept)), list(compress(self.forms, kept))
+
+
 # --- the component -------------------------------------------------------------------------
 
 
@@ -493,13 +559,12 @@ class ConditionTagger(BatchedComponent):
         exact_patterns = list(nlp.tokenizer.pipe(self.exact))
         self.exact_matcher = _phrase_matcher(nlp, "ORTH", exact_patterns)
         body_parts = list(nlp.tokenizer.pipe(sorted(self.vocabulary.body_parts)))
-        self.body_matcher = _phrase_matcher(nlp, "LOWER", body_parts)
         # Prefilters by word form: a doc without any of these cannot match that matcher.
         # A term's first token, lower-cased: a doc without any cannot match exactly.
         self.exact_forms = frozenset(p[0].lower for p in exact_patterns if len(p))
         self.body_forms = frozenset(part[0].lower for part in body_parts if len(part))
         self.open_bracket = strings.add("(")
-        self.words = WordHashes.of(self.vocabulary, strings)
+        self.words = WordHashes.of(self.vocabulary, strings, body_parts)
         self.modifiers = frozenset(strings.add(m) for m in self.vocabulary.modifiers)
         self._suffix: dict[int, Condition] = {}  # LOWER hash -> suffix_condition, when one
         self._seen: set[int] = set()  # the LOWER hashes learned (see learn)
@@ -519,9 +584,10 @@ class ConditionTagger(BatchedComponent):
         if self.open_bracket in forms:
             defined = dict(abbreviation_definitions(doc, tokens))
         definitions = {short.text: long for long, short in defined.items()}
+        scan = self.scan(tokens, forms)
         matches = [
-            *self.lexicon_matches(doc, tokens, definitions, forms),
-            *self.pattern_matches(doc, tokens, forms),
+            *self.lexicon_matches(doc, tokens, definitions, forms, scan),
+            *self.pattern_matches(doc, tokens, forms, scan),
         ]
         chosen = longest(matches)
         if defined:
@@ -534,13 +600,25 @@ class ConditionTagger(BatchedComponent):
             for match, floor in zip(chosen, floors, strict=False)
         ]
 
+    def scan(self, tokens: Tokens, forms: set[int]) -> FormScan:
+        """The doc's forms (``forms``, learned) that start a search, and their tokens."""
+        # A body part makes a condition only with a head word (``pain``, ``injury of``).
+        heads = set() if forms.isdisjoint(self.body_forms) else forms.intersection(self.words.heads)
+        suffix = self._suffix.keys() & forms
+        return FormScan.of(tokens.lower_hashes, forms & self.index.starters, heads, suffix)
+
     def lexicon_matches(
-        self, doc: Doc, tokens: Tokens, definitions: dict[str, Span], forms: set[int]
+        self,
+        doc: Doc,
+        tokens: Tokens,
+        definitions: dict[str, Span],
+        forms: set[int],
+        scan: FormScan | None = None,
     ) -> list[Match]:
         terms, guards = self.index.terms, self.guards
-        starts, ends, keys = self.index.columns(tokens, forms)
+        starts, ends, keys = self.index.columns(tokens, forms, scan)
         # Built by map and zip (no Python loop per match); guarded terms are rare.
-        found = list(map(Match._make, zip(starts, ends, map(terms.__getitem__, keys), repeat(0))))
+        found = list(map(_new_match, zip(starts, ends, map(terms.__getitem__, keys), repeat(0))))
         if not self.guarded.isdisjoint(keys):
             found = [
                 match
@@ -557,14 +635,16 @@ class ConditionTagger(BatchedComponent):
                 found.append(Match(start, end, self.exact[text], 0))
         return found
 
-    def pattern_matches(self, doc: Doc, tokens: Tokens, forms: set[int]) -> list[Match]:
+    def pattern_matches(
+        self, doc: Doc, tokens: Tokens, forms: set[int], scan: FormScan | None = None
+    ) -> list[Match]:
+        scan = scan or self.scan(tokens, forms)
         found = []
-        # A body part makes a condition only with a head word (``pain``, ``injury of``).
-        if not (forms.isdisjoint(self.body_forms) or forms.isdisjoint(self.words.heads)):
-            parts = [(start, end) for _, start, end in self.body_matcher(doc)]
+        if scan.heads:
+            heads_at, _ = scan.select(scan.heads)
             known = self.index.terms
-            found = body_part_matches(tokens, parts, self.words, known, self._productive)
-        return [*found, *self.suffix_matches(tokens, forms)]
+            found = head_matches(tokens, heads_at, self.words, known, self._productive)
+        return [*found, *self.suffix_matches(tokens, forms, scan)]
 
     def learn(self, forms: set[int], strings: StringStore) -> None:
         """Classify the word forms (LOWER hashes) not seen before, once per form.
@@ -588,15 +668,18 @@ class ConditionTagger(BatchedComponent):
             if condition is not None:
                 self._suffix[key] = condition
 
-    def suffix_matches(self, tokens: Tokens, forms: set[int]) -> list[Match]:
+    def suffix_matches(
+        self, tokens: Tokens, forms: set[int], scan: FormScan | None = None
+    ) -> list[Match]:
         """Words ending in -itis, -algia, -opathy (see suffix_condition), ``forms`` learned."""
-        found = self._suffix
-        present = found.keys() & forms
-        if not present:
+        scan = scan or self.scan(tokens, forms)
+        if not scan.suffix:
             return []
-        lower = tokens.lower_hashes
-        positions = compress(range(len(lower)), map(present.__contains__, lower))
-        return [Match(i, i + 1, found[lower[i]], 2) for i in positions]
+        positions, forms_at = scan.select(scan.suffix)
+        found = self._suffix
+        conditions = map(found.__getitem__, forms_at)
+        ends = map((1).__add__, positions)
+        return list(map(_new_match, zip(positions, ends, conditions, repeat(2))))
 
     def abbreviation_matches(
         self, doc: Doc, tokens: Tokens, chosen: list[Match], defined: dict[Span, Span]
@@ -675,7 +758,9 @@ class TermIndex:
     # The stretches tried, as a trie of token forms: (first LOWER, spaces after it, second
     # LOWER) -> Edge, and on from each Edge's ``after`` by (spaces, next LOWER). One list
     # holds the number of edges kept, so the memo can start afresh when it grows too big.
-    pairs: dict[tuple[int, int, int], Edge] = field(default_factory=dict, compare=False, repr=False)
+    pairs: dict[tuple[int, int, int], Edge | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
     kept: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)
 
     @classmethod
@@ -746,28 +831,26 @@ class TermIndex:
             self.learn(forms, tokens.strings)
         return sorted(zip(*self.columns(tokens, forms), strict=True))
 
-    def columns(self, tokens: Tokens, forms: set[int]) -> tuple[list[int], list[int], list[str]]:
+    def columns(
+        self, tokens: Tokens, forms: set[int], scan: FormScan | None = None
+    ) -> tuple[list[int], list[int], list[str]]:
         """:meth:`matches` as three lists (starts, ends, keys), in no particular order.
 
         Lists of ints and strings, not a tuple per match: the garbage collector does not track
-        them, and the caller can build its matches with map and zip.
+        them, and the caller can build its matches with map and zip. ``scan`` holds (at least)
+        the doc's tokens whose forms may start a term, when the caller has it.
         """
-        present = forms & self.starters
+        scan = scan or FormScan.of(tokens.lower_hashes, forms & self.starters)
+        present = scan.terms
         if not present:
             return [], [], []
         # The tokens where a term may start, then among them the single-token terms and the
         # starts of longer stretches: compress/map, no Python loop over tokens.
-        lower = tokens.lower_hashes
-        starters = list(compress(range(len(lower)), map(present.__contains__, lower)))
-        forms_at = list(map(lower.__getitem__, starters))
-        yielders = self.yielders
-        alone = list(map(yielders.__contains__, forms_at))
+        starters, forms_at = scan.select(present)
+        # The key a token spells alone, or None (a key is never empty: a space spells none).
+        alone = list(map(self.yielders.get, forms_at))
         starts = list(compress(starters, alone))
-        found = (
-            starts,
-            list(map((1).__add__, starts)),
-            list(map(yielders.__getitem__, compress(forms_at, alone))),
-        )
+        found = (starts, list(map((1).__add__, starts)), list(filter(None, alone)))
         if not present.isdisjoint(self.growers):
             self._grow_all(tokens, starters, forms_at, found, present <= self.growers)
         return found
@@ -805,19 +888,20 @@ class TermIndex:
         pairs = zip(
             firsts, map(space.__getitem__, starts), map(following.__getitem__, starts), strict=True
         )
-        edges = list(map(self.pairs.get, pairs))
+        # Dead stretches are kept as None, so the live and the unknown ones are the truthy.
+        edges = list(map(self.pairs.get, pairs, repeat(_UNKNOWN)))
         sent_start = set(tokens.sent_starts)
         add_start, add_end, add_key = (column.append for column in found)
-        for k in compress(range(len(starts)), map(is_not, edges, repeat(_DEAD))):
+        for k in compress(range(len(starts)), edges):
             start = starts[k]
             last = start + 1
             if last in sent_start:
                 continue
             edge = edges[k]
-            if edge is None:
+            if edge is _UNKNOWN:
                 pair = (lower[start], space[start], lower[last])
                 edge = self._edge(self.pairs, pair, tokens, start, last)
-            while True:
+            while edge is not None:
                 if edge.key is not None:
                     add_start(start)
                     add_end(last + 1)
@@ -827,22 +911,24 @@ class TermIndex:
                     break
                 step = (space[last - 1], lower[last])
                 after = edge.after
-                edge = after.get(step) or self._edge(after, step, tokens, start, last)
+                edge = after.get(step, _UNKNOWN)
+                if edge is _UNKNOWN:
+                    edge = self._edge(after, step, tokens, start, last)
 
     def _edge(
         self, node: dict, step: tuple[int, ...], tokens: Tokens, start: int, last: int
-    ) -> Edge:
-        """The Edge of the stretch of tokens ``start`` to ``last``, kept in ``node`` by ``step``
-        unless the stretch holds a capital sigma (the one letter that lowers by context)."""
+    ) -> Edge | None:
+        """The Edge of the stretch of tokens ``start`` to ``last`` (None when it spells no term
+        and ends every longer one), kept in ``node`` by ``step`` unless the stretch holds a
+        capital sigma (the one letter that lowers by context)."""
         limit = self.firsts[tokens.lower_hashes[start]].limit  # type: ignore[union-attr]
         key, is_term, grows = self.step_result(
             tokens.text[tokens.idx[start] : tokens.end_char(last)]
         )
-        if len(key) > limit:
-            edge = _DEAD
-        else:
+        edge: Edge | None = None
+        if len(key) <= limit:
             named = key if is_term and not tokens.is_space(last) else None
-            ends = _DEAD if named is None else Edge(named, None)
+            ends = None if named is None else Edge(named, None)
             edge = Edge(named, {}) if grows else ends
         if "σ" not in key and "ς" not in key:
             kept = self.kept
@@ -866,10 +952,12 @@ class Edge(NamedTuple):
     key: str | None  # the lexicon key it spells (None: no term; a space token spells none)
     # (spaces before, next LOWER) -> Edge of the stretch one token longer; None when no longer
     # stretch can be a term (no term starts with its key, or it is past the length limit).
-    after: dict[tuple[int, int], Edge] | None
+    after: dict[tuple[int, int], Edge | None] | None
 
 
-_DEAD = Edge(None, None)  # a stretch that spells no term and ends every longer one
+# What the trie's dicts give for a stretch not tried yet (a tried one that spells no term and
+# ends every longer one is kept as None).
+_UNKNOWN = Edge(None, {})
 
 
 def _phrase_matcher(nlp: Language, attr: str, patterns: list[Doc]) -> PhraseMatcher:
