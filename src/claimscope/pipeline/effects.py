@@ -30,11 +30,13 @@ lexicons and word lists, in the manner of rule-based causal-relation extractors:
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import compress, pairwise
+from operator import itemgetter
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -57,6 +59,7 @@ _GLUE = frozenset({"-", "/", "+", "–", "‐"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "*", "_", "«"})
 _INTENSIFIERS = frozenset({"too", "so", "very", "far"})
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "(", ")"})
+_CLAUSE_PUNCT_RE = re.compile("[" + re.escape("".join(sorted(_CLAUSE_PUNCT))) + "]")
 _LY_NOT_ADVERBS = frozenset({"family", "supply", "belly", "jelly", "italy", "ally", "anomaly"})
 _INCREASE_WORDS = frozenset({"higher", "greater", "increased", "more", "elevated", "high"})
 _DECREASE_WORDS = frozenset({"lower", "reduced", "decreased", "less", "fewer", "low"})
@@ -1046,7 +1049,7 @@ class EffectTagger(BatchedComponent):
     def _effect_cues(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, CueSpec]]:
         """``match`` from the matcher's output (which holds the cue lists' matches too)."""
         specs = self.specs
-        found = [match for match in found if match[0] in specs]
+        found = list(compress(found, map(specs.__contains__, map(itemgetter(0), found))))
         if _in_order(found):  # nothing overlaps: every match is kept, already in order
             return [(start, end, specs[key]) for key, start, end in found]
         labels = {(start, end): key for key, start, end in reversed(found)}
@@ -1061,7 +1064,11 @@ class EffectTagger(BatchedComponent):
         """Read the effect around each cue and add it as a claim (``found``: the output of
         ``cue_matcher`` on ``doc``, when already at hand)."""
         tokens = EffectView.of(doc)  # every token read below goes through the shared view
-        sentences = _sentences(doc, tokens)
+        # Token ranges of the sentences, as doc.sents gives them (without a Span each).
+        # Without sentence annotation the view has no start after 0, which gives the one
+        # sentence doc.sents would; Doc.has_annotation walks the tokens, so it is not asked.
+        starts = sentence_starts(tokens) if tokens.n else []  # none in an empty doc
+        sentences = list(pairwise([*starts, tokens.n]))
         finite: list[int] = []  # cue starts that are not bare base forms nor frames
         ing_cues: list[int] = []  # a handful per doc: a list is searched as fast as a set
         for start, _, spec in matches:
@@ -1070,12 +1077,11 @@ class EffectTagger(BatchedComponent):
                 if spec.form == "ing":
                     ing_cues.append(start)
         cue_tokens = CueTokens(
-            finite=frozenset(finite), starts=frozenset([s for s, _, _ in matches])
+            finite=frozenset(finite), starts=frozenset(map(itemgetter(0), matches))
         )
         effects: list[tuple[Effect, int]] = []
         taken_until = -1
         previous: Effect | None = None
-        starts = [s for s, _ in sentences]
         for start, end, spec in matches:
             if start < taken_until:
                 continue  # inside the outcome of the effect before ("the healing process")
@@ -1103,7 +1109,7 @@ class EffectTagger(BatchedComponent):
         if found is None:
             found = self.cue_matcher(doc)
         cues = _EffectCues(found, self.label_keys, tokens)
-        populations = _populations(sentences, cues, {index for _, index in effects})
+        populations = _populations(sentences, starts, cues, {index for _, index in effects})
         for effect, index in effects:
             self._add(doc, tokens, effect, sentences[index], cues, populations[index])
 
@@ -1230,9 +1236,10 @@ class _EffectCues:
 
 
 def _populations(
-    sentences: list[tuple[int, int]], cues: _EffectCues, indices: set[int]
+    sentences: list[tuple[int, int]], starts: list[int], cues: _EffectCues, indices: set[int]
 ) -> dict[int, str | None]:
-    """The population of each sentence in ``indices`` (by sentence index): its own animal or
+    """The population of each sentence in ``indices`` (by sentence index; ``starts``: the
+    sentences' first tokens): its own animal or
     human words, else that of the study it reports: the latest study description (a sentence
     with a study cue and population words) before it, or for a sentence that reports a study
     (e.g. a lead paragraph) the first one after it."""
@@ -1253,7 +1260,6 @@ def _populations(
         if population is None:
             if described is None:
                 # Every sentence with a study cue is a description when it names subjects.
-                starts = [start for start, _ in sentences]
                 study = {bisect_right(starts, start) - 1 for start, _ in cues.ranges["study"]}
                 pairs = [(i, own(i)) for i in sorted(study)]
                 described = [i for i, subjects in pairs if subjects is not None]
@@ -1335,22 +1341,20 @@ def _candidate(doc: TokenView, part: tuple[int, int], lo: int, words: WordLists)
     return not _is_pronoun(doc, part, words) and _plausible_intervention(doc, part, lo, words)
 
 
-def _clause_start(doc: TokenView, lo: int, start: int) -> int:
-    """After the last clause punctuation before token ``start``: the scope of its hedges."""
-    # The lower-case form is memoised and equals the text for these marks.
-    for i in range(start - 1, lo - 1, -1):
-        if doc.lower(i) in _CLAUSE_PUNCT:
-            return i + 1
-    return lo
-
-
-def _sentences(doc: Doc, tokens: TokenView) -> list[tuple[int, int]]:
-    """Token ranges of the sentences, as ``doc.sents`` gives them (without a Span each)."""
-    # Without sentence annotation the view has no start after 0, which gives the one
-    # sentence doc.sents would; Doc.has_annotation walks the tokens, so it is not asked.
-    if not tokens.n:
-        return []  # as doc.sents gives it
-    return list(pairwise([*sentence_starts(tokens), tokens.n]))
+def _clause_start(doc: EffectView, lo: int, start: int) -> int:
+    """After the last clause punctuation token in ``[lo, start)``: the scope of its hedges."""
+    if start <= lo:
+        return lo
+    # Searched in the text (one regex call; most clauses have none), not token by token: a
+    # mark is such a token when it is a one-character token of its own ("1,000" is not).
+    idx, ends = doc.idx, doc.ends
+    scope = lo
+    for mark in _CLAUSE_PUNCT_RE.finditer(doc.text, idx[lo], idx[start]):
+        at = mark.start()
+        i = bisect_right(idx, at) - 1
+        if idx[i] == at and ends[i] == at + 1:
+            scope = i + 1
+    return scope
 
 
 def sentence_starts(doc: Doc | TokenView) -> list[int]:
