@@ -35,8 +35,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
-from itertools import compress, pairwise
-from operator import itemgetter
+from itertools import pairwise
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -220,20 +219,17 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
     return WordLists(**lists, stop=stop)
 
 
-class _WordsByHash(dict):  # type: ignore[type-arg]
-    """LOWER hash -> string, process-wide (a hash is its string's in every vocabulary),
-    filled from a doc's StringStore on first sight of a hash."""
-
-    __slots__ = ("strings",)
-
-    def __missing__(self, key: int) -> str:
-        if len(self) > MEMO_SIZE:
-            self.clear()
-        word = self[key] = self.strings[key]
-        return word
+# LOWER hash -> string, process-wide (a hash is its string's in every vocabulary), filled
+# from a doc's StringStore on first sight of a hash.
+_WORDS_BY_HASH: dict[int, str] = {}
 
 
-_WORDS_BY_HASH = _WordsByHash()
+def _new_word(key: int, strings: Any) -> str:
+    """The string of a LOWER hash not in _WORDS_BY_HASH, remembered there."""
+    if len(_WORDS_BY_HASH) > MEMO_SIZE:
+        _WORDS_BY_HASH.clear()
+    word = _WORDS_BY_HASH[key] = strings[key]
+    return word
 
 
 class _Lowers(dict):  # type: ignore[type-arg]
@@ -249,8 +245,12 @@ class _Lowers(dict):  # type: ignore[type-arg]
         self.strings = strings
 
     def __missing__(self, i: int) -> str:
-        _WORDS_BY_HASH.strings = self.strings  # for a hash not seen before: this doc's store
-        word = self[i] = _WORDS_BY_HASH[self.hashes[i]]
+        key = self.hashes[i]
+        try:
+            word = _WORDS_BY_HASH[key]
+        except KeyError:  # a hash not seen before: from this doc's store
+            word = _new_word(key, self.strings)
+        self[i] = word
         return word
 
 
@@ -305,7 +305,11 @@ class CueTokens:
 def _prev(doc: TokenView, i: int, lo: int) -> int | None:
     """Index of the nearest non-space token before ``i`` (not before ``lo``)."""
     i -= 1
+    if i < lo:
+        return None
     # lower_.isspace() is is_space: two C calls on a remembered word, no memo frame.
+    if not doc.lower(i).isspace():
+        return i  # the common case, told first: space tokens are rare
     while i >= lo and doc.lower(i).isspace():
         i -= 1
     return i if i >= lo else None
@@ -313,6 +317,10 @@ def _prev(doc: TokenView, i: int, lo: int) -> int | None:
 
 def _next(doc: TokenView, i: int, hi: int) -> int | None:
     """Index of the nearest non-space token at or after ``i`` (before ``hi``)."""
+    if i >= hi:
+        return None
+    if not doc.lower(i).isspace():
+        return i  # the common case, told first: space tokens are rare
     while i < hi and doc.lower(i).isspace():
         i += 1
     return i if i < hi else None
@@ -1049,7 +1057,7 @@ class EffectTagger(BatchedComponent):
     def _effect_cues(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, CueSpec]]:
         """``match`` from the matcher's output (which holds the cue lists' matches too)."""
         specs = self.specs
-        found = list(compress(found, map(specs.__contains__, map(itemgetter(0), found))))
+        found = [match for match in found if match[0] in specs]
         if _in_order(found):  # nothing overlaps: every match is kept, already in order
             return [(start, end, specs[key]) for key, start, end in found]
         labels = {(start, end): key for key, start, end in reversed(found)}
@@ -1077,7 +1085,7 @@ class EffectTagger(BatchedComponent):
                 if spec.form == "ing":
                     ing_cues.append(start)
         cue_tokens = CueTokens(
-            finite=frozenset(finite), starts=frozenset(map(itemgetter(0), matches))
+            finite=frozenset(finite), starts=frozenset([s for s, _, _ in matches])
         )
         effects: list[tuple[Effect, int]] = []
         taken_until = -1
