@@ -33,9 +33,10 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import pairwise
+from operator import itemgetter
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -1247,35 +1248,38 @@ def _populations(
     sentences: list[tuple[int, int]], starts: list[int], cues: _EffectCues, indices: set[int]
 ) -> dict[int, str | None]:
     """The population of each sentence in ``indices`` (by sentence index; ``starts``: the
-    sentences' first tokens): its own animal or
-    human words, else that of the study it reports: the latest study description (a sentence
-    with a study cue and population words) before it, or for a sentence that reports a study
-    (e.g. a lead paragraph) the first one after it."""
-    # A sentence holds a label's cue when one starts at one of its tokens: two bisections per
-    # question, asked only for the sentences the effects need (not a sentence per cue).
+    sentences' first tokens): its own animal or human words, else that of the study it
+    reports: the latest study description (a sentence with a study cue and population words)
+    before it, or for a sentence that reports a study (e.g. a lead paragraph) the first one
+    after it."""
+    # A sentence holds a label's cue when one starts at one of its tokens. The sentences of
+    # the population and study cues as sets, a bisection per cue in C: a cue starting at token
+    # t lies in the sentence whose index is the number of sentences after the first starting
+    # at or before t.
+    sentence_of = partial(bisect_right, starts[1:])
 
-    def holds(label: str, index: int) -> bool:
-        return cues.holds(label, *sentences[index])
+    def holding(label: str) -> set[int]:
+        return set(map(sentence_of, map(itemgetter(0), cues.ranges[label])))
+
+    animal, human = holding("animal"), holding("human")
 
     def own(index: int) -> str | None:  # animal or human from one sentence's words (animal wins)
-        return "animal" if holds("animal", index) else "human" if holds("human", index) else None
+        return "animal" if index in animal else "human" if index in human else None
 
     out: dict[int, str | None] = {}
     described: list[int] | None = None  # sentence indices of the descriptions, ascending
-    found: list[str] = []  # their populations
+    found: list[str | None] = []  # their populations (none None)
     for index in indices:
         population = own(index)
         if population is None:
             if described is None:
                 # Every sentence with a study cue is a description when it names subjects.
-                study = {bisect_right(starts, start) - 1 for start, _ in cues.ranges["study"]}
-                pairs = [(i, own(i)) for i in sorted(study)]
-                described = [i for i, subjects in pairs if subjects is not None]
-                found = [subjects for _, subjects in pairs if subjects is not None]
+                described = sorted(holding("study") & (animal | human))
+                found = [own(i) for i in described]
             before = bisect_left(described, index)  # descriptions in sentences before
             if before:
                 population = found[before - 1]
-            elif found and holds("reporting", index):
+            elif found and cues.holds("reporting", *sentences[index]):
                 population = found[0]
         out[index] = population
     return out
