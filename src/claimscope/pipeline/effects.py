@@ -1224,7 +1224,9 @@ class _EffectCues:
         self.ranges: dict[str, list[tuple[int, int]]] = {}
         for label, key in keys.items():
             ranges = by_key[key]
-            self.ranges[label] = longest_ranges(ranges) if len(ranges) > 1 else ranges
+            # Kept as found when already sorted and disjoint (the matcher gives them by start):
+            # longest_ranges would sort them first, comparing tuples.
+            self.ranges[label] = ranges if _disjoint_in_order(ranges) else longest_ranges(ranges)
         self.tokens = tokens
 
     def holds(self, label: str, start: int, end: int) -> bool:
@@ -1283,6 +1285,16 @@ def _populations(
                 population = found[0]
         out[index] = population
     return out
+
+
+def _disjoint_in_order(ranges: list[tuple[int, int]]) -> bool:
+    """(start, end) ranges sorted by start, none empty or overlapping the next."""
+    end = -1
+    for start, stop in ranges:
+        if start < end or stop <= start:
+            return False
+        end = stop
+    return True
 
 
 def _in_order(matches: list[tuple[int, int, int]]) -> bool:
