@@ -1179,9 +1179,15 @@ class EffectTagger(BatchedComponent):
         span_end = tokens.end_char(effect.end - 1)
         # Cues from the clause (in the sentence) to the span's end: by tokens, as cue start
         # characters in [scope, span_end) are cue start tokens in [scope token, effect.end).
-        scope = max(_clause_start(tokens, effect.clause_start, effect.start), sentence[0])
-        hedges = cues.texts_in("hedge", scope, effect.end)
-        boosters = cues.texts_in("booster", scope, effect.end)
+        # The scope lies in [widest, effect.end): half the effects have no hedge or booster
+        # there, and then no clause start is looked for.
+        widest = max(effect.clause_start, sentence[0])
+        if cues.holds("hedge", widest, effect.end) or cues.holds("booster", widest, effect.end):
+            scope = max(_clause_start(tokens, effect.clause_start, effect.start), sentence[0])
+            hedges = cues.texts_in("hedge", scope, effect.end)
+            boosters = cues.texts_in("booster", scope, effect.end)
+        else:
+            hedges, boosters = [], []
         negated = effect.negation_cue is not None
         attrs = {
             "intervention": _char_span(tokens, effect.intervention),
@@ -1232,6 +1238,8 @@ class _EffectCues:
     def holds(self, label: str, start: int, end: int) -> bool:
         """Whether a ``label`` cue starts at a token of ``[start, end)``."""
         ranges = self.ranges[label]  # sorted by start, no two starting together: bisect
+        if not ranges:
+            return False  # most labels in most documents
         return bisect_left(ranges, (start,)) < bisect_left(ranges, (end,))
 
     def texts_in(self, label: str, start: int, end: int) -> list[str]:
