@@ -1130,10 +1130,13 @@ class EffectTagger(BatchedComponent):
         pending = [e for e in effects if e.pronoun and e.resolved is None and e.intervention]
         if not pending:
             return  # most documents have no pronoun intervention: skip the matcher
-        # Only mentions before a pronoun count: the lexicon is matched up to the last one.
-        found = self.intervention_matcher(doc[: self._mention_cut(tokens, pending)])
+        # Only mentions before a pronoun count: the lexicon is matched up to the last one,
+        # and from the paragraph of the first (see _mention_start).
+        others = [e.intervention for e in effects if e.intervention and not e.pronoun]
+        start = _mention_start(tokens, pending, others)
+        found = self.intervention_matcher(doc[start : self._mention_cut(tokens, pending)])
         mentions = longest_ranges([(start, end) for _, start, end in found])
-        mentions += [e.intervention for e in effects if e.intervention and not e.pronoun]
+        mentions += others
         mentions.sort()
         conditions: list[tuple[int, int]] | None = None
         for effect in pending:
@@ -1303,6 +1306,29 @@ def _disjoint_in_order(ranges: list[tuple[int, int]]) -> bool:
             return False
         end = stop
     return True
+
+
+def _mention_start(tokens: TokenView, pending: list[Effect], others: list[tuple[int, int]]) -> int:
+    """Where the lexicon mentions that can resolve the pending pronouns start: after the last
+    blank line before the first pronoun (a mention before it is the latest before a pronoun
+    only when it lies in another paragraph, and then resolves nothing), or 0 when an effect's
+    intervention (``others``) crosses that line (it might then become the latest)."""
+    first = min(effect.intervention[0] for effect in pending if effect.intervention)
+    start = _paragraph_start(tokens, first)
+    return 0 if any(s < start <= e for s, e in others) else start
+
+
+def _paragraph_start(doc: TokenView, token: int) -> int:
+    """The token after the last blank line before ``token`` (0 when there is none): a space
+    token holding two newlines, as ``same_paragraph`` tells it."""
+    text, idx = doc.text, doc.idx
+    at = text.rfind("\n", 0, idx[token])
+    while at != -1:
+        holder = bisect_right(idx, at) - 1  # a newline lies inside the token starting before it
+        if doc.is_space(holder) and text.count("\n", idx[holder], at) >= 1:
+            return holder + 1  # this newline and one before it in the same space token
+        at = text.rfind("\n", 0, idx[holder])
+    return 0
 
 
 def _in_order(matches: list[tuple[int, int, int]]) -> bool:
