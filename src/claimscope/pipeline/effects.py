@@ -956,6 +956,9 @@ def negation_cue(doc: Doc | TokenView, start: int, cue: int, words: WordLists) -
 
 
 def _is_pronoun(doc: TokenView, part: tuple[int, int], words: WordLists) -> bool:
+    first = doc.lower(part[0])
+    if not (first in words.resolvable_pronouns or first in ("this", "that") or first.isspace()):
+        return False  # most phrases: told from their first word without listing their words
     tokens = [doc.lower(i) for i in range(*part) if not doc.is_space(i)]
     if len(tokens) == 1:
         return tokens[0] in words.resolvable_pronouns
