@@ -850,3 +850,20 @@ def test_effects_records_validate(extract):
     records = extract("Acupuncture may reduce pain. It also improves sleep.", types=["effect"])
     assert [r.text for r in records] == ["Acupuncture may reduce pain", "It also improves sleep"]
     assert records[1].attributes.intervention_resolved.text == "Acupuncture"
+
+
+@pytest.mark.parametrize(
+    ("text", "resolved"),
+    [
+        ("We offered acupuncture. It reduced pain in most patients.", "acupuncture"),
+        ("We offered acupuncture.\nIt reduced pain in most patients.", "acupuncture"),
+        # A mention in the paragraph before (past a blank line) resolves nothing.
+        ("We offered acupuncture.\n\nIt reduced pain in most patients.", None),
+        ("Yoga helps.\n\nWe offered acupuncture.\n\nIt reduced pain in most patients.", None),
+        ("Yoga helps.\n\nWe offered acupuncture. It reduced pain in most patients.", "acupuncture"),
+    ],
+)
+def test_effects_pronoun_resolved_within_its_paragraph(extract, text, resolved):
+    records = extract(text, types=["effect"])
+    found = [r.attributes.intervention_resolved for r in records if r.text.startswith("It")]
+    assert [part.text if part else None for part in found] == ([resolved] if resolved else [])

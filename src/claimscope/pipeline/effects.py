@@ -30,11 +30,13 @@ lexicons and word lists, in the manner of rule-based causal-relation extractors:
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import pairwise
+from operator import itemgetter
 from typing import Any
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -57,6 +59,7 @@ _GLUE = frozenset({"-", "/", "+", "–", "‐"})
 _OPENERS = frozenset({'"', "“", "‘", "'", "*", "_", "«"})
 _INTENSIFIERS = frozenset({"too", "so", "very", "far"})
 _CLAUSE_PUNCT = frozenset({",", ";", ":", "—", "–", "(", ")"})
+_CLAUSE_PUNCT_RE = re.compile("[" + re.escape("".join(sorted(_CLAUSE_PUNCT))) + "]")
 _LY_NOT_ADVERBS = frozenset({"family", "supply", "belly", "jelly", "italy", "ally", "anomaly"})
 _INCREASE_WORDS = frozenset({"higher", "greater", "increased", "more", "elevated", "high"})
 _DECREASE_WORDS = frozenset({"lower", "reduced", "decreased", "less", "fewer", "low"})
@@ -217,20 +220,17 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
     return WordLists(**lists, stop=stop)
 
 
-class _WordsByHash(dict):  # type: ignore[type-arg]
-    """LOWER hash -> string, process-wide (a hash is its string's in every vocabulary),
-    filled from a doc's StringStore on first sight of a hash."""
-
-    __slots__ = ("strings",)
-
-    def __missing__(self, key: int) -> str:
-        if len(self) > MEMO_SIZE:
-            self.clear()
-        word = self[key] = self.strings[key]
-        return word
+# LOWER hash -> string, process-wide (a hash is its string's in every vocabulary), filled
+# from a doc's StringStore on first sight of a hash.
+_WORDS_BY_HASH: dict[int, str] = {}
 
 
-_WORDS_BY_HASH = _WordsByHash()
+def _new_word(key: int, strings: Any) -> str:
+    """The string of a LOWER hash not in _WORDS_BY_HASH, remembered there."""
+    if len(_WORDS_BY_HASH) > MEMO_SIZE:
+        _WORDS_BY_HASH.clear()
+    word = _WORDS_BY_HASH[key] = strings[key]
+    return word
 
 
 class _Lowers(dict):  # type: ignore[type-arg]
@@ -246,8 +246,12 @@ class _Lowers(dict):  # type: ignore[type-arg]
         self.strings = strings
 
     def __missing__(self, i: int) -> str:
-        _WORDS_BY_HASH.strings = self.strings  # for a hash not seen before: this doc's store
-        word = self[i] = _WORDS_BY_HASH[self.hashes[i]]
+        key = self.hashes[i]
+        try:
+            word = _WORDS_BY_HASH[key]
+        except KeyError:  # a hash not seen before: from this doc's store
+            word = _new_word(key, self.strings)
+        self[i] = word
         return word
 
 
@@ -302,7 +306,11 @@ class CueTokens:
 def _prev(doc: TokenView, i: int, lo: int) -> int | None:
     """Index of the nearest non-space token before ``i`` (not before ``lo``)."""
     i -= 1
+    if i < lo:
+        return None
     # lower_.isspace() is is_space: two C calls on a remembered word, no memo frame.
+    if not doc.lower(i).isspace():
+        return i  # the common case, told first: space tokens are rare
     while i >= lo and doc.lower(i).isspace():
         i -= 1
     return i if i >= lo else None
@@ -310,6 +318,10 @@ def _prev(doc: TokenView, i: int, lo: int) -> int | None:
 
 def _next(doc: TokenView, i: int, hi: int) -> int | None:
     """Index of the nearest non-space token at or after ``i`` (before ``hi``)."""
+    if i >= hi:
+        return None
+    if not doc.lower(i).isspace():
+        return i  # the common case, told first: space tokens are rare
     while i < hi and doc.lower(i).isspace():
         i += 1
     return i if i < hi else None
@@ -944,6 +956,9 @@ def negation_cue(doc: Doc | TokenView, start: int, cue: int, words: WordLists) -
 
 
 def _is_pronoun(doc: TokenView, part: tuple[int, int], words: WordLists) -> bool:
+    first = doc.lower(part[0])
+    if not (first in words.resolvable_pronouns or first in ("this", "that") or first.isspace()):
+        return False  # most phrases: told from their first word without listing their words
     tokens = [doc.lower(i) for i in range(*part) if not doc.is_space(i)]
     if len(tokens) == 1:
         return tokens[0] in words.resolvable_pronouns
@@ -1061,7 +1076,11 @@ class EffectTagger(BatchedComponent):
         """Read the effect around each cue and add it as a claim (``found``: the output of
         ``cue_matcher`` on ``doc``, when already at hand)."""
         tokens = EffectView.of(doc)  # every token read below goes through the shared view
-        sentences = _sentences(doc, tokens)
+        # Token ranges of the sentences, as doc.sents gives them (without a Span each).
+        # Without sentence annotation the view has no start after 0, which gives the one
+        # sentence doc.sents would; Doc.has_annotation walks the tokens, so it is not asked.
+        starts = sentence_starts(tokens) if tokens.n else []  # none in an empty doc
+        sentences = list(pairwise([*starts, tokens.n]))
         finite: list[int] = []  # cue starts that are not bare base forms nor frames
         ing_cues: list[int] = []  # a handful per doc: a list is searched as fast as a set
         for start, _, spec in matches:
@@ -1075,7 +1094,6 @@ class EffectTagger(BatchedComponent):
         effects: list[tuple[Effect, int]] = []
         taken_until = -1
         previous: Effect | None = None
-        starts = [s for s, _ in sentences]
         for start, end, spec in matches:
             if start < taken_until:
                 continue  # inside the outcome of the effect before ("the healing process")
@@ -1103,7 +1121,7 @@ class EffectTagger(BatchedComponent):
         if found is None:
             found = self.cue_matcher(doc)
         cues = _EffectCues(found, self.label_keys, tokens)
-        populations = _populations(sentences, cues, {index for _, index in effects})
+        populations = _populations(sentences, starts, cues, {index for _, index in effects})
         for effect, index in effects:
             self._add(doc, tokens, effect, sentences[index], cues, populations[index])
 
@@ -1115,10 +1133,13 @@ class EffectTagger(BatchedComponent):
         pending = [e for e in effects if e.pronoun and e.resolved is None and e.intervention]
         if not pending:
             return  # most documents have no pronoun intervention: skip the matcher
-        # Only mentions before a pronoun count: the lexicon is matched up to the last one.
-        found = self.intervention_matcher(doc[: self._mention_cut(tokens, pending)])
+        # Only mentions before a pronoun count: the lexicon is matched up to the last one,
+        # and from the paragraph of the first (see _mention_start).
+        others = [e.intervention for e in effects if e.intervention and not e.pronoun]
+        start = _mention_start(tokens, pending, others)
+        found = self.intervention_matcher(doc[start : self._mention_cut(tokens, pending)])
         mentions = longest_ranges([(start, end) for _, start, end in found])
-        mentions += [e.intervention for e in effects if e.intervention and not e.pronoun]
+        mentions += others
         mentions.sort()
         conditions: list[tuple[int, int]] | None = None
         for effect in pending:
@@ -1164,9 +1185,15 @@ class EffectTagger(BatchedComponent):
         span_end = tokens.end_char(effect.end - 1)
         # Cues from the clause (in the sentence) to the span's end: by tokens, as cue start
         # characters in [scope, span_end) are cue start tokens in [scope token, effect.end).
-        scope = max(_clause_start(tokens, effect.clause_start, effect.start), sentence[0])
-        hedges = cues.texts_in("hedge", scope, effect.end)
-        boosters = cues.texts_in("booster", scope, effect.end)
+        # The scope lies in [widest, effect.end): half the effects have no hedge or booster
+        # there, and then no clause start is looked for.
+        widest = max(effect.clause_start, sentence[0])
+        if cues.holds("hedge", widest, effect.end) or cues.holds("booster", widest, effect.end):
+            scope = max(_clause_start(tokens, effect.clause_start, effect.start), sentence[0])
+            hedges = cues.texts_in("hedge", scope, effect.end)
+            boosters = cues.texts_in("booster", scope, effect.end)
+        else:
+            hedges, boosters = [], []
         negated = effect.negation_cue is not None
         attrs = {
             "intervention": _char_span(tokens, effect.intervention),
@@ -1209,12 +1236,16 @@ class _EffectCues:
         self.ranges: dict[str, list[tuple[int, int]]] = {}
         for label, key in keys.items():
             ranges = by_key[key]
-            self.ranges[label] = longest_ranges(ranges) if len(ranges) > 1 else ranges
+            # Kept as found when already sorted and disjoint (the matcher gives them by start):
+            # longest_ranges would sort them first, comparing tuples.
+            self.ranges[label] = ranges if _disjoint_in_order(ranges) else longest_ranges(ranges)
         self.tokens = tokens
 
     def holds(self, label: str, start: int, end: int) -> bool:
         """Whether a ``label`` cue starts at a token of ``[start, end)``."""
         ranges = self.ranges[label]  # sorted by start, no two starting together: bisect
+        if not ranges:
+            return False  # most labels in most documents
         return bisect_left(ranges, (start,)) < bisect_left(ranges, (end,))
 
     def texts_in(self, label: str, start: int, end: int) -> list[str]:
@@ -1230,41 +1261,77 @@ class _EffectCues:
 
 
 def _populations(
-    sentences: list[tuple[int, int]], cues: _EffectCues, indices: set[int]
+    sentences: list[tuple[int, int]], starts: list[int], cues: _EffectCues, indices: set[int]
 ) -> dict[int, str | None]:
-    """The population of each sentence in ``indices`` (by sentence index): its own animal or
-    human words, else that of the study it reports: the latest study description (a sentence
-    with a study cue and population words) before it, or for a sentence that reports a study
-    (e.g. a lead paragraph) the first one after it."""
-    # A sentence holds a label's cue when one starts at one of its tokens: two bisections per
-    # question, asked only for the sentences the effects need (not a sentence per cue).
+    """The population of each sentence in ``indices`` (by sentence index; ``starts``: the
+    sentences' first tokens): its own animal or human words, else that of the study it
+    reports: the latest study description (a sentence with a study cue and population words)
+    before it, or for a sentence that reports a study (e.g. a lead paragraph) the first one
+    after it."""
+    # A sentence holds a label's cue when one starts at one of its tokens. The sentences of
+    # the population and study cues as sets, a bisection per cue in C: a cue starting at token
+    # t lies in the sentence whose index is the number of sentences after the first starting
+    # at or before t.
+    sentence_of = partial(bisect_right, starts[1:])
 
-    def holds(label: str, index: int) -> bool:
-        return cues.holds(label, *sentences[index])
+    def holding(label: str) -> set[int]:
+        return set(map(sentence_of, map(itemgetter(0), cues.ranges[label])))
+
+    animal, human = holding("animal"), holding("human")
 
     def own(index: int) -> str | None:  # animal or human from one sentence's words (animal wins)
-        return "animal" if holds("animal", index) else "human" if holds("human", index) else None
+        return "animal" if index in animal else "human" if index in human else None
 
     out: dict[int, str | None] = {}
     described: list[int] | None = None  # sentence indices of the descriptions, ascending
-    found: list[str] = []  # their populations
+    found: list[str | None] = []  # their populations (none None)
     for index in indices:
         population = own(index)
         if population is None:
             if described is None:
                 # Every sentence with a study cue is a description when it names subjects.
-                starts = [start for start, _ in sentences]
-                study = {bisect_right(starts, start) - 1 for start, _ in cues.ranges["study"]}
-                pairs = [(i, own(i)) for i in sorted(study)]
-                described = [i for i, subjects in pairs if subjects is not None]
-                found = [subjects for _, subjects in pairs if subjects is not None]
+                described = sorted(holding("study") & (animal | human))
+                found = [own(i) for i in described]
             before = bisect_left(described, index)  # descriptions in sentences before
             if before:
                 population = found[before - 1]
-            elif found and holds("reporting", index):
+            elif found and cues.holds("reporting", *sentences[index]):
                 population = found[0]
         out[index] = population
     return out
+
+
+def _disjoint_in_order(ranges: list[tuple[int, int]]) -> bool:
+    """(start, end) ranges sorted by start, none empty or overlapping the next."""
+    end = -1
+    for start, stop in ranges:
+        if start < end or stop <= start:
+            return False
+        end = stop
+    return True
+
+
+def _mention_start(tokens: TokenView, pending: list[Effect], others: list[tuple[int, int]]) -> int:
+    """Where the lexicon mentions that can resolve the pending pronouns start: after the last
+    blank line before the first pronoun (a mention before it is the latest before a pronoun
+    only when it lies in another paragraph, and then resolves nothing), or 0 when an effect's
+    intervention (``others``) crosses that line (it might then become the latest)."""
+    first = min(effect.intervention[0] for effect in pending if effect.intervention)
+    start = _paragraph_start(tokens, first)
+    return 0 if any(s < start <= e for s, e in others) else start
+
+
+def _paragraph_start(doc: TokenView, token: int) -> int:
+    """The token after the last blank line before ``token`` (0 when there is none): a space
+    token holding two newlines, as ``same_paragraph`` tells it."""
+    text, idx = doc.text, doc.idx
+    at = text.rfind("\n", 0, idx[token])
+    while at != -1:
+        holder = bisect_right(idx, at) - 1  # a newline lies inside the token starting before it
+        if doc.is_space(holder) and text.count("\n", idx[holder], at) >= 1:
+            return holder + 1  # this newline and one before it in the same space token
+        at = text.rfind("\n", 0, idx[holder])
+    return 0
 
 
 def _in_order(matches: list[tuple[int, int, int]]) -> bool:
@@ -1335,22 +1402,20 @@ def _candidate(doc: TokenView, part: tuple[int, int], lo: int, words: WordLists)
     return not _is_pronoun(doc, part, words) and _plausible_intervention(doc, part, lo, words)
 
 
-def _clause_start(doc: TokenView, lo: int, start: int) -> int:
-    """After the last clause punctuation before token ``start``: the scope of its hedges."""
-    # The lower-case form is memoised and equals the text for these marks.
-    for i in range(start - 1, lo - 1, -1):
-        if doc.lower(i) in _CLAUSE_PUNCT:
-            return i + 1
-    return lo
-
-
-def _sentences(doc: Doc, tokens: TokenView) -> list[tuple[int, int]]:
-    """Token ranges of the sentences, as ``doc.sents`` gives them (without a Span each)."""
-    # Without sentence annotation the view has no start after 0, which gives the one
-    # sentence doc.sents would; Doc.has_annotation walks the tokens, so it is not asked.
-    if not tokens.n:
-        return []  # as doc.sents gives it
-    return list(pairwise([*sentence_starts(tokens), tokens.n]))
+def _clause_start(doc: EffectView, lo: int, start: int) -> int:
+    """After the last clause punctuation token in ``[lo, start)``: the scope of its hedges."""
+    if start <= lo:
+        return lo
+    # Searched in the text (one regex call; most clauses have none), not token by token: a
+    # mark is such a token when it is a one-character token of its own ("1,000" is not).
+    idx, ends = doc.idx, doc.ends
+    scope = lo
+    for mark in _CLAUSE_PUNCT_RE.finditer(doc.text, idx[lo], idx[start]):
+        at = mark.start()
+        i = bisect_right(idx, at) - 1
+        if idx[i] == at and ends[i] == at + 1:
+            scope = i + 1
+    return scope
 
 
 def sentence_starts(doc: Doc | TokenView) -> list[int]:
