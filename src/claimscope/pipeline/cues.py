@@ -136,17 +136,19 @@ def normalise(text: str) -> str:
 # --- a shared per-document token view ----------------------------------------------------------
 
 _VIEW_KEY = TOKEN_VIEW_KEY
-_WORDS: dict[int, str] = {}  # LOWER hash -> string, for every vocabulary (a hash is its string's)
+# LOWER hash -> string, process-wide (a hash is its string's in every vocabulary), filled from
+# a doc's StringStore on first sight of a hash; every component reads words through it.
+WORDS_BY_HASH: dict[int, str] = {}
 MEMO_SIZE = 500_000  # entries a per-word memo keeps before it starts afresh
 
 
 def word_of(key: int, strings: Any) -> str:
     """The string of a LOWER hash, from a process-wide memo (StringStore look-ups cost more)."""
-    word = _WORDS.get(key)
+    word = WORDS_BY_HASH.get(key)
     if word is None:
-        if len(_WORDS) > MEMO_SIZE:
-            _WORDS.clear()
-        word = _WORDS[key] = strings[key]
+        if len(WORDS_BY_HASH) > MEMO_SIZE:
+            WORDS_BY_HASH.clear()
+        word = WORDS_BY_HASH[key] = strings[key]
     return word
 
 

@@ -47,11 +47,13 @@ from spacy.tokens import Doc
 from .component import BatchedComponent
 from .cues import (
     MEMO_SIZE,
+    WORDS_BY_HASH,
     TokenView,
     as_view,
     load_cue_lists,
     longest_ranges,
     normalise,
+    word_of,
 )
 from .spans import add_claim, claim_entries, register_extensions, token_offsets
 
@@ -220,19 +222,6 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
     return WordLists(**lists, stop=stop)
 
 
-# LOWER hash -> string, process-wide (a hash is its string's in every vocabulary), filled
-# from a doc's StringStore on first sight of a hash.
-_WORDS_BY_HASH: dict[int, str] = {}
-
-
-def _new_word(key: int, strings: Any) -> str:
-    """The string of a LOWER hash not in _WORDS_BY_HASH, remembered there."""
-    if len(_WORDS_BY_HASH) > MEMO_SIZE:
-        _WORDS_BY_HASH.clear()
-    word = _WORDS_BY_HASH[key] = strings[key]
-    return word
-
-
 class _Lowers(dict):  # type: ignore[type-arg]
     """Token index -> lower-case word, filled on first read (a repeat costs no Python call,
     a first read one: the word by its hash is a dict look-up, not a further call)."""
@@ -248,9 +237,9 @@ class _Lowers(dict):  # type: ignore[type-arg]
     def __missing__(self, i: int) -> str:
         key = self.hashes[i]
         try:
-            word = _WORDS_BY_HASH[key]
+            word = WORDS_BY_HASH[key]
         except KeyError:  # a hash not seen before: from this doc's store
-            word = _new_word(key, self.strings)
+            word = word_of(key, self.strings)
         self[i] = word
         return word
 
