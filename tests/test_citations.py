@@ -786,19 +786,27 @@ def test_lowered_matches_lower_on_ascii_letters(text):
     assert [c for c in lowered if c.isascii()] == [c for c in text.lower() if c.isascii()]
 
 
-_CASED_ALPHABET = "ÉéÜüΣσ ,.-Studies SHOW Research shows THE EVIDENCE Journal (2019)"
+_CASED_ALPHABET = "ÉéÜüΣσ \u00a0\u2009,.-Studies SHOW Research shows THE EVIDENCE Journal (2019)¹"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=_CASED_ALPHABET + "[]10.pmc://www\n", max_size=200))
+def test_key_index_finds_the_keys_the_lower_cased_text_holds(lexicon, text):
+    index = lexicon.key_index
+    expected = {key for key in index.keys if key in text.lower()}
+    assert index.present(citation_module._lowered_utf8(text)) == expected
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.text(alphabet=_CASED_ALPHABET, max_size=200))
 def test_ascii_lowering_gives_the_matches_of_lower(lexicon, text):
     fast = match_citations(text, lexicon)
-    original = citation_module._lowered
-    citation_module._lowered = str.lower
+    original = citation_module._lowered_utf8
+    citation_module._lowered_utf8 = lambda t: t.lower().encode("utf-8", "surrogatepass")
     try:
         assert match_citations(text, lexicon) == fast
     finally:
-        citation_module._lowered = original
+        citation_module._lowered_utf8 = original
 
 
 @pytest.mark.parametrize(

@@ -200,16 +200,21 @@ def _scopable(text: str, lowered: str) -> bool:
 
 
 def _lowered(text: str) -> str:
-    """``text`` with its ASCII letters lower-cased, which every scan of the lower-cased text
-    treats as ``text.lower()``: the keys and lexicon words are ASCII (and superscripts), and
-    (checked over all of Unicode in the tests) lower() maps no other character onto an ASCII
-    letter, a superscript or a different length except the fold-risk ones, nor changes
-    whether it is a word character, hyphen, space or comma. Unicode lower-casing costs a
-    table look-up per character; the bytes of UTF-8 lower-case ASCII only, several times
-    faster. A text holding a fold-risk character gets ``text.lower()`` itself."""
+    """``text`` with its ASCII letters lower-cased (see ``_lowered_utf8``)."""
+    return _lowered_utf8(text).decode("utf-8", "surrogatepass")
+
+
+def _lowered_utf8(text: str) -> bytes:
+    """The UTF-8 bytes of ``text`` with its ASCII letters lower-cased, which every scan of
+    the lower-cased text treats as ``text.lower()``: the keys and lexicon words are ASCII (and
+    superscripts), and (checked over all of Unicode in the tests) lower() maps no other
+    character onto an ASCII letter, a superscript or a different length except the fold-risk
+    ones, nor changes whether it is a word character, hyphen, space or comma. Unicode
+    lower-casing costs a table look-up per character; the bytes of UTF-8 lower-case ASCII
+    only, several times faster. A text holding a fold-risk character gets ``text.lower()``."""
     if text.isascii() or any(c in text for c in _FOLD_RISK):
-        return text.lower()
-    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+        return text.lower().encode("utf-8", "surrogatepass")
+    return text.encode("utf-8", "surrogatepass").lower()
 
 
 _WORD_RUN = re.compile(r"[\w-]+")
@@ -423,31 +428,37 @@ def _key_positions(
 class KeyIndex:
     """Which of many short keys (no whitespace) a text holds, from its whitespace-separated
     words: a key lies inside one word, and words repeat across texts, so the answer per
-    distinct word is remembered. One split of the text replaces a scan per key."""
+    distinct word is remembered. One split of the text replaces a scan per key.
+
+    The text comes as UTF-8 bytes: splitting them (on ASCII whitespace, coarser than str's
+    split but never inside a key or a character) and hashing the pieces is cheaper than for
+    str words, and a key lies inside a piece exactly when it lies inside its decoded text."""
 
     _LIMIT = 200_000  # remembered words, then start again (bounded memory)
 
     def __init__(self, keys: Iterable[str]) -> None:
         self.keys = tuple(sorted(set(keys)))
-        self.without: set[str] = set()  # words holding no key
-        self.holding: dict[str, tuple[str, ...]] = {}  # word -> the keys it holds
+        self.without: set[bytes] = set()  # words holding no key
+        self.holding: dict[bytes, tuple[str, ...]] = {}  # word -> the keys it holds
         # Whether a word holds any key, in one regex call: most new words hold none.
         self.holds_any = re.compile(_trie(self.keys)).search
 
-    def present(self, text: str) -> set[str]:
+    def present(self, data: bytes) -> set[str]:
+        """The keys that the text whose UTF-8 bytes are ``data`` holds."""
         found: set[str] = set()
         holding = self.holding
         # Most words hold no key and were seen before: one C-level pass drops them.
-        for word in set(filterfalse(self.without.__contains__, text.split())):
+        for word in set(filterfalse(self.without.__contains__, data.split())):
             keys = holding.get(word)
             if keys is None:
                 keys = self._learn(word)
             found.update(keys)
         return found
 
-    def _learn(self, word: str) -> tuple[str, ...]:
+    def _learn(self, word: bytes) -> tuple[str, ...]:
         """The keys a new word holds, remembered."""
-        keys = tuple(k for k in self.keys if k in word) if self.holds_any(word) else ()
+        text = word.decode("utf-8", "surrogatepass")
+        keys = tuple(k for k in self.keys if k in text) if self.holds_any(text) else ()
         if not keys:
             if len(self.without) > self._LIMIT:
                 self.without.clear()
@@ -1631,12 +1642,13 @@ def match_citations(
     ``sentence_starts`` may be a function giving them: it is called only when an appeal needs
     its sentence.
     """
-    lowered = _lowered(text)
+    lowered_utf8 = _lowered_utf8(text)
+    lowered = lowered_utf8.decode("utf-8", "surrogatepass")
     # Which keys the text holds (vague scopes, venue anchors, headings, identifiers), and
     # where the scopes' keys are: positions in lowered are the text's when lengths agree.
     present = positions = None
     if len(lowered) == len(text):
-        present = lexicon.key_index.present(lowered)
+        present = lexicon.key_index.present(lowered_utf8)
         positions = _key_positions(lowered, lexicon.scope_keys, present)
     backwards = Reversed(text)
     scopable = _scopable(text, lowered)
