@@ -322,11 +322,12 @@ class WordScope:
                 continue
             start = size - backward(backwards, size - hit).end()
             end = ahead.end()
-            reached = max(reached, end)
+            if end > reached:
+                reached = end
             lone = start == hit and end == word_end
             if lone and lone_words is not None and word not in lone_words:
                 continue
-            chains.append((start, min(end + 1, size)))
+            chains.append((start, end + 1 if end < size else size))
         if not chains:
             return []
         chains.sort()
@@ -1553,8 +1554,11 @@ class ChainMatches:
                     known.clear()
                 if len(window) <= self._LONGEST:
                     known[window] = spans
-            phrases += [(start + s, start + e, d) for s, e, d in spans[0]]
-            appeals += [(start + s, start + e, d) for s, e, d in spans[1]]
+            # Most windows hold neither (a key noun without an appeal around it).
+            if spans[0]:
+                phrases += [(start + s, start + e, d) for s, e, d in spans[0]]
+            if spans[1]:
+                appeals += [(start + s, start + e, d) for s, e, d in spans[1]]
         return phrases, appeals
 
     def _spans(self, window: str) -> tuple[tuple[Span3, ...], tuple[Span3, ...]]:
