@@ -832,11 +832,12 @@ def find_reference_entries(
     else:
         holds = lowered.__contains__ if present is None else present.__contains__
         anchors = [w for w in lexicon.heading_anchors if holds(w)]
-        reverse = Reversed(text) if backwards is None else backwards
-        windows = _heading_windows(text, _key_positions(lowered, anchors), reverse)
-        headings = _windowed(lexicon.headings_re, text, windows)
-    blocks = [_headed_block(text, m.end()) for m in headings]
-    ranges = [r for block in blocks for r in block]
+        headings = ()  # most texts hold no heading word at all
+        if anchors:
+            reverse = Reversed(text) if backwards is None else backwards
+            windows = _heading_windows(text, _key_positions(lowered, anchors), reverse)
+            headings = _windowed(lexicon.headings_re, text, windows)
+    ranges = [r for m in headings for r in _headed_block(text, m.end())]
     if not ranges:
         ranges = _headless_block(text)
     entries = []
@@ -1033,11 +1034,13 @@ def find_author_year(
     # The name patterns cost a try at every word: they run only over windows around their
     # anchors ('(2019', 'et al'), which hold every match (see the window functions).
     backwards = Reversed(text) if backwards is None else backwards
-    for match in _windowed(_NARRATIVE_RE, text, _narrative_windows(text, backwards)):
+    has_paren = "(" in text  # both narrative and parenthetical citations hold one
+    windows = _narrative_windows(text, backwards) if has_paren else []
+    for match in _windowed(_NARRATIVE_RE, text, windows):
         authors = match.group("authors")
         if _is_name(authors, not_names) and not _inside_title(text, match.start(), authors):
             found.append(_author_found(match, "author_year"))
-    for match in _PAREN_RE.finditer(text):
+    for match in _PAREN_RE.finditer(text) if has_paren else ():
         if _ANY_YEAR_RE.search(match.group(1)):  # every item needs a year
             found.extend(_parenthetical(match, not_names))
     for match in _windowed(_BARE_ET_AL_RE, text, _bare_windows(text, backwards)):
