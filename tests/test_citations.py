@@ -762,6 +762,53 @@ def test_fold_risk_chars_are_all_that_ignorecase_maps_onto_ascii_letters():
     assert all(citation_module._FOLD_RISK_RE.match(c) for c in risky)
 
 
+def test_ascii_lowering_differs_from_lower_only_where_no_scan_can_tell():
+    """_lowered keeps non-ASCII letters as they are: lower() must map each of them (outside
+    the fold-risk set) onto one non-ASCII character that no key holds, of the same class."""
+    classes = [re.compile(p) for p in (r"[\w-]", r"[\s,]", r"\w", r"\s")]
+    superscripts = set(citation_module.SUPERSCRIPTS)
+    for code in range(128, 0x110000):
+        char = chr(code)
+        low = char.lower()
+        if low == char or citation_module._FOLD_RISK_RE.match(char):
+            continue
+        assert len(low) == 1 and not low.isascii() and low not in superscripts, hex(code)
+        assert all(bool(c.match(char)) == bool(c.match(low)) for c in classes), hex(code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ünïcode ÉTUDES Show THAT Research SHOWS", "ASCII Studies SHOW", "Kelvin \u212a Studies"],
+)
+def test_lowered_matches_lower_on_ascii_letters(text):
+    lowered = citation_module._lowered(text)
+    assert len(lowered) == len(text)
+    assert [c for c in lowered if c.isascii()] == [c for c in text.lower() if c.isascii()]
+
+
+_CASED_ALPHABET = "ÉéÜüΣσ \u00a0\u2009,.-Studies SHOW Research shows THE EVIDENCE Journal (2019)¹"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=_CASED_ALPHABET + "[]10.pmc://www\n", max_size=200))
+def test_key_index_finds_the_keys_the_lower_cased_text_holds(lexicon, text):
+    index = lexicon.key_index
+    expected = {key for key in index.keys if key in text.lower()}
+    assert index.present(citation_module._lowered_utf8(text)) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=_CASED_ALPHABET, max_size=200))
+def test_ascii_lowering_gives_the_matches_of_lower(lexicon, text):
+    fast = match_citations(text, lexicon)
+    original = citation_module._lowered_utf8
+    citation_module._lowered_utf8 = lambda t: t.lower().encode("utf-8", "surrogatepass")
+    try:
+        assert match_citations(text, lexicon) == fast
+    finally:
+        citation_module._lowered_utf8 = original
+
+
 @pytest.mark.parametrize(
     "text",
     [

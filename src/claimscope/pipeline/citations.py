@@ -199,6 +199,24 @@ def _scopable(text: str, lowered: str) -> bool:
     return text.isascii() or not any(c in text for c in _FOLD_RISK)
 
 
+def _lowered(text: str) -> str:
+    """``text`` with its ASCII letters lower-cased (see ``_lowered_utf8``)."""
+    return _lowered_utf8(text).decode("utf-8", "surrogatepass")
+
+
+def _lowered_utf8(text: str) -> bytes:
+    """The UTF-8 bytes of ``text`` with its ASCII letters lower-cased, which every scan of
+    the lower-cased text treats as ``text.lower()``: the keys and lexicon words are ASCII (and
+    superscripts), and (checked over all of Unicode in the tests) lower() maps no other
+    character onto an ASCII letter, a superscript or a different length except the fold-risk
+    ones, nor changes whether it is a word character, hyphen, space or comma. Unicode
+    lower-casing costs a table look-up per character; the bytes of UTF-8 lower-case ASCII
+    only, several times faster. A text holding a fold-risk character gets ``text.lower()``."""
+    if text.isascii() or any(c in text for c in _FOLD_RISK):
+        return text.lower().encode("utf-8", "surrogatepass")
+    return text.encode("utf-8", "surrogatepass").lower()
+
+
 _WORD_RUN = re.compile(r"[\w-]+")
 
 
@@ -304,11 +322,12 @@ class WordScope:
                 continue
             start = size - backward(backwards, size - hit).end()
             end = ahead.end()
-            reached = max(reached, end)
+            if end > reached:
+                reached = end
             lone = start == hit and end == word_end
             if lone and lone_words is not None and word not in lone_words:
                 continue
-            chains.append((start, min(end + 1, size)))
+            chains.append((start, end + 1 if end < size else size))
         if not chains:
             return []
         chains.sort()
@@ -410,29 +429,37 @@ def _key_positions(
 class KeyIndex:
     """Which of many short keys (no whitespace) a text holds, from its whitespace-separated
     words: a key lies inside one word, and words repeat across texts, so the answer per
-    distinct word is remembered. One split of the text replaces a scan per key."""
+    distinct word is remembered. One split of the text replaces a scan per key.
+
+    The text comes as UTF-8 bytes: splitting them (on ASCII whitespace, coarser than str's
+    split but never inside a key or a character) and hashing the pieces is cheaper than for
+    str words, and a key lies inside a piece exactly when it lies inside its decoded text."""
 
     _LIMIT = 200_000  # remembered words, then start again (bounded memory)
 
     def __init__(self, keys: Iterable[str]) -> None:
         self.keys = tuple(sorted(set(keys)))
-        self.without: set[str] = set()  # words holding no key
-        self.holding: dict[str, tuple[str, ...]] = {}  # word -> the keys it holds
+        self.without: set[bytes] = set()  # words holding no key
+        self.holding: dict[bytes, tuple[str, ...]] = {}  # word -> the keys it holds
+        # Whether a word holds any key, in one regex call: most new words hold none.
+        self.holds_any = re.compile(_trie(self.keys)).search
 
-    def present(self, text: str) -> set[str]:
+    def present(self, data: bytes) -> set[str]:
+        """The keys that the text whose UTF-8 bytes are ``data`` holds."""
         found: set[str] = set()
         holding = self.holding
         # Most words hold no key and were seen before: one C-level pass drops them.
-        for word in set(filterfalse(self.without.__contains__, text.split())):
+        for word in set(filterfalse(self.without.__contains__, data.split())):
             keys = holding.get(word)
             if keys is None:
                 keys = self._learn(word)
             found.update(keys)
         return found
 
-    def _learn(self, word: str) -> tuple[str, ...]:
+    def _learn(self, word: bytes) -> tuple[str, ...]:
         """The keys a new word holds, remembered."""
-        keys = tuple(k for k in self.keys if k in word)
+        text = word.decode("utf-8", "surrogatepass")
+        keys = tuple(k for k in self.keys if k in text) if self.holds_any(text) else ()
         if not keys:
             if len(self.without) > self._LIMIT:
                 self.without.clear()
@@ -805,11 +832,12 @@ def find_reference_entries(
     else:
         holds = lowered.__contains__ if present is None else present.__contains__
         anchors = [w for w in lexicon.heading_anchors if holds(w)]
-        reverse = Reversed(text) if backwards is None else backwards
-        windows = _heading_windows(text, _key_positions(lowered, anchors), reverse)
-        headings = _windowed(lexicon.headings_re, text, windows)
-    blocks = [_headed_block(text, m.end()) for m in headings]
-    ranges = [r for block in blocks for r in block]
+        headings = ()  # most texts hold no heading word at all
+        if anchors:
+            reverse = Reversed(text) if backwards is None else backwards
+            windows = _heading_windows(text, _key_positions(lowered, anchors), reverse)
+            headings = _windowed(lexicon.headings_re, text, windows)
+    ranges = [r for m in headings for r in _headed_block(text, m.end())]
     if not ranges:
         ranges = _headless_block(text)
     entries = []
@@ -1006,11 +1034,13 @@ def find_author_year(
     # The name patterns cost a try at every word: they run only over windows around their
     # anchors ('(2019', 'et al'), which hold every match (see the window functions).
     backwards = Reversed(text) if backwards is None else backwards
-    for match in _windowed(_NARRATIVE_RE, text, _narrative_windows(text, backwards)):
+    has_paren = "(" in text  # both narrative and parenthetical citations hold one
+    windows = _narrative_windows(text, backwards) if has_paren else []
+    for match in _windowed(_NARRATIVE_RE, text, windows):
         authors = match.group("authors")
         if _is_name(authors, not_names) and not _inside_title(text, match.start(), authors):
             found.append(_author_found(match, "author_year"))
-    for match in _PAREN_RE.finditer(text):
+    for match in _PAREN_RE.finditer(text) if has_paren else ():
         if _ANY_YEAR_RE.search(match.group(1)):  # every item needs a year
             found.extend(_parenthetical(match, not_names))
     for match in _windowed(_BARE_ET_AL_RE, text, _bare_windows(text, backwards)):
@@ -1527,8 +1557,11 @@ class ChainMatches:
                     known.clear()
                 if len(window) <= self._LONGEST:
                     known[window] = spans
-            phrases += [(start + s, start + e, d) for s, e, d in spans[0]]
-            appeals += [(start + s, start + e, d) for s, e, d in spans[1]]
+            # Most windows hold neither (a key noun without an appeal around it).
+            if spans[0]:
+                phrases += [(start + s, start + e, d) for s, e, d in spans[0]]
+            if spans[1]:
+                appeals += [(start + s, start + e, d) for s, e, d in spans[1]]
         return phrases, appeals
 
     def _spans(self, window: str) -> tuple[tuple[Span3, ...], tuple[Span3, ...]]:
@@ -1616,12 +1649,13 @@ def match_citations(
     ``sentence_starts`` may be a function giving them: it is called only when an appeal needs
     its sentence.
     """
-    lowered = text.lower()
+    lowered_utf8 = _lowered_utf8(text)
+    lowered = lowered_utf8.decode("utf-8", "surrogatepass")
     # Which keys the text holds (vague scopes, venue anchors, headings, identifiers), and
     # where the scopes' keys are: positions in lowered are the text's when lengths agree.
     present = positions = None
     if len(lowered) == len(text):
-        present = lexicon.key_index.present(lowered)
+        present = lexicon.key_index.present(lowered_utf8)
         positions = _key_positions(lowered, lexicon.scope_keys, present)
     backwards = Reversed(text)
     scopable = _scopable(text, lowered)
