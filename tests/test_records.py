@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from claimscope.documents import Document
 from claimscope.records import TextIndex, doc_to_dicts, doc_to_records, fingerprint
@@ -152,6 +154,21 @@ def test_records_plain_statistic_values_are_json_floats(nlp, given, value, json_
     assert type(plain["attributes"]["value"]) is type(value)
     assert json_value in record_json(plain)
     assert record_json(plain) == record_json(doc_to_records(doc, Document("d", "d", doc.text))[0])
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(value=st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(10**15), 10**15))
+def test_records_json_text_of_any_statistic_value_is_the_models(nlp, value):
+    from claimscope.models import parse_claim
+    from claimscope.pipeline.spans import add_claim
+    from claimscope.record_json import record_json
+
+    doc = nlp.make_doc("40% have sciatica")
+    add_claim(doc, "statistic", 0, 3, {"kind": "number", "value": value, "low": value / 3})
+    (plain,) = doc_to_dicts(doc, Document(id="d", path="d", text=doc.text))
+    assert record_json(plain) == parse_claim(plain).model_dump_json()
 
 
 @pytest.mark.parametrize(

@@ -1,18 +1,18 @@
 """Claim records to JSON text: the one JSON line format of every writer and worker.
 
 Extraction builds records as plain dicts (records.doc_to_dicts) holding every field of their
-model in the model's order. pydantic-core's serializer (the one behind ``model_dump_json``)
-then writes exactly what the validated model would, without the cost of validating a model
-per claim, and about three times faster than the standard library's encoder. Tests compare
-both paths on every seed and fuzzed record.
+model in the model's order. orjson writes them byte for byte as the validated model's
+``model_dump_json`` would (compact, UTF-8, the same shortest float forms), without the cost
+of validating a model per claim, and about twice as fast as pydantic-core's ``to_json``.
+Tests compare both paths on every seed and fuzzed record.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
-from pydantic_core import to_json
 
 
 def record_json(record: str | dict[str, Any] | BaseModel) -> str:
@@ -22,4 +22,4 @@ def record_json(record: str | dict[str, Any] | BaseModel) -> str:
         return record
     if isinstance(record, BaseModel):
         return record.model_dump_json()
-    return to_json(record).decode()
+    return orjson.dumps(record).decode()
