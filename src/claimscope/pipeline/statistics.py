@@ -311,8 +311,10 @@ class StatisticPatterns:
             "between",
             *lex["age_cues"],
         ]
+        # Its runs of spaces are possessive: no cue word starts or ends with a space, so
+        # giving one back cannot make a match, and the engine does not retry the trie.
         self.any_before_lower = re.compile(
-            rf"{H}*(?:[:=,]{H}*)?(?:(?:fo|saw|si|neewteb|morf){H}+)?\.?"
+            rf"{H}*+(?:[:=,]{H}*+)?(?:(?:fo|saw|si|neewteb|morf){H}++)?\.?"
             rf"{_reversed([_latin_view(w.lower()) for w in cue_words])}"
         )
         # What follows a number, in one match: ``rp`` when a range or proportion tail may
