@@ -53,7 +53,6 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib.resources import files
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -492,20 +491,12 @@ def _behind(
     """``pattern`` matched on the ``width`` characters before ``start``, reversed (for the
     ``*_before`` patterns); the match's length is ``_length(match)``.
 
-    The reversed text is made once per text and matched between positions: no slice per
-    number. None of those patterns looks behind its start, so this equals a match on a slice.
+    Only the window is reversed: a few short slices cost less than reversing the whole text
+    (and hashing it, to find that reversal again).
     """
-    backwards = _reversed_text(text)
-    at = len(text) - start
-    return pattern.match(backwards, at, at + width)
+    return pattern.match(text[max(start - width, 0) : start][::-1])
 
 
-@lru_cache(maxsize=2)
-def _reversed_text(text: str) -> str:
-    return text[::-1]
-
-
-@lru_cache(maxsize=1)
 def _ascii_views(text: str) -> tuple[str, bytes, bytes] | None:
     """Three views of ``text``, character for character, for the scans that only look for
     places (word_number and the *_before patterns confirm each on the text itself):
@@ -544,29 +535,32 @@ def number_candidates(text: str, patterns: StatisticPatterns) -> list[tuple[int,
     date (``1.5.2``, ``26/02``) or after a range dash is left out (by digit_number's
     lookbehinds).
     """
-    return [(start, end) for start, end, _ in _number_readings(text, patterns)]
+    readings = _number_readings(text, patterns, _ascii_views(text))
+    return [(start, end) for start, end, _ in readings]
 
 
 def _number_readings(
-    text: str, patterns: StatisticPatterns
+    text: str, patterns: StatisticPatterns, views: tuple[str, bytes, bytes] | None
 ) -> list[tuple[int, int, re.Match[str] | None]]:
-    """number_candidates with, for a number in digits, its digit_reading match."""
+    """number_candidates with, for a number in digits, its digit_reading match
+    (``views``: the text's _ascii_views)."""
     found: list[tuple[int, int, re.Match[str] | None]] = []
-    for m in _digit_readings(text, patterns):
+    for m in _digit_readings(text, patterns, views):
         start, end = m.span()
         found.append((start - 1 if m["sign"] is not None else start, end, m))
-    words = _word_numbers(text, patterns)
+    words = _word_numbers(text, patterns, views)
     if words:
         found.extend((start, end, None) for start, end in words)
         found.sort(key=_first_two)
     return found
 
 
-def _digit_readings(text: str, p: StatisticPatterns) -> list[re.Match[str]]:
+def _digit_readings(
+    text: str, p: StatisticPatterns, views: tuple[str, bytes, bytes] | None
+) -> list[re.Match[str]]:
     """The matches ``p.digit_reading.finditer(text)`` gives, found faster: digit_reading
     matched only where a run of digits starts (see digits_start), skipping places inside
     the previous match as finditer does."""
-    views = _ascii_views(text)
     if views is None:
         return list(p.digit_reading.finditer(text))
     found = []
@@ -584,7 +578,9 @@ def _first_two(item: tuple[int, int, Any]) -> tuple[int, int]:
     return item[0], item[1]
 
 
-def _word_numbers(text: str, p: StatisticPatterns) -> list[tuple[int, int]]:
+def _word_numbers(
+    text: str, p: StatisticPatterns, views: tuple[str, bytes, bytes] | None
+) -> list[tuple[int, int]]:
     """The ranges ``p.word_number.finditer(text)`` gives, found faster.
 
     Places a number word may start (a superset of the matches' starts), in order: the
@@ -592,7 +588,6 @@ def _word_numbers(text: str, p: StatisticPatterns) -> list[tuple[int, int]]:
     character and no hyphen is a space (see _ascii_views). word_number matched at each
     confirms it, skipping places inside the previous match as finditer does.
     """
-    views = _ascii_views(text)
     if views is None:
         return [m.span() for m in p.word_number.finditer(text)]
     words = views[1]
@@ -659,18 +654,21 @@ def find_statistics(
             found.append(stat)
             taken.add(stat.start, stat.end)
 
-    for finder in (_comparisons, _intervals):
-        for stat, core in finder(text, patterns):
+    # Made once here and handed down (a cache would hash the whole text to find them).
+    views = _ascii_views(text)
+    for stat, core in _comparisons(text, patterns):
+        keep(stat, core)
+    if _may_hold_interval(text, views):
+        for stat, core in _intervals(text, patterns):
             keep(stat, core)
     blocked_until = 0
-    views = _ascii_views(text)
     if views is None:
-        backwards, any_before = _reversed_text(text), patterns.any_before.match
+        backwards, any_before = text[::-1], patterns.any_before.match
     else:
         backwards, any_before = views[0], patterns.any_before_lower.match
     # Arrows are rare: a text without one skips the arrow test for each number.
     arrows = any(arrow in text for arrow in patterns.arrows)
-    for start, end, digits in _number_readings(text, patterns):
+    for start, end, digits in _number_readings(text, patterns, views):
         if start < blocked_until or taken.overlaps(start, end):
             continue
         if skipped is not None and skipped.overlaps(start, end):
@@ -750,10 +748,10 @@ def _interval_end(m: re.Match[str]) -> int:
     return m.end("close") if m["open"] and m["close"] else m.end("high")
 
 
-def _may_hold_interval(text: str) -> bool:
+def _may_hold_interval(text: str, views: tuple[str, bytes, bytes] | None) -> bool:
     """False when no intervals pattern can match: the text holds neither ``CI``, ``C.I.``
-    nor ``onfidence`` in any case (a few substring searches beat the patterns' scans)."""
-    views = _ascii_views(text)
+    nor ``onfidence`` in any case (a few substring searches beat the patterns' scans;
+    ``views``: the text's _ascii_views)."""
     return views is None or _holds_ci(views[2]) or b"onfidence" in views[1]
 
 
@@ -769,8 +767,6 @@ def _holds_ci(latin: bytes) -> bool:
 
 
 def _intervals(text: str, p: StatisticPatterns):
-    if not _may_hold_interval(text):
-        return
     matches = [m for pattern in p.intervals for m in pattern.finditer(text)]
     for m in sorted(matches, key=lambda m: m.start()):
         if _glued_before(text, m.start()):
