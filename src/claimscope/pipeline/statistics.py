@@ -53,6 +53,7 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import partial
 from importlib.resources import files
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -1028,6 +1029,9 @@ def _is_idiom(text: str, start: int, r: _Reading, p: StatisticPatterns) -> bool:
     return re.sub(r"\s+", " ", text[start : r.end].lower()) in p.idioms
 
 
+# Statistic(start, end, attrs) without the named tuple's __new__, a Python-level call (most
+# statistics are made by _finish).
+_new_statistic = partial(tuple.__new__, Statistic)
 _OPTIONAL_ATTRIBUTES = ("value", "low", "high", "unit", "qualifier", "subject", "direction")
 _optional_values = attrgetter(*_OPTIONAL_ATTRIBUTES)
 
@@ -1043,7 +1047,7 @@ def _finish(text: str, r: _Reading) -> Statistic:
     for name, value in zip(_OPTIONAL_ATTRIBUTES, _optional_values(r), strict=True):
         if value is not None:
             attrs[name] = value
-    return Statistic(start, end, attrs)
+    return _new_statistic((start, end, attrs))
 
 
 # --- the spaCy component --------------------------------------------------------------------
