@@ -657,8 +657,10 @@ def find_statistics(
 
     # Made once here and handed down (a cache would hash the whole text to find them).
     views = _ascii_views(text)
-    for stat, core in _comparisons(text, patterns):
-        keep(stat, core)
+    # Most texts hold no comparison sign: a few substring searches beat the regex's scan.
+    if any(sign in text for sign in _SIGNS):
+        for stat, core in _comparisons(text, patterns):
+            keep(stat, core)
     if _may_hold_interval(text, views):
         for stat, core in _intervals(text, patterns):
             keep(stat, core)
@@ -722,9 +724,6 @@ _SIGNS = ("<", ">", "=", "≤", "≥")  # the characters a comparison opens with
 
 def _comparisons(text: str, p: StatisticPatterns):
     """p-values (``p < 0.05``, ``P-value = .03``) and sample sizes (``n = 40``)."""
-    # Most texts hold no comparison sign: a few substring searches beat the regex's scan.
-    if not any(sign in text for sign in _SIGNS):
-        return
     for m in p.comparison.finditer(text):
         label = _behind(p.p_label_before, text, m.start(), 16)
         if label:
@@ -929,12 +928,14 @@ def _read_unit(text: str, r: _Reading, p: StatisticPatterns, unit: Any = _UNMATC
     kind = p.unit_kinds.get(lower)
     if kind is None:  # matched only through re's case folding ("5 mınutes", "3 ſeconds")
         return False
-    end = unit.end("unit")
+    unit_start, end = unit.span("unit")
+    unit_end = end
     if kind == "ratio" and lower == "times":
         change = p.change.match(text, end)
         if not change or change["change"].lower() not in p.comparatives_for_times:
             return False
-    unit_start = unit.start("mod") if unit["mod"] else unit.start("unit")
+    if unit["mod"]:
+        unit_start = unit.start("mod")
     if kind == "duration":
         old = p.age_suffix.match(text, end)
         if old:
@@ -942,7 +943,7 @@ def _read_unit(text: str, r: _Reading, p: StatisticPatterns, unit: Any = _UNMATC
         elif unit["gap"] == "-" and (noun := p.period_noun.match(text, end)):
             r.subject, end = noun["noun"], noun.end()
     r.kind, r.end = kind, end
-    r.unit = text[unit_start : unit.end("unit") if r.subject else end]
+    r.unit = text[unit_start : unit_end if r.subject else end]
     return True
 
 
