@@ -53,7 +53,7 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import partial
 from importlib.resources import files
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -244,7 +244,7 @@ class StatisticPatterns:
         # initials (any case) rejects most places first.
         initials = re.escape("".join(sorted({w[0] for w in [*unit_words, *lex["unit_modifiers"]]})))
         self.unit_tail = re.compile(
-            rf"(?P<gap>{H}*|-)(?=(?i:[{initials}]))"
+            rf"(?P<gap>{H}*+|-)(?=(?i:[{initials}]))"
             rf"(?:(?P<mod>(?i:{_alternation(lex['unit_modifiers'], True)})){H}+)?"
             rf"(?P<unit>(?i:{units}))(?![\w])"
         )
@@ -311,8 +311,10 @@ class StatisticPatterns:
             "between",
             *lex["age_cues"],
         ]
+        # Its runs of spaces are possessive: no cue word starts or ends with a space, so
+        # giving one back cannot make a match, and the engine does not retry the trie.
         self.any_before_lower = re.compile(
-            rf"{H}*(?:[:=,]{H}*)?(?:(?:fo|saw|si|neewteb|morf){H}+)?\.?"
+            rf"{H}*+(?:[:=,]{H}*+)?(?:(?:fo|saw|si|neewteb|morf){H}++)?\.?"
             rf"{_reversed([_latin_view(w.lower()) for w in cue_words])}"
         )
         # What follows a number, in one match: ``rp`` when a range or proportion tail may
@@ -326,7 +328,9 @@ class StatisticPatterns:
         # Each lookahead opens with a cheap test of what it needs (a blocker: _blocker_guard;
         # a range or a proportion: a space, "%" or a dash), which rejects most numbers at once.
         first, rest = self.digit_number.pattern.split(_AFTER_FIRST_DIGIT, 1)
-        tail_start = rf"[%\-–—{H[1:-1]}]"
+        # How a range or proportion tail must start: spaces, maybe "%" and spaces, then a
+        # dash or the first letter of to/and/in/out (possessive: no backtracking on a miss).
+        tail_start = rf"{H}*+%?{H}*+(?i:[\-–—taio])"
         self.digit_reading = re.compile(
             f"{first}{_AFTER_FIRST_DIGIT}"
             f"(?:(?={self._blocker_guard})(?=(?P<blk>{self._blocker_tail})))?{rest}"
@@ -393,7 +397,7 @@ class StatisticPatterns:
         # separator or an ordinal's letter, a space and am/pm, a month or a digit.
         month_initials = re.escape("".join(sorted({month[0] for month in lex["months"]})))
         self._blocker_guard = (
-            rf"[0-9]*(?:[/.\-:)snrt]|{H}*[AaPp]\.?[Mm]|{H}+(?:of{H}+)?[{month_initials}]"
+            rf"[0-9]*+(?:[/.\-:)snrt]|{H}*[AaPp]\.?[Mm]|{H}+(?:of{H}+)?[{month_initials}]"
             rf"|{H}[0-9])"
         )
         # Matched on the reversed text before a number: GB 30, Step 2, p. 13, February 26.
@@ -488,28 +492,22 @@ def _behind(
     """``pattern`` matched on the ``width`` characters before ``start``, reversed (for the
     ``*_before`` patterns); the match's length is ``_length(match)``.
 
-    The reversed text is made once per text and matched between positions: no slice per
-    number. None of those patterns looks behind its start, so this equals a match on a slice.
+    Only the window is reversed: a few short slices cost less than reversing the whole text
+    (and hashing it, to find that reversal again).
     """
-    backwards = _reversed_text(text)
-    at = len(text) - start
-    return pattern.match(backwards, at, at + width)
+    return pattern.match(text[max(start - width, 0) : start][::-1])
 
 
-@lru_cache(maxsize=2)
-def _reversed_text(text: str) -> str:
-    return text[::-1]
-
-
-@lru_cache(maxsize=1)
-def _ascii_views(text: str) -> tuple[str, bytes] | None:
-    """Two views of ``text``, character for character, for the scans that only look for
+def _ascii_views(text: str) -> tuple[str, bytes, bytes] | None:
+    """Three views of ``text``, character for character, for the scans that only look for
     places (word_number and the *_before patterns confirm each on the text itself):
 
     - ``cased``, reversed: ASCII letters lower-cased, other Latin-1 characters kept and any
       other character a "?" (see any_before_lower);
     - ``words``: ASCII letters lower-cased, "_" and "-" kept, every ASCII digit a "0" and
-      any other character a space (see word_stem_after_space and digits_start).
+      any other character a space (see _word_numbers and digits_start);
+    - ``latin``: the Latin-1 encoding itself, any other character a "?" (an ASCII string is
+      in it where it is in the text; bytes searches for one character run at memchr speed).
 
     Both come from one Latin-1 encoding, many times cheaper than ``str.lower()`` on a text
     beyond Latin-1. An ASCII word matches a view where re.IGNORECASE matches it in the
@@ -518,7 +516,7 @@ def _ascii_views(text: str) -> tuple[str, bytes] | None:
     if any(trap in text for trap in _CASE_TRAPS):
         return None
     latin = text.encode("latin-1", "replace")  # one "?" per character beyond Latin-1
-    return latin.lower()[::-1].decode("latin-1"), latin.translate(_WORDS_VIEW)
+    return latin.lower()[::-1].decode("latin-1"), latin.translate(_WORDS_VIEW), latin
 
 
 def _latin_view(word: str) -> str:
@@ -538,29 +536,32 @@ def number_candidates(text: str, patterns: StatisticPatterns) -> list[tuple[int,
     date (``1.5.2``, ``26/02``) or after a range dash is left out (by digit_number's
     lookbehinds).
     """
-    return [(start, end) for start, end, _ in _number_readings(text, patterns)]
+    readings = _number_readings(text, patterns, _ascii_views(text))
+    return [(start, end) for start, end, _ in readings]
 
 
 def _number_readings(
-    text: str, patterns: StatisticPatterns
+    text: str, patterns: StatisticPatterns, views: tuple[str, bytes, bytes] | None
 ) -> list[tuple[int, int, re.Match[str] | None]]:
-    """number_candidates with, for a number in digits, its digit_reading match."""
+    """number_candidates with, for a number in digits, its digit_reading match
+    (``views``: the text's _ascii_views)."""
     found: list[tuple[int, int, re.Match[str] | None]] = []
-    for m in _digit_readings(text, patterns):
+    for m in _digit_readings(text, patterns, views):
         start, end = m.span()
         found.append((start - 1 if m["sign"] is not None else start, end, m))
-    words = _word_numbers(text, patterns)
+    words = _word_numbers(text, patterns, views)
     if words:
         found.extend((start, end, None) for start, end in words)
         found.sort(key=_first_two)
     return found
 
 
-def _digit_readings(text: str, p: StatisticPatterns) -> list[re.Match[str]]:
+def _digit_readings(
+    text: str, p: StatisticPatterns, views: tuple[str, bytes, bytes] | None
+) -> list[re.Match[str]]:
     """The matches ``p.digit_reading.finditer(text)`` gives, found faster: digit_reading
     matched only where a run of digits starts (see digits_start), skipping places inside
     the previous match as finditer does."""
-    views = _ascii_views(text)
     if views is None:
         return list(p.digit_reading.finditer(text))
     found = []
@@ -578,7 +579,9 @@ def _first_two(item: tuple[int, int, Any]) -> tuple[int, int]:
     return item[0], item[1]
 
 
-def _word_numbers(text: str, p: StatisticPatterns) -> list[tuple[int, int]]:
+def _word_numbers(
+    text: str, p: StatisticPatterns, views: tuple[str, bytes, bytes] | None
+) -> list[tuple[int, int]]:
     """The ranges ``p.word_number.finditer(text)`` gives, found faster.
 
     Places a number word may start (a superset of the matches' starts), in order: the
@@ -586,7 +589,6 @@ def _word_numbers(text: str, p: StatisticPatterns) -> list[tuple[int, int]]:
     character and no hyphen is a space (see _ascii_views). word_number matched at each
     confirms it, skipping places inside the previous match as finditer does.
     """
-    views = _ascii_views(text)
     if views is None:
         return [m.span() for m in p.word_number.finditer(text)]
     words = views[1]
@@ -653,18 +655,23 @@ def find_statistics(
             found.append(stat)
             taken.add(stat.start, stat.end)
 
-    for finder in (_comparisons, _intervals):
-        for stat, core in finder(text, patterns):
+    # Made once here and handed down (a cache would hash the whole text to find them).
+    views = _ascii_views(text)
+    # Most texts hold no comparison sign: a few substring searches beat the regex's scan.
+    if any(sign in text for sign in _SIGNS):
+        for stat, core in _comparisons(text, patterns):
+            keep(stat, core)
+    if _may_hold_interval(text, views):
+        for stat, core in _intervals(text, patterns):
             keep(stat, core)
     blocked_until = 0
-    views = _ascii_views(text)
     if views is None:
-        backwards, any_before = _reversed_text(text), patterns.any_before.match
+        backwards, any_before = text[::-1], patterns.any_before.match
     else:
         backwards, any_before = views[0], patterns.any_before_lower.match
     # Arrows are rare: a text without one skips the arrow test for each number.
     arrows = any(arrow in text for arrow in patterns.arrows)
-    for start, end, digits in _number_readings(text, patterns):
+    for start, end, digits in _number_readings(text, patterns, views):
         if start < blocked_until or taken.overlaps(start, end):
             continue
         if skipped is not None and skipped.overlaps(start, end):
@@ -717,9 +724,6 @@ _SIGNS = ("<", ">", "=", "≤", "≥")  # the characters a comparison opens with
 
 def _comparisons(text: str, p: StatisticPatterns):
     """p-values (``p < 0.05``, ``P-value = .03``) and sample sizes (``n = 40``)."""
-    # Most texts hold no comparison sign: a few substring searches beat the regex's scan.
-    if not any(sign in text for sign in _SIGNS):
-        return
     for m in p.comparison.finditer(text):
         label = _behind(p.p_label_before, text, m.start(), 16)
         if label:
@@ -744,18 +748,25 @@ def _interval_end(m: re.Match[str]) -> int:
     return m.end("close") if m["open"] and m["close"] else m.end("high")
 
 
-def _may_hold_interval(text: str) -> bool:
+def _may_hold_interval(text: str, views: tuple[str, bytes, bytes] | None) -> bool:
     """False when no intervals pattern can match: the text holds neither ``CI``, ``C.I.``
-    nor ``onfidence`` in any case (a few substring searches beat the patterns' scans)."""
-    if "CI" in text or "C.I." in text:
-        return True
-    views = _ascii_views(text)
-    return views is None or b"onfidence" in views[1]
+    nor ``onfidence`` in any case (a few substring searches beat the patterns' scans;
+    ``views``: the text's _ascii_views)."""
+    return views is None or _holds_ci(views[2]) or b"onfidence" in views[1]
+
+
+def _holds_ci(latin: bytes) -> bool:
+    """Whether ``CI`` or ``C.I.`` is in the text: each "C" is found at memchr speed (a
+    two-character search runs several times slower, and capital Cs are few)."""
+    at = latin.find(b"C")
+    while at >= 0:
+        if latin.startswith((b"CI", b"C.I."), at):
+            return True
+        at = latin.find(b"C", at + 1)
+    return False
 
 
 def _intervals(text: str, p: StatisticPatterns):
-    if not _may_hold_interval(text):
-        return
     matches = [m for pattern in p.intervals for m in pattern.finditer(text)]
     for m in sorted(matches, key=lambda m: m.start()):
         if _glued_before(text, m.start()):
@@ -917,12 +928,14 @@ def _read_unit(text: str, r: _Reading, p: StatisticPatterns, unit: Any = _UNMATC
     kind = p.unit_kinds.get(lower)
     if kind is None:  # matched only through re's case folding ("5 mınutes", "3 ſeconds")
         return False
-    end = unit.end("unit")
+    unit_start, end = unit.span("unit")
+    unit_end = end
     if kind == "ratio" and lower == "times":
         change = p.change.match(text, end)
         if not change or change["change"].lower() not in p.comparatives_for_times:
             return False
-    unit_start = unit.start("mod") if unit["mod"] else unit.start("unit")
+    if unit["mod"]:
+        unit_start = unit.start("mod")
     if kind == "duration":
         old = p.age_suffix.match(text, end)
         if old:
@@ -930,7 +943,7 @@ def _read_unit(text: str, r: _Reading, p: StatisticPatterns, unit: Any = _UNMATC
         elif unit["gap"] == "-" and (noun := p.period_noun.match(text, end)):
             r.subject, end = noun["noun"], noun.end()
     r.kind, r.end = kind, end
-    r.unit = text[unit_start : unit.end("unit") if r.subject else end]
+    r.unit = text[unit_start : unit_end if r.subject else end]
     return True
 
 
@@ -1017,6 +1030,9 @@ def _is_idiom(text: str, start: int, r: _Reading, p: StatisticPatterns) -> bool:
     return re.sub(r"\s+", " ", text[start : r.end].lower()) in p.idioms
 
 
+# Statistic(start, end, attrs) without the named tuple's __new__, a Python-level call (most
+# statistics are made by _finish).
+_new_statistic = partial(tuple.__new__, Statistic)
 _OPTIONAL_ATTRIBUTES = ("value", "low", "high", "unit", "qualifier", "subject", "direction")
 _optional_values = attrgetter(*_OPTIONAL_ATTRIBUTES)
 
@@ -1032,7 +1048,7 @@ def _finish(text: str, r: _Reading) -> Statistic:
     for name, value in zip(_OPTIONAL_ATTRIBUTES, _optional_values(r), strict=True):
         if value is not None:
             attrs[name] = value
-    return Statistic(start, end, attrs)
+    return _new_statistic((start, end, attrs))
 
 
 # --- the spaCy component --------------------------------------------------------------------
