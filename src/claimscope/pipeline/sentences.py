@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import compress, count
 
 import numpy
 from spacy.attrs import IDX, LOWER, SENT_START, SPACY
@@ -102,7 +101,7 @@ def segment_sentences(doc: Doc) -> Doc:
     columns = doc.to_array([LOWER, SPACY, IDX])
     lower, space, idx = (columns[:, k].tolist() for k in range(3))
     text = doc_text(doc)
-    starts = sorted(set(start_indices(text, idx, lower, space)))
+    starts = sorted(set(start_indices(text, idx, spaced_enders(columns))))
     # One array write instead of a Token.is_sent_start assignment per token, each of which
     # re-scans the whole doc for a parse (quadratic on long texts). 1 = start, -1 = not.
     values = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
@@ -130,8 +129,18 @@ def sentence_starts(doc: Doc) -> set[int]:
     if not len(doc):
         return set()
     # Token objects cost more than the rules: read the token offsets once, decide from the text.
-    lower, space, idx = doc.to_array([LOWER, SPACY, IDX]).T.tolist()
-    return set(start_indices(doc_text(doc), idx, lower, space))
+    columns = doc.to_array([LOWER, SPACY, IDX])
+    return set(start_indices(doc_text(doc), columns[:, 2].tolist(), spaced_enders(columns)))
+
+
+def spaced_enders(columns: numpy.ndarray) -> list[int]:
+    """Indices of the terminal or closer tokens with a trailing space, from the LOWER, SPACY
+    and IDX columns: where a sentence can end inside a line. A few array operations find
+    them by their LOWER hashes, not a look at every token."""
+    lower = columns[:, 0]
+    found = _ENDING_HASHES_PADDED[_ENDING_HASHES.searchsorted(lower)] == lower
+    found &= columns[:, 1] == 1
+    return numpy.flatnonzero(found).tolist()
 
 
 _QUOTES = "\"'“‘«("
@@ -142,23 +151,29 @@ _LINE_BREAK_RUN = re.compile(r"\n\s*")
 # character that can start a sentence (see _starts_sentence: in ASCII only capitals, quotes
 # and bullets; other characters are checked one by one).
 _OPENER_AFTER_SPACES = re.compile(rf"[^\S\n]*(?=[{_ASCII_OPENERS}]|[^\x00-\x7f])")
-# The LOWER hashes of the tokens that can end a sentence inside a line (all caseless).
-_ENDING_TOKENS = frozenset(map(get_string_id, TERMINALS | CLOSERS))
+# The ASCII characters of that class.
+_ASCII_OPENER_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "".join(c for c in {*_QUOTES, *BULLETS} if c.isascii())
+)
+# The sorted LOWER hashes of the tokens that can end a sentence inside a line (all caseless);
+# a copy with the last once more, to read at every place searchsorted gives, the length too.
+_ENDING_HASHES = numpy.array(sorted(map(get_string_id, TERMINALS | CLOSERS)), dtype="uint64")
+_ENDING_HASHES_PADDED = numpy.append(_ENDING_HASHES, _ENDING_HASHES[-1])
 
 
-def start_indices(text: str, idx: list[int], lower: list[int], space: list[int]) -> list[int]:
-    """Sentence-start token indices, from ``text`` and its tokens' start offsets ``idx``,
-    LOWER hashes ``lower`` and trailing spaces ``space`` (0/1).
+def start_indices(text: str, idx: list[int], enders: list[int]) -> list[int]:
+    """Sentence-start token indices, from ``text``, its tokens' start offsets ``idx`` and
+    the terminal or closer tokens with a trailing space ``enders`` (see ``spaced_enders``).
 
     Token 0 always starts one; the rules look at each pair of consecutive non-space tokens
     and the line breaks between them. A non-space token holds no whitespace (the tokenizer
     splits at every whitespace character), so the text between two of them is one run of
     whitespace: the candidate pairs are the runs that hold a line break (found by scanning
-    the text) and the terminal or closer tokens followed by a plain space (found by their
-    LOWER hashes); only their tokens are looked at.
+    the text) and the terminal or closer tokens followed by a plain space (``enders``); only
+    their tokens are looked at.
     """
     wrapped = _line_break_runs(text) if "\n" in text else []
-    inline = _inline_ends(text, idx, lower, space)
+    inline = _inline_ends(text, idx, enders)
     if not wrapped and not inline:
         return [0]
     tokens = _TokenTexts(text, idx)
@@ -206,23 +221,25 @@ def _line_break_runs(text: str) -> list[tuple[int, int, int]]:
     return runs
 
 
-def _inline_ends(
-    text: str, idx: list[int], lower: list[int], space: list[int]
-) -> list[tuple[int, int, int]]:
-    """(terminal or closer token, token after the spaces, its start) of every terminal or
-    closer followed by one plain space, maybe more spaces or tabs, and an opener character
-    (no line break between)."""
+def _inline_ends(text: str, idx: list[int], enders: list[int]) -> list[tuple[int, int, int]]:
+    """(terminal or closer token, token after the spaces, its start) of every one of
+    ``enders`` followed, after its trailing space, by maybe more spaces or tabs and an opener
+    character (no line break between)."""
     found = []
     last = len(idx) - 1
-    for i in compress(count(), map(_ENDING_TOKENS.__contains__, lower)):
-        if not space[i]:
-            continue
+    for i in enders:
         after = idx[i + 1] if i < last else len(text)  # just past the token's trailing space
-        run = _OPENER_AFTER_SPACES.match(text, after)
-        if run is None:
+        first = text[after : after + 1]
+        if first.isspace():  # more whitespace: the pattern decides where the run ends
+            run = _OPENER_AFTER_SPACES.match(text, after)
+            if run is None:
+                continue
+            opener = run.end()
+            current = i + 1 if opener == after else bisect_right(idx, opener) - 1
+        elif first in _ASCII_OPENER_CHARACTERS or first > "\x7f":
+            opener, current = after, i + 1  # the usual case: the next token right after
+        else:
             continue
-        opener = run.end()
-        current = i + 1 if opener == after else bisect_right(idx, opener) - 1
         found.append((i, current, opener))
     return found
 
