@@ -37,7 +37,9 @@ CONTINUATION_WORDS = frozenset(
 )  # fmt: skip
 
 
-_LAST_WORD = re.compile(r"(\w+)\W*$")
+# The last word of a reversed text, matched from its start: a search for the last word
+# (``(\w+)\W*$``) would try every position of the text.
+_LAST_WORD_REVERSED = re.compile(r"\W*(\w+)")
 # A line feed and the spaces after it: a literal first character, so the scan skips at C speed.
 _NEWLINE = re.compile(r"\n[ \t]*")
 
@@ -87,8 +89,8 @@ def _is_soft_break(text: str, start: int, end: int) -> bool:
         return False
     if after[0].islower():
         return True
-    word = _LAST_WORD.search(before)
-    return bool(word) and word.group(1).lower() in CONTINUATION_WORDS
+    word = _LAST_WORD_REVERSED.match(before[::-1])
+    return bool(word) and word.group(1)[::-1].lower() in CONTINUATION_WORDS
 
 
 @Language.component("claimscope_sentences")
@@ -107,21 +109,20 @@ def segment_sentences(doc: Doc) -> Doc:
     values = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
     values[starts, 0] = 1
     doc.from_array([SENT_START], values)
-    cache_token_columns(doc, lower, space, idx, _token_ends(columns, len(text)), starts)
+    cache_token_columns(doc, lower, space, idx, _token_ends(columns, space, len(text)), starts)
     return doc
 
 
 _NOT_START = numpy.uint64(2**64 - 1)  # -1 as from_array reads SENT_START values
 
 
-def _token_ends(columns: numpy.ndarray, text_length: int) -> list[int]:
+def _token_ends(columns: numpy.ndarray, space: list[int], text_length: int) -> list[int]:
     """Token end offsets (``idx + len``) from the SPACY and IDX columns: a token ends where
     the next one starts, less its trailing space (Doc.text is every token's text and
     whitespace in turn), so to_array need not read LENGTH, a fourth column."""
-    ends = numpy.empty(len(columns), dtype="uint64")
-    ends[:-1] = columns[1:, 2] - columns[:-1, 1]
-    ends[-1] = text_length - columns[-1, 1]
-    return ends.tolist()
+    ends = (columns[1:, 2] - columns[:-1, 1]).tolist()
+    ends.append(text_length - space[-1])
+    return ends
 
 
 def sentence_starts(doc: Doc) -> set[int]:
