@@ -15,8 +15,9 @@ from bisect import bisect_right
 from collections.abc import Iterator
 
 import numpy
-from spacy.attrs import IDX, LENGTH, LOWER, SENT_START, SPACY
+from spacy.attrs import IDX, LOWER, SENT_START, SPACY
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from .spans import cache_token_columns, doc_text
@@ -36,7 +37,9 @@ CONTINUATION_WORDS = frozenset(
 )  # fmt: skip
 
 
-_LAST_WORD = re.compile(r"(\w+)\W*$")
+# The last word of a reversed text, matched from its start: a search for the last word
+# (``(\w+)\W*$``) would try every position of the text.
+_LAST_WORD_REVERSED = re.compile(r"\W*(\w+)")
 # A line feed and the spaces after it: a literal first character, so the scan skips at C speed.
 _NEWLINE = re.compile(r"\n[ \t]*")
 
@@ -86,8 +89,8 @@ def _is_soft_break(text: str, start: int, end: int) -> bool:
         return False
     if after[0].islower():
         return True
-    word = _LAST_WORD.search(before)
-    return bool(word) and word.group(1).lower() in CONTINUATION_WORDS
+    word = _LAST_WORD_REVERSED.match(before[::-1])
+    return bool(word) and word.group(1)[::-1].lower() in CONTINUATION_WORDS
 
 
 @Language.component("claimscope_sentences")
@@ -97,20 +100,29 @@ def segment_sentences(doc: Doc) -> Doc:
         return doc
     # The token columns every later component reads, in one to_array call (see
     # spans.cache_token_columns); token offsets are what the rules need here.
-    columns = doc.to_array([LOWER, SPACY, IDX, LENGTH])
+    columns = doc.to_array([LOWER, SPACY, IDX])
     lower, space, idx = (columns[:, k].tolist() for k in range(3))
-    starts = sorted(set(start_indices(doc_text(doc), idx)))
+    text = doc_text(doc)
+    starts = sorted(set(start_indices(text, idx, spaced_enders(columns))))
     # One array write instead of a Token.is_sent_start assignment per token, each of which
     # re-scans the whole doc for a parse (quadratic on long texts). 1 = start, -1 = not.
     values = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
     values[starts, 0] = 1
     doc.from_array([SENT_START], values)
-    ends = (columns[:, 2] + columns[:, 3]).tolist()
-    cache_token_columns(doc, lower, space, idx, ends, starts)
+    cache_token_columns(doc, lower, space, idx, _token_ends(columns, space, len(text)), starts)
     return doc
 
 
 _NOT_START = numpy.uint64(2**64 - 1)  # -1 as from_array reads SENT_START values
+
+
+def _token_ends(columns: numpy.ndarray, space: list[int], text_length: int) -> list[int]:
+    """Token end offsets (``idx + len``) from the SPACY and IDX columns: a token ends where
+    the next one starts, less its trailing space (Doc.text is every token's text and
+    whitespace in turn), so to_array need not read LENGTH, a fourth column."""
+    ends = (columns[1:, 2] - columns[:-1, 1]).tolist()
+    ends.append(text_length - space[-1])
+    return ends
 
 
 def sentence_starts(doc: Doc) -> set[int]:
@@ -118,74 +130,119 @@ def sentence_starts(doc: Doc) -> set[int]:
     if not len(doc):
         return set()
     # Token objects cost more than the rules: read the token offsets once, decide from the text.
-    return set(start_indices(doc_text(doc), doc.to_array(IDX).tolist()))
+    columns = doc.to_array([LOWER, SPACY, IDX])
+    return set(start_indices(doc_text(doc), columns[:, 2].tolist(), spaced_enders(columns)))
+
+
+def spaced_enders(columns: numpy.ndarray) -> list[int]:
+    """Indices of the terminal or closer tokens with a trailing space, from the LOWER, SPACY
+    and IDX columns: where a sentence can end inside a line. A few array operations find
+    them by their LOWER hashes, not a look at every token."""
+    lower = columns[:, 0]
+    found = _ENDING_HASHES_PADDED[_ENDING_HASHES.searchsorted(lower)] == lower
+    found &= columns[:, 1] == 1
+    return numpy.flatnonzero(found).tolist()
 
 
 _QUOTES = "\"'“‘«("
-_ENDERS = "".join(sorted({t[-1] for t in TERMINALS | CLOSERS}))
 _ASCII_OPENERS = "A-Z" + re.escape("".join(c for c in {*_QUOTES, *BULLETS} if c.isascii()))
-# The places where a sentence can end, in one scan (it opens with a character class, so the
-# engine skips other characters at C speed): a line feed and the whitespace after it, up to
-# the next token; or a token ending in a terminal or closer, one plain space, maybe more
-# spaces (no line break) and a token that can start a sentence (see _starts_sentence: in
-# ASCII only capitals, quotes and bullets; other characters are checked one by one).
-_CANDIDATES = re.compile(
-    rf"[\n{re.escape(_ENDERS)}]"
-    rf"(?:(?<=\n)\s*| [^\S\n]*(?=[{_ASCII_OPENERS}]|[^\x00-\x7f]))"
+# A line feed and the whitespace after it, up to the next token: where a block may end.
+_LINE_BREAK_RUN = re.compile(r"\n\s*")
+# After a terminal or closer and its one plain space: maybe more spaces (no line break) and a
+# character that can start a sentence (see _starts_sentence: in ASCII only capitals, quotes
+# and bullets; other characters are checked one by one).
+_OPENER_AFTER_SPACES = re.compile(rf"[^\S\n]*(?=[{_ASCII_OPENERS}]|[^\x00-\x7f])")
+# The ASCII characters of that class.
+_ASCII_OPENER_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "".join(c for c in {*_QUOTES, *BULLETS} if c.isascii())
 )
+# The sorted LOWER hashes of the tokens that can end a sentence inside a line (all caseless);
+# a copy with the last once more, to read at every place searchsorted gives, the length too.
+_ENDING_HASHES = numpy.array(sorted(map(get_string_id, TERMINALS | CLOSERS)), dtype="uint64")
+_ENDING_HASHES_PADDED = numpy.append(_ENDING_HASHES, _ENDING_HASHES[-1])
 
 
-def start_indices(text: str, idx: list[int]) -> list[int]:
-    """Sentence-start token indices, from ``text`` and its tokens' start offsets ``idx``.
+def start_indices(text: str, idx: list[int], enders: list[int]) -> list[int]:
+    """Sentence-start token indices, from ``text``, its tokens' start offsets ``idx`` and
+    the terminal or closer tokens with a trailing space ``enders`` (see ``spaced_enders``).
 
     Token 0 always starts one; the rules look at each pair of consecutive non-space tokens
     and the line breaks between them. A non-space token holds no whitespace (the tokenizer
     splits at every whitespace character), so the text between two of them is one run of
-    whitespace: the candidate pairs are found by scanning the text for runs that hold a line
-    break or follow a terminal, and only their tokens are looked at.
+    whitespace: the candidate pairs are the runs that hold a line break (found by scanning
+    the text) and the terminal or closer tokens followed by a plain space (``enders``); only
+    their tokens are looked at.
     """
-    wrapped: list[tuple[int, int, int]] = []  # (end of previous, start of current, breaks)
-    inline: list[tuple[int, int]] = []  # (the terminal or closer, start of current)
-    for match in _CANDIDATES.finditer(text):
-        start, end = match.span()
-        if text[start] != "\n":
-            inline.append((start, end))
-        elif end < len(text):
-            while start and text[start - 1].isspace():
-                start -= 1
-            if start:  # else only whitespace precedes: no previous token
-                wrapped.append((start, end, text.count("\n", start, end)))
+    wrapped = _line_break_runs(text) if "\n" in text else []
+    inline = _inline_ends(text, idx, enders)
     if not wrapped and not inline:
         return [0]
-    # Token indices of every candidate character: the previous token holds the character
-    # before the run, the current one starts where the run ends (a few dozen bisections).
-    pairs = [(end - 1, start) for end, start, _ in wrapped] + inline
-    found_list = [(bisect_right(idx, a) - 1, bisect_right(idx, b) - 1) for a, b in pairs]
-    # The start offsets of each previous token and of the one before it.
-    own = [idx[previous] for previous, _ in found_list]
-    before = [idx[max(previous - 1, 0)] for previous, _ in found_list]
     tokens = _TokenTexts(text, idx)
     starts = [0]
-    for k, (run_start, run_end, breaks) in enumerate(wrapped):
-        previous, current = found_list[k]
-        if breaks >= 2 or _token_ends_sentence(tokens, previous, own[k], run_start, before[k]):
+    for run_start, run_end, breaks in wrapped:
+        # The previous token holds the character before the run, the current one starts
+        # where the run ends: one bisection, then back over the whitespace tokens between.
+        current = bisect_right(idx, run_end) - 1
+        previous = current - 1
+        while idx[previous] >= run_start:
+            previous -= 1
+        own = idx[previous]
+        before = idx[previous - 1] if previous else own
+        if breaks >= 2 or _token_ends_sentence(tokens, previous, own, run_start, before):
             starts.append(current)
             continue
         # The rest of the line-break rule (see the module docstring), from the offsets.
         first = text[run_end]
         bullet = first in _BULLET_CHARACTERS and tokens[current] in BULLETS
         capital = first.isupper() or first.isdigit() or not first.isalpha()
-        if bullet or (capital and text[own[k] : run_start].lower() not in CONTINUATION_WORDS):
+        if bullet or (capital and text[own:run_start].lower() not in CONTINUATION_WORDS):
             starts.append(current)
-    for k in range(len(wrapped), len(pairs)):
-        previous, current = found_list[k]
-        ender, opener = pairs[k]
-        if not _token_ends_sentence(tokens, previous, own[k], ender + 1, before[k]):
+    for previous, current, opener in inline:
+        own = idx[previous]
+        before = idx[previous - 1] if previous else own
+        if not _token_ends_sentence(tokens, previous, own, idx[previous + 1] - 1, before):
             continue
         first = text[opener]  # a capital or quote decides without the token's text
         if first.isupper() or first in _QUOTES or _starts_sentence(tokens[current]):
             starts.append(current)
     return starts
+
+
+def _line_break_runs(text: str) -> list[tuple[int, int, int]]:
+    """(end of the previous token, start of the next, line breaks) of every whitespace run
+    with a line break, a token on both sides."""
+    runs = []
+    for match in _LINE_BREAK_RUN.finditer(text):
+        start, end = match.span()
+        if end < len(text):
+            while start and text[start - 1].isspace():
+                start -= 1
+            if start:  # else only whitespace precedes: no previous token
+                runs.append((start, end, text.count("\n", start, end)))
+    return runs
+
+
+def _inline_ends(text: str, idx: list[int], enders: list[int]) -> list[tuple[int, int, int]]:
+    """(terminal or closer token, token after the spaces, its start) of every one of
+    ``enders`` followed, after its trailing space, by maybe more spaces or tabs and an opener
+    character (no line break between)."""
+    found = []
+    last = len(idx) - 1
+    for i in enders:
+        after = idx[i + 1] if i < last else len(text)  # just past the token's trailing space
+        first = text[after : after + 1]
+        if first.isspace():  # more whitespace: the pattern decides where the run ends
+            run = _OPENER_AFTER_SPACES.match(text, after)
+            if run is None:
+                continue
+            opener = run.end()
+            current = i + 1 if opener == after else bisect_right(idx, opener) - 1
+        elif first in _ASCII_OPENER_CHARACTERS or first > "\x7f":
+            opener, current = after, i + 1  # the usual case: the next token right after
+        else:
+            continue
+        found.append((i, current, opener))
+    return found
 
 
 _BULLET_CHARACTERS = "".join(sorted({b[0] for b in BULLETS}))
