@@ -119,12 +119,15 @@ class WordLists:
     joiners_right_or: frozenset[str] = field(init=False, repr=False, compare=False)
     # every word walk_gap steps over, bar -ly adverbs: one set test instead of six
     gap_any: frozenset[str] = field(init=False, repr=False, compare=False)
+    # the words negation_cue starts from: a gap without them holds no negation
+    negation_any: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "content", _Memo(lambda word: is_content(word, self)))
         object.__setattr__(self, "joiners_right_or", self.joiners_right | {"and", "or"})
         gap_any = self.gap | self.be | self.aux | self.negators | self.negation_heads
         object.__setattr__(self, "gap_any", gap_any | self.have_verbs)
+        object.__setattr__(self, "negation_any", self.negators | self.negation_heads)
 
 
 @dataclass(frozen=True)
@@ -436,7 +439,8 @@ def walk_gap(doc: Doc | TokenView, cue: int, lo: int, words: WordLists) -> int:
 def _gap_words(doc: TokenView, start: int, cue: int) -> list[str]:
     if start == cue:
         return []  # no gap: most cues
-    return [doc.lower(i) for i in range(start, cue) if not doc.is_space(i)]
+    # The words by one map over the range (no Python call a token); a space's word is blank.
+    return [word for word in map(doc.lower, range(start, cue)) if not word.isspace()]
 
 
 # The forms ``licensed`` rejects with an empty gap: each needs a licensing word in it.
@@ -733,7 +737,10 @@ def read_effect(
         head = _prev(doc, cue_start, lo)
         if head is None or not _is_plural(doc.lower(head)):
             return None
-    negation = negation_cue(doc, gap_start, cue_start, words)
+    # negation_cue walks the gap token by token: asked only when a negation word is in it.
+    negation = None
+    if not words.negation_any.isdisjoint(gap):
+        negation = negation_cue(doc, gap_start, cue_start, words)
     if spec.kind == "no_effect":
         negation = normalise(doc.span_text(cue_start, cue_end))
     if passive is not None:
