@@ -408,18 +408,22 @@ def walk_gap(doc: Doc | TokenView, cue: int, lo: int, words: WordLists) -> int:
     if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
         doc = TokenView.of(doc)
     start = cue
-    i = _prev(doc, cue, lo)
-    while i is not None:
+    i = cue - 1
+    # Stepping left one token at a time (space tokens skipped here): no _prev call per word.
+    while i >= lo:
         word = doc.lower(i)
+        if word.isspace():
+            i -= 1
+            continue
         if word in ("to", "for"):
             noun = _prev(doc, i, lo)
             if noun is not None and doc.lower(noun) in words.frame_nouns:
                 begin = frame_start(doc, noun, lo, words)
                 if begin is not None:
-                    start, i = begin, _prev(doc, begin, lo)
+                    start, i = begin, begin - 1
                     continue
         if word in words.gap_any or _ADVERB[word]:
-            start, i = i, _prev(doc, i, lo)
+            start, i = i, i - 1
             continue
         if word == "and" and _ADVERB[doc.lower(start)]:
             before = _prev(doc, i, lo)  # "independently and positively associated with"
@@ -430,7 +434,7 @@ def walk_gap(doc: Doc | TokenView, cue: int, lo: int, words: WordLists) -> int:
             adjective = _prev(doc, i, lo)
             be = _prev(doc, adjective, lo) if adjective is not None else None
             if be is not None and doc.lower(be) in words.be and words.content[doc.lower(adjective)]:
-                start, i = be, _prev(doc, be, lo)
+                start, i = be, be - 1
                 continue
         break
     return start
@@ -491,8 +495,12 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
         # "it"/"this" may be resolved later; "that" (relative) or "they" cannot be.
         return (i, i + 1) if doc.lower(i) in words.resolvable_pronouns else None
     start: int | None = None
-    while i is not None:
+    # Stepping left one token at a time (space tokens skipped here): no _prev call per word.
+    while i >= lo:
         word = doc.lower(i)
+        if word.isspace():
+            i -= 1
+            continue
         head = start is None
         # "showing acupuncture": an -ing word before the head is a verb, unless a known noun or
         # it opens the phrase ("Standing desks", "the running shoes").
@@ -502,7 +510,14 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
             or word in words.ing_nouns
             or _opens_phrase(doc, i, lo, words)
         )
-        if in_phrase or (start is not None and _in_hyphenated(doc, i, start, lo)):
+        if in_phrase or (
+            start is not None
+            # _in_hyphenated's necessary condition first: most words touch no hyphen or slash
+            and (
+                word in _GLUE or doc.lower(start) in _GLUE or (i > lo and doc.lower(i - 1) in _GLUE)
+            )
+            and _in_hyphenated(doc, i, start, lo)
+        ):
             start = i
         elif word in ("every", "each") and _time_phrase(doc, i, end, words):
             start = i  # "Drinking green tea every day"
@@ -517,7 +532,7 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
                 break
             if not _content_before(doc, attach, lo, words):
                 break
-            start, i = attach, _prev(doc, attach, lo)
+            start, i = attach, attach - 1
             continue
         elif start is not None and word in words.joiners_left:
             if not _content_before(doc, i, lo, words):
@@ -525,7 +540,7 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
             start = i
         else:
             break
-        i = _prev(doc, i, lo)
+        i -= 1
     if start is None:
         return None
     start = _word_start(doc, _gerund_start(doc, start, lo, words), lo)
