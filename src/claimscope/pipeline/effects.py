@@ -644,15 +644,25 @@ def right_np(
     if i is None:
         return None
     first, last = i, None
-    while i is not None:
+    # Stepping right one token at a time (space tokens skipped here): no _next call per word.
+    for i in range(first, hi):
         word = doc.lower(i)
+        if word.isspace():
+            continue
         if last is not None and i in stops:
             break
         if words.content[word]:
             if last is not None and word in words.outcome_breaks and not _is_glue(doc, i - 1):
                 break  # "pain related to …" ends, "pain-related behaviour" goes on
             last = i
-        elif _inside_phrase(doc, i, first, last, words):
+        elif (
+            # _inside_phrase's necessary condition first: the word that ends most phrases is
+            # no determiner, has a space after it and touches no hyphen or slash
+            word in words.determiners
+            or word in _GLUE
+            or not doc.whitespace(i)
+            or (i > first and doc.lower(i - 1) in _GLUE)
+        ) and _inside_phrase(doc, i, first, last, words):
             pass
         elif last is not None and word in words.joiners_right_or:
             after = _next(doc, i + 1, hi)
@@ -663,7 +673,6 @@ def right_np(
                 break
         else:
             break
-        i = _next(doc, i + 1, hi)
     return None if last is None else (first, last + 1)
 
 
