@@ -247,20 +247,6 @@ class _Lowers(dict):  # type: ignore[type-arg]
         return word
 
 
-class _Spaces(dict):  # type: ignore[type-arg]
-    """Token index -> token.is_space, filled on first read."""
-
-    __slots__ = ("lower",)
-
-    def __init__(self, lower: Any) -> None:
-        super().__init__()
-        self.lower = lower
-
-    def __missing__(self, i: int) -> bool:
-        space = self[i] = self.lower(i).isspace()
-        return space
-
-
 class EffectView(TokenView):
     """The shared TokenView with its per-token reads answered by bound dict/list methods.
 
@@ -268,12 +254,11 @@ class EffectView(TokenView):
     reads per corpus); a bound ``dict.__getitem__`` answers a repeat without a Python frame.
     """
 
-    __slots__ = ("end_char", "ends", "is_space", "lower", "whitespace")  # no __dict__ per doc
+    __slots__ = ("end_char", "ends", "lower", "whitespace")  # no __dict__ per doc
 
     def __init__(self, doc: Doc, lists: tuple[list[int], list[int], list[int], list[int]]) -> None:
         super().__init__(doc, lists)
         self.lower = _Lowers(self.lower_hashes, self.strings).__getitem__  # type: ignore[method-assign]
-        self.is_space = _Spaces(self.lower).__getitem__  # type: ignore[method-assign]
         self.ends = token_offsets(doc)[1]  # idx + len; cached for add_claim as well
         self.end_char = self.ends.__getitem__  # type: ignore[method-assign]
         # 1 or 0 for True or False: every caller reads it as a truth value.
@@ -585,8 +570,8 @@ def _to_attaches(doc: TokenView, to: int, lo: int, words: WordLists) -> bool:
 
 def _time_phrase(doc: TokenView, i: int, end: int, words: WordLists) -> bool:
     """``every day``, ``each morning``: token ``i`` and one time noun, up to ``end``."""
-    after = [j for j in range(i + 1, end) if not doc.is_space(j)]
-    return len(after) == 1 and doc.lower(after[0]) in words.time_nouns
+    after = [word for word in map(doc.lower, range(i + 1, end)) if not word.isspace()]
+    return len(after) == 1 and after[0] in words.time_nouns
 
 
 def _in_hyphenated(doc: TokenView, i: int, start: int, lo: int) -> bool:
@@ -620,7 +605,7 @@ def _content_before(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
 
 def _end_of(doc: TokenView, start: int, end: int) -> int:
     """``end`` pulled back over trailing spaces."""
-    while end > start and doc.is_space(end - 1):
+    while end > start and doc.lower(end - 1).isspace():
         end -= 1
     return end
 
@@ -979,7 +964,7 @@ def _is_pronoun(doc: TokenView, part: tuple[int, int], words: WordLists) -> bool
     first = doc.lower(part[0])
     if not (first in words.resolvable_pronouns or first in ("this", "that") or first.isspace()):
         return False  # most phrases: told from their first word without listing their words
-    tokens = [doc.lower(i) for i in range(*part) if not doc.is_space(i)]
+    tokens = [word for word in map(doc.lower, range(*part)) if not word.isspace()]
     if len(tokens) == 1:
         return tokens[0] in words.resolvable_pronouns
     return len(tokens) == 2 and tokens[0] in ("this", "that") and tokens[1] in words.generic_nouns
