@@ -390,11 +390,11 @@ def walk_gap(doc: Doc | EffectView, cue: int, lo: int, words: WordLists) -> int:
     """
     if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
         doc = EffectView.of(doc)
-    start = cue
+    start, hashes = cue, doc.hashes
     i = cue - 1
     # Stepping left one token at a time (space tokens skipped here): no _prev call per word.
     while i >= lo:
-        word = _WORD[doc.hashes[i]]
+        word = _WORD[hashes[i]]
         if word.isspace():
             i -= 1
             continue
@@ -475,16 +475,19 @@ def left_np(doc: Doc | EffectView, end: int, lo: int, words: WordLists) -> tuple
     """
     if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
         doc = EffectView.of(doc)
-    i = _prev(doc, end, lo)
-    if i is None:
+    hashes = doc.hashes
+    i = end - 1
+    while i >= lo and _WORD[hashes[i]].isspace():
+        i -= 1  # as _prev(doc, end, lo), without its call
+    if i < lo:
         return None
-    if _WORD[doc.hashes[i]] in words.pronouns:
+    if _WORD[hashes[i]] in words.pronouns:
         # "it"/"this" may be resolved later; "that" (relative) or "they" cannot be.
-        return (i, i + 1) if _WORD[doc.hashes[i]] in words.resolvable_pronouns else None
+        return (i, i + 1) if _WORD[hashes[i]] in words.resolvable_pronouns else None
     start: int | None = None
     # Stepping left one token at a time (space tokens skipped here): no _prev call per word.
     while i >= lo:
-        word = _WORD[doc.hashes[i]]
+        word = _WORD[hashes[i]]
         if word.isspace():
             i -= 1
             continue
@@ -631,17 +634,19 @@ def right_np(
         doc = EffectView.of(doc)
     stops = cue_tokens.finite if cue_tokens else frozenset()
     cue_starts = cue_tokens.starts if cue_tokens else frozenset()
-    i = _next(doc, start, hi)
-    while i is not None and _WORD[doc.hashes[i]] in _OPENERS:  # lower-case form == text for these
-        i = _next(doc, i + 1, hi)
-    if i is None:
-        return None
-    first, last = i, None
-    # Stepping right one token at a time (space tokens skipped here): no _next call per word.
-    for i in range(first, hi):
-        word = _WORD[doc.hashes[i]]
+    hashes = doc.hashes
+    first: int | None = None
+    last: int | None = None
+    # Stepping right one token at a time (space tokens skipped here, and the quotes before the
+    # phrase's first word): no _next call per word.
+    for i in range(start, hi):
+        word = _WORD[hashes[i]]
         if word.isspace():
             continue
+        if first is None:
+            if word in _OPENERS:  # lower-case form == text for these
+                continue
+            first = i
         if last is not None and i in stops:
             break
         if words.content[word]:
@@ -654,7 +659,7 @@ def right_np(
             word in words.determiners
             or word in _GLUE
             or not doc.whitespace(i)
-            or (i > first and _WORD[doc.hashes[i - 1]] in _GLUE)
+            or (i > first and _WORD[hashes[i - 1]] in _GLUE)
         ) and _inside_phrase(doc, i, first, last, words):
             pass
         elif last is not None and word in words.joiners_right_or:
@@ -666,7 +671,7 @@ def right_np(
                 break
         else:
             break
-    return None if last is None else (first, last + 1)
+    return None if first is None or last is None else (first, last + 1)
 
 
 def _inside_phrase(doc: EffectView, i: int, first: int, last: int | None, words: WordLists) -> bool:
