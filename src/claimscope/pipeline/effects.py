@@ -47,7 +47,6 @@ from spacy.tokens import Doc
 from .component import BatchedComponent
 from .cues import (
     MEMO_SIZE,
-    WORDS_BY_HASH,
     TokenView,
     as_view,
     load_cue_lists,
@@ -119,12 +118,15 @@ class WordLists:
     joiners_right_or: frozenset[str] = field(init=False, repr=False, compare=False)
     # every word walk_gap steps over, bar -ly adverbs: one set test instead of six
     gap_any: frozenset[str] = field(init=False, repr=False, compare=False)
+    # the words negation_cue starts from: a gap without them holds no negation
+    negation_any: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "content", _Memo(lambda word: is_content(word, self)))
         object.__setattr__(self, "joiners_right_or", self.joiners_right | {"and", "or"})
         gap_any = self.gap | self.be | self.aux | self.negators | self.negation_heads
         object.__setattr__(self, "gap_any", gap_any | self.have_verbs)
+        object.__setattr__(self, "negation_any", self.negators | self.negation_heads)
 
 
 @dataclass(frozen=True)
@@ -222,55 +224,39 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
     return WordLists(**lists, stop=stop)
 
 
-class _Lowers(dict):  # type: ignore[type-arg]
-    """Token index -> lower-case word, filled on first read (a repeat costs no Python call,
-    a first read one: the word by its hash is a dict look-up, not a further call)."""
+class _WordsByHash(dict):  # type: ignore[type-arg]
+    """LOWER hash -> lower-case word, process-wide, read as ``_WORD[doc.hashes[i]]``: a
+    subscript costs no Python call (a per-doc memo by token index cost one on every first
+    read of a token, a third of all reads). A hash new to it is read through ``word_of``
+    from the store of the doc being read (``strings``)."""
 
-    __slots__ = ("hashes", "strings")
+    __slots__ = ("strings",)
 
-    def __init__(self, hashes: list[int], strings: Any) -> None:
-        super().__init__()
-        # The lists, not the view: a view holding this dict's method would make a cycle.
-        self.hashes = hashes
-        self.strings = strings
-
-    def __missing__(self, i: int) -> str:
-        key = self.hashes[i]
-        try:
-            word = WORDS_BY_HASH[key]
-        except KeyError:  # a hash not seen before: from this doc's store
-            word = word_of(key, self.strings)
-        self[i] = word
+    def __missing__(self, key: int) -> str:
+        if len(self) > MEMO_SIZE:
+            self.clear()
+        word = self[key] = word_of(key, self.strings)
         return word
 
 
-class _Spaces(dict):  # type: ignore[type-arg]
-    """Token index -> token.is_space, filled on first read."""
-
-    __slots__ = ("lower",)
-
-    def __init__(self, lower: Any) -> None:
-        super().__init__()
-        self.lower = lower
-
-    def __missing__(self, i: int) -> bool:
-        space = self[i] = self.lower(i).isspace()
-        return space
+_WORD = _WordsByHash()
 
 
 class EffectView(TokenView):
-    """The shared TokenView with its per-token reads answered by bound dict/list methods.
+    """The shared TokenView with its per-token reads answered by subscripts and bound list
+    methods, without a Python frame: token i's word is ``_WORD[view.hashes[i]]``.
 
     The walks below read the same tokens around each cue many times (a few hundred thousand
-    reads per corpus); a bound ``dict.__getitem__`` answers a repeat without a Python frame.
+    reads per corpus). A view is read before the next one is made (``_WORD`` finds a new
+    hash in the store of the latest view's doc).
     """
 
-    __slots__ = ("end_char", "ends", "is_space", "lower", "whitespace")  # no __dict__ per doc
+    __slots__ = ("end_char", "ends", "hashes", "whitespace")  # no __dict__ per doc
 
     def __init__(self, doc: Doc, lists: tuple[list[int], list[int], list[int], list[int]]) -> None:
         super().__init__(doc, lists)
-        self.lower = _Lowers(self.lower_hashes, self.strings).__getitem__  # type: ignore[method-assign]
-        self.is_space = _Spaces(self.lower).__getitem__  # type: ignore[method-assign]
+        self.hashes = self.lower_hashes  # token i's word is _WORD[hashes[i]]
+        _WORD.strings = self.strings  # where a hash new to the process is found
         self.ends = token_offsets(doc)[1]  # idx + len; cached for add_claim as well
         self.end_char = self.ends.__getitem__  # type: ignore[method-assign]
         # 1 or 0 for True or False: every caller reads it as a truth value.
@@ -292,26 +278,26 @@ class CueTokens:
 # --- token helpers ----------------------------------------------------------------------------
 
 
-def _prev(doc: TokenView, i: int, lo: int) -> int | None:
+def _prev(doc: EffectView, i: int, lo: int) -> int | None:
     """Index of the nearest non-space token before ``i`` (not before ``lo``)."""
     i -= 1
     if i < lo:
         return None
     # lower_.isspace() is is_space: two C calls on a remembered word, no memo frame.
-    if not doc.lower(i).isspace():
+    if not _WORD[doc.hashes[i]].isspace():
         return i  # the common case, told first: space tokens are rare
-    while i >= lo and doc.lower(i).isspace():
+    while i >= lo and _WORD[doc.hashes[i]].isspace():
         i -= 1
     return i if i >= lo else None
 
 
-def _next(doc: TokenView, i: int, hi: int) -> int | None:
+def _next(doc: EffectView, i: int, hi: int) -> int | None:
     """Index of the nearest non-space token at or after ``i`` (before ``hi``)."""
     if i >= hi:
         return None
-    if not doc.lower(i).isspace():
+    if not _WORD[doc.hashes[i]].isspace():
         return i  # the common case, told first: space tokens are rare
-    while i < hi and doc.lower(i).isspace():
+    while i < hi and _WORD[doc.hashes[i]].isspace():
         i += 1
     return i if i < hi else None
 
@@ -347,11 +333,11 @@ class _Memo(dict):  # type: ignore[type-arg]
 _ADVERB = _Memo(is_adverb)  # _ADVERB[word] == is_adverb(word)
 
 
-def _is_glue(doc: TokenView, i: int) -> bool:
+def _is_glue(doc: EffectView, i: int) -> bool:
     """A hyphen or slash glued to both neighbours ("electro-acupuncture", "GI/renal")."""
     # The memoised lower-case form equals the text for these marks (as in _clause_start).
     return (
-        doc.lower(i) in _GLUE
+        _WORD[doc.hashes[i]] in _GLUE
         and not doc.whitespace(i)
         and i > 0
         and not doc.whitespace(i - 1)
@@ -363,7 +349,7 @@ def _is_glue(doc: TokenView, i: int) -> bool:
 
 
 def frame_start(
-    doc: Doc | TokenView, noun: int, lo: int, words: WordLists, article_optional: bool = False
+    doc: Doc | EffectView, noun: int, lo: int, words: WordLists, article_optional: bool = False
 ) -> int | None:
     """Start of ``<be> a|an|the <adjectives> <noun>`` ending at ``noun``, else None.
 
@@ -372,12 +358,12 @@ def frame_start(
     frames (``is an established risk factor for``, ``are major risk factors for``: there the
     article is optional).
     """
-    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
-        doc = TokenView.of(doc)
+    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+        doc = EffectView.of(doc)
     i = _prev(doc, noun, lo)
     adjectives = 0
     while i is not None and adjectives < 4:
-        word = doc.lower(i)
+        word = _WORD[doc.hashes[i]]
         if word in ("a", "an", "the"):
             break
         if article_optional and word in words.be:
@@ -386,57 +372,66 @@ def frame_start(
             return None
         adjectives += 1
         i = _prev(doc, i, lo)
-    if i is None or doc.lower(i) not in ("a", "an", "the"):
+    if i is None or _WORD[doc.hashes[i]] not in ("a", "an", "the"):
         return None
     j = _prev(doc, i, lo)
-    while j is not None and _ADVERB[doc.lower(j)]:
+    while j is not None and _ADVERB[_WORD[doc.hashes[j]]]:
         j = _prev(doc, j, lo)
-    if j is None or doc.lower(j) not in words.be:
+    if j is None or _WORD[doc.hashes[j]] not in words.be:
         return None
     return j
 
 
-def walk_gap(doc: Doc | TokenView, cue: int, lo: int, words: WordLists) -> int:
+def walk_gap(doc: Doc | EffectView, cue: int, lo: int, words: WordLists) -> int:
     """First token of the gap before the cue at ``cue`` (``cue`` itself when there is none).
 
     The gap holds auxiliaries, modals, negators, hedges, -ly adverbs, evaluative frames
     (``is a valuable treatment for``) and a predicate list (``is invasive, can cause``).
     """
-    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
-        doc = TokenView.of(doc)
-    start = cue
-    i = _prev(doc, cue, lo)
-    while i is not None:
-        word = doc.lower(i)
+    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+        doc = EffectView.of(doc)
+    start, hashes = cue, doc.hashes
+    i = cue - 1
+    # Stepping left one token at a time (space tokens skipped here): no _prev call per word.
+    while i >= lo:
+        word = _WORD[hashes[i]]
+        if word.isspace():
+            i -= 1
+            continue
         if word in ("to", "for"):
             noun = _prev(doc, i, lo)
-            if noun is not None and doc.lower(noun) in words.frame_nouns:
+            if noun is not None and _WORD[doc.hashes[noun]] in words.frame_nouns:
                 begin = frame_start(doc, noun, lo, words)
                 if begin is not None:
-                    start, i = begin, _prev(doc, begin, lo)
+                    start, i = begin, begin - 1
                     continue
         if word in words.gap_any or _ADVERB[word]:
-            start, i = i, _prev(doc, i, lo)
+            start, i = i, i - 1
             continue
-        if word == "and" and _ADVERB[doc.lower(start)]:
+        if word == "and" and _ADVERB[_WORD[doc.hashes[start]]]:
             before = _prev(doc, i, lo)  # "independently and positively associated with"
-            if before is not None and _ADVERB[doc.lower(before)]:
+            if before is not None and _ADVERB[_WORD[doc.hashes[before]]]:
                 start, i = i, before
                 continue
         if word == ",":
             adjective = _prev(doc, i, lo)
             be = _prev(doc, adjective, lo) if adjective is not None else None
-            if be is not None and doc.lower(be) in words.be and words.content[doc.lower(adjective)]:
-                start, i = be, _prev(doc, be, lo)
+            if (
+                be is not None
+                and _WORD[doc.hashes[be]] in words.be
+                and words.content[_WORD[doc.hashes[adjective]]]
+            ):
+                start, i = be, be - 1
                 continue
         break
     return start
 
 
-def _gap_words(doc: TokenView, start: int, cue: int) -> list[str]:
+def _gap_words(doc: EffectView, start: int, cue: int) -> list[str]:
     if start == cue:
         return []  # no gap: most cues
-    return [doc.lower(i) for i in range(start, cue) if not doc.is_space(i)]
+    # The words by one map over the range (no Python call a token); a space's word is blank.
+    return [word for word in map(_WORD.__getitem__, doc.hashes[start:cue]) if not word.isspace()]
 
 
 # The forms ``licensed`` rejects with an empty gap: each needs a licensing word in it.
@@ -469,7 +464,7 @@ def licensed(spec: CueSpec, gap: list[str], words: WordLists) -> bool:
 # --- noun phrases ------------------------------------------------------------------------------
 
 
-def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[int, int] | None:
+def left_np(doc: Doc | EffectView, end: int, lo: int, words: WordLists) -> tuple[int, int] | None:
     """The noun phrase ending just before token ``end``: ``[start, end)`` token range, or None.
 
     Function words bound it; a determiner ends it unless a preposition attaches a further
@@ -478,17 +473,24 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
     desks``), a time phrase may close it (``… every day``), and it never starts inside a
     hyphenated word (``Once-weekly dosing``). A lone pronoun (``it``) is a phrase too.
     """
-    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
-        doc = TokenView.of(doc)
-    i = _prev(doc, end, lo)
-    if i is None:
+    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+        doc = EffectView.of(doc)
+    hashes = doc.hashes
+    i = end - 1
+    while i >= lo and _WORD[hashes[i]].isspace():
+        i -= 1  # as _prev(doc, end, lo), without its call
+    if i < lo:
         return None
-    if doc.lower(i) in words.pronouns:
+    if _WORD[hashes[i]] in words.pronouns:
         # "it"/"this" may be resolved later; "that" (relative) or "they" cannot be.
-        return (i, i + 1) if doc.lower(i) in words.resolvable_pronouns else None
+        return (i, i + 1) if _WORD[hashes[i]] in words.resolvable_pronouns else None
     start: int | None = None
-    while i is not None:
-        word = doc.lower(i)
+    # Stepping left one token at a time (space tokens skipped here): no _prev call per word.
+    while i >= lo:
+        word = _WORD[hashes[i]]
+        if word.isspace():
+            i -= 1
+            continue
         head = start is None
         # "showing acupuncture": an -ing word before the head is a verb, unless a known noun or
         # it opens the phrase ("Standing desks", "the running shoes").
@@ -498,7 +500,16 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
             or word in words.ing_nouns
             or _opens_phrase(doc, i, lo, words)
         )
-        if in_phrase or (start is not None and _in_hyphenated(doc, i, start, lo)):
+        if in_phrase or (
+            start is not None
+            # _in_hyphenated's necessary condition first: most words touch no hyphen or slash
+            and (
+                word in _GLUE
+                or _WORD[doc.hashes[start]] in _GLUE
+                or (i > lo and _WORD[doc.hashes[i - 1]] in _GLUE)
+            )
+            and _in_hyphenated(doc, i, start, lo)
+        ):
             start = i
         elif word in ("every", "each") and _time_phrase(doc, i, end, words):
             start = i  # "Drinking green tea every day"
@@ -507,13 +518,13 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
         elif start is not None and word in words.determiners:
             start = i
             attach = _prev(doc, i, lo)
-            if attach is not None and doc.lower(attach) in _INTENSIFIERS:
+            if attach is not None and _WORD[doc.hashes[attach]] in _INTENSIFIERS:
                 start, attach = attach, _prev(doc, attach, lo)  # "Too much screen time"
-            if attach is None or doc.lower(attach) not in words.joiners_left:
+            if attach is None or _WORD[doc.hashes[attach]] not in words.joiners_left:
                 break
             if not _content_before(doc, attach, lo, words):
                 break
-            start, i = attach, _prev(doc, attach, lo)
+            start, i = attach, attach - 1
             continue
         elif start is not None and word in words.joiners_left:
             if not _content_before(doc, i, lo, words):
@@ -521,19 +532,19 @@ def left_np(doc: Doc | TokenView, end: int, lo: int, words: WordLists) -> tuple[
             start = i
         else:
             break
-        i = _prev(doc, i, lo)
+        i -= 1
     if start is None:
         return None
     start = _word_start(doc, _gerund_start(doc, start, lo, words), lo)
     return (start, _end_of(doc, start, end))
 
 
-def _opens_phrase(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
+def _opens_phrase(doc: EffectView, i: int, lo: int, words: WordLists) -> bool:
     """Token ``i`` starts its sentence or follows punctuation, a determiner or ``that``."""
     before = _prev(doc, i, lo)
     if before is None:
         return True
-    word = doc.lower(before)
+    word = _WORD[doc.hashes[before]]
     return word in words.determiners or word == "that" or not any(c.isalnum() for c in word)
 
 
@@ -542,72 +553,76 @@ def is_gerund(word: str) -> bool:
     return len(word) > 4 and word.endswith("ing") and word.isalpha() and word not in STOP_WORDS
 
 
-def _gerund_start(doc: TokenView, start: int, lo: int, words: WordLists) -> int:
+def _gerund_start(doc: EffectView, start: int, lo: int, words: WordLists) -> int:
     """``Cutting down on | sugar``, ``Taking | a daily aspirin``: the clause-opening gerund
     (and its particles) before a noun phrase starting at ``start``, else ``start``."""
     i = _prev(doc, start, lo)
     for _ in range(3):
-        if i is None or doc.lower(i) not in words.gerund_particles:
+        if i is None or _WORD[doc.hashes[i]] not in words.gerund_particles:
             break
         i = _prev(doc, i, lo)
-    if i is not None and is_gerund(doc.lower(i)) and _opens_phrase(doc, i, lo, words):
+    if i is not None and is_gerund(_WORD[doc.hashes[i]]) and _opens_phrase(doc, i, lo, words):
         return i
     return start
 
 
-def _to_attaches(doc: TokenView, to: int, lo: int, words: WordLists) -> bool:
+def _to_attaches(doc: EffectView, to: int, lo: int, words: WordLists) -> bool:
     """``Exposure to``, ``Listening to``: a ``to`` that attaches its phrase to the word before."""
     before = _prev(doc, to, lo)
     if before is None:
         return False
-    word = doc.lower(before)
+    word = _WORD[doc.hashes[before]]
     return word in words.to_heads or (is_gerund(word) and _opens_phrase(doc, before, lo, words))
 
 
-def _time_phrase(doc: TokenView, i: int, end: int, words: WordLists) -> bool:
+def _time_phrase(doc: EffectView, i: int, end: int, words: WordLists) -> bool:
     """``every day``, ``each morning``: token ``i`` and one time noun, up to ``end``."""
-    after = [j for j in range(i + 1, end) if not doc.is_space(j)]
-    return len(after) == 1 and doc.lower(after[0]) in words.time_nouns
+    after = [word for word in map(_WORD.__getitem__, doc.hashes[i + 1 : end]) if not word.isspace()]
+    return len(after) == 1 and after[0] in words.time_nouns
 
 
-def _in_hyphenated(doc: TokenView, i: int, start: int, lo: int) -> bool:
+def _in_hyphenated(doc: EffectView, i: int, start: int, lo: int) -> bool:
     """Token ``i`` is a piece of a hyphenated word: a glue, or glued to one (``Once-``)."""
     return _is_glue(doc, i) or _glued_to(doc, i, start) or _after_glue(doc, i, lo)
 
 
-def _glued_to(doc: TokenView, i: int, start: int) -> bool:
+def _glued_to(doc: EffectView, i: int, start: int) -> bool:
     """Token ``i`` is joined without space to a hyphen or slash at ``start`` (``Once-``)."""
     return (
         start == i + 1
-        and doc.lower(start) in _GLUE
+        and _WORD[doc.hashes[start]] in _GLUE
         and not doc.whitespace(i)
         and any(c.isalnum() for c in doc.token_text(i))
     )
 
 
-def _word_start(doc: TokenView, start: int, lo: int) -> int:
+def _word_start(doc: EffectView, start: int, lo: int) -> int:
     """``start`` moved left to the start of its word: a span never starts inside a word."""
     while start > lo and not doc.whitespace(start - 1):
-        if doc.lower(start) not in _GLUE and doc.lower(start - 1) not in _GLUE:
+        if _WORD[doc.hashes[start]] not in _GLUE and _WORD[doc.hashes[start - 1]] not in _GLUE:
             break
         start -= 1
     return start
 
 
-def _content_before(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
+def _content_before(doc: EffectView, i: int, lo: int, words: WordLists) -> bool:
     before = _prev(doc, i, lo)
-    return before is not None and words.content[doc.lower(before)]
+    return before is not None and words.content[_WORD[doc.hashes[before]]]
 
 
-def _end_of(doc: TokenView, start: int, end: int) -> int:
+def _end_of(doc: EffectView, start: int, end: int) -> int:
     """``end`` pulled back over trailing spaces."""
-    while end > start and doc.is_space(end - 1):
+    while end > start and _WORD[doc.hashes[end - 1]].isspace():
         end -= 1
     return end
 
 
 def right_np(
-    doc: Doc | TokenView, start: int, hi: int, words: WordLists, cue_tokens: CueTokens | None = None
+    doc: Doc | EffectView,
+    start: int,
+    hi: int,
+    words: WordLists,
+    cue_tokens: CueTokens | None = None,
 ) -> tuple[int, int] | None:
     """The noun phrase starting at token ``start`` (after quotes and determiners), or None.
 
@@ -615,62 +630,75 @@ def right_np(
     cue, and an effect cue ends the phrase once it has a content word, as does a participle
     that opens a modifier (``following``, ``including``).
     """
-    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
-        doc = TokenView.of(doc)
+    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+        doc = EffectView.of(doc)
     stops = cue_tokens.finite if cue_tokens else frozenset()
     cue_starts = cue_tokens.starts if cue_tokens else frozenset()
-    i = _next(doc, start, hi)
-    while i is not None and doc.lower(i) in _OPENERS:  # lower-case form == text for these
-        i = _next(doc, i + 1, hi)
-    if i is None:
-        return None
-    first, last = i, None
-    while i is not None:
-        word = doc.lower(i)
+    hashes = doc.hashes
+    first: int | None = None
+    last: int | None = None
+    # Stepping right one token at a time (space tokens skipped here, and the quotes before the
+    # phrase's first word): no _next call per word.
+    for i in range(start, hi):
+        word = _WORD[hashes[i]]
+        if word.isspace():
+            continue
+        if first is None:
+            if word in _OPENERS:  # lower-case form == text for these
+                continue
+            first = i
         if last is not None and i in stops:
             break
         if words.content[word]:
             if last is not None and word in words.outcome_breaks and not _is_glue(doc, i - 1):
                 break  # "pain related to …" ends, "pain-related behaviour" goes on
             last = i
-        elif _inside_phrase(doc, i, first, last, words):
+        elif (
+            # _inside_phrase's necessary condition first: the word that ends most phrases is
+            # no determiner, has a space after it and touches no hyphen or slash
+            word in words.determiners
+            or word in _GLUE
+            or not doc.whitespace(i)
+            or (i > first and _WORD[hashes[i - 1]] in _GLUE)
+        ) and _inside_phrase(doc, i, first, last, words):
             pass
         elif last is not None and word in words.joiners_right_or:
             after = _next(doc, i + 1, hi)
             if after is None or after in stops or after in cue_starts:
                 break
-            nxt = doc.lower(after)
+            nxt = _WORD[doc.hashes[after]]
             if not (words.content[nxt] or nxt in words.determiners):
                 break
         else:
             break
-        i = _next(doc, i + 1, hi)
-    return None if last is None else (first, last + 1)
+    return None if first is None or last is None else (first, last + 1)
 
 
-def _inside_phrase(doc: TokenView, i: int, first: int, last: int | None, words: WordLists) -> bool:
+def _inside_phrase(doc: EffectView, i: int, first: int, last: int | None, words: WordLists) -> bool:
     """A leading determiner, one after ``of``/``and``, or a piece of a hyphenated word
     (``face-to-face``, ``in-person``)."""
-    if doc.lower(i) in words.determiners and (last is None or _after_joiner(doc, i, first, words)):
+    if _WORD[doc.hashes[i]] in words.determiners and (
+        last is None or _after_joiner(doc, i, first, words)
+    ):
         return True
     if not doc.whitespace(i) and i + 1 < len(doc) and _is_glue(doc, i + 1):
         return any(c.isalnum() for c in doc.token_text(i))  # "in-" of "in-person"
     return i > first and (_is_glue(doc, i) or _after_glue(doc, i, first))
 
 
-def _after_glue(doc: TokenView, i: int, first: int) -> bool:
+def _after_glue(doc: EffectView, i: int, first: int) -> bool:
     return (
         i - 2 >= first
-        and doc.lower(i - 1) in _GLUE
+        and _WORD[doc.hashes[i - 1]] in _GLUE
         and not doc.whitespace(i - 1)
         and not doc.whitespace(i - 2)
         and any(c.isalnum() for c in doc.token_text(i))
     )
 
 
-def _after_joiner(doc: TokenView, i: int, lo: int, words: WordLists) -> bool:
+def _after_joiner(doc: EffectView, i: int, lo: int, words: WordLists) -> bool:
     before = _prev(doc, i, lo)
-    return before is not None and doc.lower(before) in words.joiners_right_or
+    return before is not None and _WORD[doc.hashes[before]] in words.joiners_right_or
 
 
 # --- one effect ---------------------------------------------------------------------------------
@@ -694,7 +722,7 @@ class Effect:
 
 
 def read_effect(
-    doc: TokenView,
+    doc: EffectView,
     cue: tuple[int, int],
     spec: CueSpec,
     sentence: tuple[int, int],
@@ -731,9 +759,12 @@ def read_effect(
         # A bare base form needs a plural subject, and left_np's phrase would end with the
         # word before the cue: without an -s there, no phrase walk can make it hold.
         head = _prev(doc, cue_start, lo)
-        if head is None or not _is_plural(doc.lower(head)):
+        if head is None or not _is_plural(_WORD[doc.hashes[head]]):
             return None
-    negation = negation_cue(doc, gap_start, cue_start, words)
+    # negation_cue walks the gap token by token: asked only when a negation word is in it.
+    negation = None
+    if not words.negation_any.isdisjoint(gap):
+        negation = negation_cue(doc, gap_start, cue_start, words)
     if spec.kind == "no_effect":
         negation = normalise(doc.span_text(cue_start, cue_end))
     if passive is not None:
@@ -753,7 +784,7 @@ def read_effect(
 
 
 def _unlicensed_ing(
-    doc: TokenView, cue: int, lo: int, spec: CueSpec, previous: Effect | None, words: WordLists
+    doc: EffectView, cue: int, lo: int, spec: CueSpec, previous: Effect | None, words: WordLists
 ) -> bool:
     """An -ing cue that ``read_effect`` would drop as unlicensed, told from the word before it
     (the last gap word, if there is a gap) without walking the gap."""
@@ -767,13 +798,13 @@ def _unlicensed_ing(
     before = _prev(doc, cue, lo)
     if before is None:
         return True  # no gap: nothing licenses the form
-    word = doc.lower(before)
+    word = _WORD[doc.hashes[before]]
     return not _ADVERB[word] and word not in words.ing_licensors
 
 
-def _plural_subject(doc: TokenView, spec: CueSpec, gap: list[str], part: tuple[int, int]) -> bool:
+def _plural_subject(doc: EffectView, spec: CueSpec, gap: list[str], part: tuple[int, int]) -> bool:
     """``Probiotics boost …``: a bare base form agrees with a plural subject."""
-    return spec.form == "base" and not gap and _is_plural(doc.lower(part[1] - 1))
+    return spec.form == "base" and not gap and _is_plural(_WORD[doc.hashes[part[1] - 1]])
 
 
 def _is_plural(word: str) -> bool:
@@ -781,7 +812,7 @@ def _is_plural(word: str) -> bool:
 
 
 def _passive(
-    doc: TokenView, spec: CueSpec, gap: list[str], cue_end: int, hi: int, words: WordLists
+    doc: EffectView, spec: CueSpec, gap: list[str], cue_end: int, hi: int, words: WordLists
 ) -> int | None:
     """Token after ``by`` when the cue is a passive participle (``was reduced by``)."""
     if spec.form != "ed":
@@ -790,11 +821,11 @@ def _passive(
     if not core or core[-1] not in words.be:
         return None
     by = _next(doc, cue_end, hi)
-    return by + 1 if by is not None and doc.lower(by) == "by" else None
+    return by + 1 if by is not None and _WORD[doc.hashes[by]] == "by" else None
 
 
 def _passive_effect(
-    doc: TokenView,
+    doc: EffectView,
     after_by: int,
     cue: tuple[int, int],
     spec: CueSpec,
@@ -824,7 +855,7 @@ def _may_coordinate(spec: CueSpec, gap_start: int, previous: Effect | None) -> b
 
 
 def _coordinated(
-    doc: TokenView,
+    doc: EffectView,
     cue: tuple[int, int],
     spec: CueSpec,
     gap_start: int,
@@ -848,13 +879,13 @@ def _coordinated(
     return _complete(doc, effect, hi, words, cue_tokens)
 
 
-def _joiners_between(doc: TokenView, start: int, end: int) -> list[str] | None:
+def _joiners_between(doc: EffectView, start: int, end: int) -> list[str] | None:
     """The ``and``/``or``/``nor`` of tokens ``[start, end)`` when, bar commas and -ly adverbs,
     they are all there is; else None (told at the first other word: the stretch between two
     cues is often long)."""
     joiners: list[str] = []
     for i in range(start, end):
-        word = doc.lower(i)
+        word = _WORD[doc.hashes[i]]
         if word in ("and", "or", "nor"):
             joiners.append(word)
         elif not (word == "," or word.isspace() or _ADVERB[word]):
@@ -863,7 +894,7 @@ def _joiners_between(doc: TokenView, start: int, end: int) -> list[str] | None:
 
 
 def _complete(
-    doc: TokenView, effect: Effect, hi: int, words: WordLists, cue_tokens: CueTokens
+    doc: EffectView, effect: Effect, hi: int, words: WordLists, cue_tokens: CueTokens
 ) -> Effect | None:
     """Find the outcome (and comparator) after the cue; None when a needed part is missing."""
     spec = effect.spec
@@ -890,16 +921,16 @@ def _complete(
 
 
 def _trailing_comparator(
-    doc: TokenView, after: int, hi: int, words: WordLists
+    doc: EffectView, after: int, hi: int, words: WordLists
 ) -> tuple[int, int] | None:
     """``… reduced pain compared with usual care``: the comparator after an outcome."""
     i = _next(doc, after, hi)
     if i is None:
         return None
-    word = doc.lower(i)
+    word = _WORD[doc.hashes[i]]
     if word in ("compared", "relative"):
         prep = _next(doc, i + 1, hi)
-        if prep is None or doc.lower(prep) not in ("with", "to"):
+        if prep is None or _WORD[doc.hashes[prep]] not in ("with", "to"):
             return None
         return right_np(doc, prep + 1, hi, words)
     if word in ("versus", "vs", "vs."):
@@ -908,61 +939,65 @@ def _trailing_comparator(
 
 
 def _compare_outcome(
-    doc: TokenView, after: int, hi: int, words: WordLists, cue_tokens: CueTokens
+    doc: EffectView, after: int, hi: int, words: WordLists, cue_tokens: CueTokens
 ) -> tuple[int, int] | None:
     """``… more effective than placebo in reducing pain``: the outcome after a comparison."""
     prep = _next(doc, after, hi)
-    if prep is None or doc.lower(prep) not in ("in", "at", "for"):
+    if prep is None or _WORD[doc.hashes[prep]] not in ("in", "at", "for"):
         return None
     start = prep + 1
     verb = _next(doc, start, hi)
-    if verb is not None and verb in cue_tokens.finite and doc.lower(verb).endswith("ing"):
+    if verb is not None and verb in cue_tokens.finite and _WORD[doc.hashes[verb]].endswith("ing"):
         start = verb + 1
     return right_np(doc, start, hi, words, cue_tokens)
 
 
-def negation_cue(doc: Doc | TokenView, start: int, cue: int, words: WordLists) -> str | None:
+def negation_cue(doc: Doc | EffectView, start: int, cue: int, words: WordLists) -> str | None:
     """The negation in the gap ``[start, cue)``: ``did not``, ``failed to``, ``never``…"""
-    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
-        doc = TokenView.of(doc)
+    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+        doc = EffectView.of(doc)
     for i in range(start, cue):
-        word = doc.lower(i)
+        word = _WORD[doc.hashes[i]]
         if word in words.negation_heads:
             to = _next(doc, i + 1, cue)
-            end = to + 1 if to is not None and doc.lower(to) == "to" else i + 1
+            end = to + 1 if to is not None and _WORD[doc.hashes[to]] == "to" else i + 1
             return normalise(doc.span_text(i, end))
         if word in words.negators and word != "longer":
             first = i
             aux = _prev(doc, i, start)
-            if aux is not None and (doc.lower(aux) in words.aux or doc.lower(aux) in words.be):
+            if aux is not None and (
+                _WORD[doc.hashes[aux]] in words.aux or _WORD[doc.hashes[aux]] in words.be
+            ):
                 first = aux
             if word == "no":
                 longer = _next(doc, i + 1, cue)
-                if longer is not None and doc.lower(longer) == "longer":
+                if longer is not None and _WORD[doc.hashes[longer]] == "longer":
                     return normalise(doc.span_text(first, longer + 1))
             return normalise(doc.span_text(first, i + 1))
     return None
 
 
-def _is_pronoun(doc: TokenView, part: tuple[int, int], words: WordLists) -> bool:
-    first = doc.lower(part[0])
+def _is_pronoun(doc: EffectView, part: tuple[int, int], words: WordLists) -> bool:
+    first = _WORD[doc.hashes[part[0]]]
     if not (first in words.resolvable_pronouns or first in ("this", "that") or first.isspace()):
         return False  # most phrases: told from their first word without listing their words
-    tokens = [doc.lower(i) for i in range(*part) if not doc.is_space(i)]
+    tokens = [
+        word for word in map(_WORD.__getitem__, doc.hashes[part[0] : part[1]]) if not word.isspace()
+    ]
     if len(tokens) == 1:
         return tokens[0] in words.resolvable_pronouns
     return len(tokens) == 2 and tokens[0] in ("this", "that") and tokens[1] in words.generic_nouns
 
 
 def _plausible_intervention(
-    doc: TokenView, part: tuple[int, int], lo: int, words: WordLists
+    doc: EffectView, part: tuple[int, int], lo: int, words: WordLists
 ) -> bool:
     """Not a study or a person (``Researchers``, ``we``), not inside ``if``/``whether``."""
-    head = doc.lower(part[1] - 1)
+    head = _WORD[doc.hashes[part[1] - 1]]
     if head in words.not_interventions:
         return False
     before = _prev(doc, part[0], lo)
-    return before is None or doc.lower(before) not in words.blockers
+    return before is None or _WORD[doc.hashes[before]] not in words.blockers
 
 
 # --- attributes -------------------------------------------------------------------------------
@@ -977,15 +1012,15 @@ def strength_of(spec: CueSpec, negated: bool, hedges: list[str]) -> str:
     return "conditional" if hedges else "causal"
 
 
-def direction_of(spec: CueSpec, doc: Doc | TokenView, outcome: tuple[int, int] | None) -> str:
+def direction_of(spec: CueSpec, doc: Doc | EffectView, outcome: tuple[int, int] | None) -> str:
     """The cue's direction; an association takes it from the outcome (``higher risk``)."""
     if spec.kind != "association" or outcome is None:
         return spec.direction
-    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
-        doc = TokenView.of(doc)
-    first = doc.lower(outcome[0])
+    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+        doc = EffectView.of(doc)
+    first = _WORD[doc.hashes[outcome[0]]]
     if first in ("a", "an", "the") and outcome[1] - outcome[0] > 1:
-        first = doc.lower(outcome[0] + 1)  # "a lower risk of …"
+        first = _WORD[doc.hashes[outcome[0] + 1]]  # "a lower risk of …"
     for words, direction in (
         (_DECREASE_WORDS, "decrease"),
         (_IMPROVE_WORDS, "improve"),
@@ -1115,7 +1150,7 @@ class EffectTagger(BatchedComponent):
             self._add(doc, tokens, effect, sentences[index], cues, populations[index])
 
     def _resolve(
-        self, doc: Doc, tokens: TokenView, effects: list[Effect], sentences: list[tuple[int, int]]
+        self, doc: Doc, tokens: EffectView, effects: list[Effect], sentences: list[tuple[int, int]]
     ) -> None:
         """Point pronoun interventions at the latest intervention mention of their paragraph,
         or at a later subject of the clause or sentence before (``it``) unless a condition."""
@@ -1148,7 +1183,7 @@ class EffectTagger(BatchedComponent):
             is_condition = any(s < chars[1] and chars[0] < e for s, e in conditions)
             effect.resolved = None if is_condition else subject
 
-    def _mention_cut(self, tokens: TokenView, pending: list[Effect]) -> int:
+    def _mention_cut(self, tokens: EffectView, pending: list[Effect]) -> int:
         """A token index at or after the last pending pronoun that no lexicon phrase holds:
         no mention crosses it, so the mentions before it (and the overlaps among them that
         ``longest_ranges`` settles) are those of the whole document."""
@@ -1215,7 +1250,7 @@ class _EffectCues:
     __slots__ = ("ranges", "tokens")
 
     def __init__(
-        self, found: list[tuple[int, int, int]], keys: dict[str, int], tokens: TokenView
+        self, found: list[tuple[int, int, int]], keys: dict[str, int], tokens: EffectView
     ) -> None:
         by_key: dict[int, list[tuple[int, int]]] = {key: [] for key in keys.values()}
         for key, start, end in found:
@@ -1300,7 +1335,7 @@ def _disjoint_in_order(ranges: list[tuple[int, int]]) -> bool:
     return True
 
 
-def _mention_start(tokens: TokenView, pending: list[Effect], others: list[tuple[int, int]]) -> int:
+def _mention_start(tokens: EffectView, pending: list[Effect], others: list[tuple[int, int]]) -> int:
     """Where the lexicon mentions that can resolve the pending pronouns start: after the last
     blank line before the first pronoun (a mention before it is the latest before a pronoun
     only when it lies in another paragraph, and then resolves nothing), or 0 when an effect's
@@ -1310,7 +1345,7 @@ def _mention_start(tokens: TokenView, pending: list[Effect], others: list[tuple[
     return 0 if any(s < start <= e for s, e in others) else start
 
 
-def _paragraph_start(doc: TokenView, token: int) -> int:
+def _paragraph_start(doc: EffectView, token: int) -> int:
     """The token after the last blank line before ``token`` (0 when there is none): a space
     token holding two newlines, as ``same_paragraph`` tells it."""
     text, idx = doc.text, doc.idx
@@ -1339,13 +1374,13 @@ def _condition_ranges(doc: Doc) -> list[tuple[int, int]]:
 
 
 def antecedent(
-    doc: Doc | TokenView, pronoun: int, sentences: list[tuple[int, int]], words: WordLists
+    doc: Doc | EffectView, pronoun: int, sentences: list[tuple[int, int]], words: WordLists
 ) -> tuple[int, int] | None:
     """What ``it`` at token ``pronoun`` most likely names: the subject of the clause before
     (``Yoga is cheap and it …``), else the phrase closing it (``We love foam rolling because
     it …``), or for a sentence-initial ``it`` the subject of the sentence before."""
-    if not isinstance(doc, TokenView):  # as_view, without its call on the hot path
-        doc = TokenView.of(doc)
+    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+        doc = EffectView.of(doc)
     index = bisect_right([s for s, _ in sentences], pronoun) - 1
     lo = sentences[index][0]
     before = _prev(doc, pronoun, lo)
@@ -1354,40 +1389,40 @@ def antecedent(
             return None
         lo = sentences[index - 1][0]
         return _subject(doc, lo, sentences[index - 1][1], words)
-    if doc.lower(before) not in words.connectives:
+    if _WORD[doc.hashes[before]] not in words.connectives:
         return None
     comma = _prev(doc, before, lo)
-    if comma is not None and doc.lower(comma) == ",":
+    if comma is not None and _WORD[doc.hashes[comma]] == ",":
         before = comma  # "Cold exposure is unpleasant, but it …"
     clause = _clause_start(doc, lo, before)
     subject = _subject(doc, clause, before, words)
     if subject is not None:
         return subject
     first = _next(doc, clause, before)
-    if first is None or doc.lower(first) not in words.not_interventions:
+    if first is None or _WORD[doc.hashes[first]] not in words.not_interventions:
         return None  # only a person ("We love X because it …") hands "it" to their object
     closing = left_np(doc, before, clause, words)
     if closing is None or not _candidate(doc, closing, clause, words):
         return None
     opener = _prev(doc, closing[0], clause)
-    return None if opener is not None and doc.lower(opener) in words.be else closing
+    return None if opener is not None and _WORD[doc.hashes[opener]] in words.be else closing
 
 
-def _sentence_adverb(doc: TokenView, lo: int, comma: int) -> bool:
+def _sentence_adverb(doc: EffectView, lo: int, comma: int) -> bool:
     """``However, it …``: one or two words and a comma open the sentence."""
-    if doc.lower(comma) != ",":
+    if _WORD[doc.hashes[comma]] != ",":
         return False
     opening = [i for i in range(lo, comma) if not doc.is_space(i)]
     return len(opening) <= 2 and all(doc.token_text(i).isalpha() for i in opening)
 
 
-def _subject(doc: TokenView, lo: int, hi: int, words: WordLists) -> tuple[int, int] | None:
+def _subject(doc: EffectView, lo: int, hi: int, words: WordLists) -> tuple[int, int] | None:
     """The noun phrase opening ``[lo, hi)`` when it could be an intervention."""
     part = right_np(doc, lo, hi, words)
     return part if part is not None and _candidate(doc, part, lo, words) else None
 
 
-def _candidate(doc: TokenView, part: tuple[int, int], lo: int, words: WordLists) -> bool:
+def _candidate(doc: EffectView, part: tuple[int, int], lo: int, words: WordLists) -> bool:
     return not _is_pronoun(doc, part, words) and _plausible_intervention(doc, part, lo, words)
 
 
@@ -1414,7 +1449,7 @@ def sentence_starts(doc: Doc | TokenView) -> list[int]:
     return [0, *(starts[1:] if starts and starts[0] == 0 else starts)]
 
 
-def same_paragraph(doc: TokenView, start: int, end: int) -> bool:
+def same_paragraph(doc: EffectView, start: int, end: int) -> bool:
     """No blank line between tokens ``start`` and ``end`` (a blank line ends a paragraph)."""
     if start >= end:
         return True
