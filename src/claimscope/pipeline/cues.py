@@ -136,14 +136,28 @@ def normalise(text: str) -> str:
 # --- a shared per-document token view ----------------------------------------------------------
 
 _VIEW_KEY = TOKEN_VIEW_KEY
-# LOWER hash -> string, process-wide (a hash is its string's in every vocabulary), filled from
-# a doc's StringStore on first sight of a hash; every component reads words through it.
-WORDS_BY_HASH: dict[int, str] = {}
 MEMO_SIZE = 500_000  # entries a per-word memo keeps before it starts afresh
 
 
+class WordsByHash(dict):  # type: ignore[type-arg]
+    """LOWER hash -> lower-case word, process-wide (a hash is its string's in every vocabulary).
+
+    Read as ``WORDS_BY_HASH[hash]``: a subscript costs no Python call once the word is known.
+    A hash new to it is looked up in ``strings``, the StringStore of the doc being read, which
+    a component sets before reading a doc's words (or use ``word_of`` with the store)."""
+
+    __slots__ = ("strings",)
+
+    def __missing__(self, key: int) -> str:
+        return word_of(key, self.strings)
+
+
+WORDS_BY_HASH = WordsByHash()
+WORDS_BY_HASH.strings = None
+
+
 def word_of(key: int, strings: Any) -> str:
-    """The string of a LOWER hash, from a process-wide memo (StringStore look-ups cost more)."""
+    """The string of a LOWER hash, from the process-wide memo (StringStore look-ups cost more)."""
     word = WORDS_BY_HASH.get(key)
     if word is None:
         if len(WORDS_BY_HASH) > MEMO_SIZE:

@@ -47,12 +47,12 @@ from spacy.tokens import Doc
 from .component import BatchedComponent
 from .cues import (
     MEMO_SIZE,
+    WORDS_BY_HASH,
     TokenView,
     as_view,
     load_cue_lists,
     longest_ranges,
     normalise,
-    word_of,
 )
 from .spans import add_claim, claim_entries, register_extensions, token_offsets
 
@@ -224,22 +224,9 @@ def _word_lists(raw: dict[str, Any]) -> WordLists:
     return WordLists(**lists, stop=stop)
 
 
-class _WordsByHash(dict):  # type: ignore[type-arg]
-    """LOWER hash -> lower-case word, process-wide, read as ``_WORD[doc.hashes[i]]``: a
-    subscript costs no Python call (a per-doc memo by token index cost one on every first
-    read of a token, a third of all reads). A hash new to it is read through ``word_of``
-    from the store of the doc being read (``strings``)."""
-
-    __slots__ = ("strings",)
-
-    def __missing__(self, key: int) -> str:
-        if len(self) > MEMO_SIZE:
-            self.clear()
-        word = self[key] = word_of(key, self.strings)
-        return word
-
-
-_WORD = _WordsByHash()
+# Token i's word is _WORD[view.hashes[i]]: the process-wide memo, read by subscript (a per-doc
+# memo by token index cost a Python call on every first read of a token, a third of reads).
+_WORD = WORDS_BY_HASH
 
 
 class EffectView(TokenView):
