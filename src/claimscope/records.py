@@ -13,6 +13,7 @@ import typing
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -44,13 +45,20 @@ class TextIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        # Code points above U+FFFF take two UTF-16 code units (none: UTF-16 offsets are ours).
-        self.astral = [m.start() for m in re.finditer("[\U00010000-\U0010ffff]", text)]
+        self.line_starts = [0, *map(re.Match.end, re.finditer("\n", text))]
+        # Code points above U+FFFF take two UTF-16 code units (none: UTF-16 offsets are ours);
+        # an ASCII or BMP-only text (most) has as many UTF-16 code units as code points.
+        self.astral: list[int] = []
+        if not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text):
+            self.astral = [m.start() for m in re.finditer("[\U00010000-\U0010ffff]", text)]
 
     def line_column(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def lines(self, offsets: Iterable[int]) -> list[int]:
+        """The (1-based) line of each offset."""
+        return list(map(bisect_right, repeat(self.line_starts), offsets))
 
     def utf16(self, offset: int) -> int:
         return offset + bisect_right(self.astral, offset - 1) if self.astral else offset
@@ -91,40 +99,29 @@ def doc_to_dicts(
     if not claims:
         return []
     claims.sort(key=_CLAIM_ORDER)
-    # Local key ('<type>@<start>-<end>', as links and resolved_to hold it) -> record id.
-    prefix = f"{document.id}#"
-    if offset:
-        ids = {c[5]: f"{prefix}{c[3]}@{c[0] + offset}-{c[1] + offset}" for c in claims}
-    else:
-        ids = {c[5]: prefix + c[5] for c in claims}
     if text is None:  # the original text: the doc holds it unwrapped (see build_nlp)
         text = document.text if not offset else document.text[offset : offset + len(doc.text)]
     if index is None:
         index = TextIndex(document.text if offset else text)
-    builder = _RecordBuilder(doc, document, index, ids, offset, SentenceIndex(doc, text, offset))
-    return [builder.record(claim) for claim in claims]
+    return _RecordBuilder(document, index, offset, SentenceIndex(doc, text, offset)).records(claims)
 
 
 _CLAIM_ORDER = itemgetter(0, 1, 2)  # start, end, type order
 
 
 class _RecordBuilder:
-    """Builds the record dicts of one doc; holds what all its records share."""
+    """Builds the record dicts of one doc: the per-doc columns (offsets, ids, quotes, lines)
+    with C-level maps, then one dict per claim."""
 
     def __init__(
-        self,
-        doc: Doc,
-        document: Document,
-        index: TextIndex,
-        ids: dict[str, str],
-        offset: int,
-        sentences: SentenceIndex,
+        self, document: Document, index: TextIndex, offset: int, sentences: SentenceIndex
     ) -> None:
         self.text = index.text
         self.index = index
-        self.ids = ids
         self.offset = offset
         self.sentences = sentences
+        self.id_prefix = f"{document.id}#"
+        self.ids: dict[str, str] = {}  # local key -> record id, filled by records()
         self.source = {
             "path": document.path,
             "document": document.id,
@@ -132,47 +129,77 @@ class _RecordBuilder:
             "media_type": document.media_type,
         }
 
-    def record(self, claim: tuple[int, int, int, str, dict[str, Any], str]) -> dict[str, Any]:
-        local_start, local_end, _, label, data, key = claim
-        text, offset, index = self.text, self.offset, self.index
-        start, end = local_start + offset, local_end + offset
-        quoted = text[start:end]
-        line, column = index.line_column(start)
-        # The sentence of the claim's tokens (its exact range widened to tokens).
-        first, last = data["claim_tokens"]
-        links = data.get("claim_links")
-        flags = data.get("claim_flags")
-        return {
-            "id": self.ids[key],
-            "fingerprint": fingerprint(label, quoted),
-            "type": label,
-            "text": quoted,
-            "start": start,
-            "end": end,
-            "start_utf16": index.utf16(start) if index.astral else start,
-            "end_utf16": index.utf16(end) if index.astral else end,
-            "line": line,
-            "column": column,
-            "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
-            "suffix": text[end : end + QUOTE_CONTEXT],
-            "sentence": self.sentences.around(first, last),
-            "source": self.source,
-            "links": [self.ids[key] for key in links if key in self.ids] if links else [],
-            "flags": list(flags) if flags else [],
-            "attributes": self._attributes(label, data.get("claim_attrs") or {}),
-        }
+    def records(
+        self, claims: list[tuple[int, int, int, str, dict[str, Any], str]]
+    ) -> list[dict[str, Any]]:
+        """The record dicts of ``claims`` (start, end, type order, label, entry, local key),
+        in their order."""
+        local_starts, local_ends, _, labels, entries, keys = zip(*claims, strict=True)
+        offset, text, index = self.offset, self.text, self.index
+        # Local key ('<type>@<start>-<end>', as links and resolved_to hold it) -> record id.
+        if offset:
+            starts = [start + offset for start in local_starts]
+            ends = [end + offset for end in local_ends]
+            record_ids = [
+                f"{self.id_prefix}{label}@{start}-{end}"
+                for label, start, end in zip(labels, starts, ends, strict=True)
+            ]
+        else:
+            starts, ends = local_starts, local_ends
+            record_ids = list(map(self.id_prefix.__add__, keys))
+        ids = self.ids = dict(zip(keys, record_ids, strict=True))
+        quotes = map(text.__getitem__, map(slice, starts, ends))
+        if index.astral:
+            starts_utf16, ends_utf16 = map(index.utf16, starts), map(index.utf16, ends)
+        else:
+            starts_utf16, ends_utf16 = starts, ends
+        line_starts = index.line_starts
+        sentence, attributes, source = self.sentences.around, self._attributes, self.source
+        return [
+            {
+                "id": record_id,
+                "fingerprint": fingerprint(label, quoted),
+                "type": label,
+                "text": quoted,
+                "start": start,
+                "end": end,
+                "start_utf16": start_utf16,
+                "end_utf16": end_utf16,
+                "line": line,
+                "column": start - line_starts[line - 1] + 1,
+                "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
+                "suffix": text[end : end + QUOTE_CONTEXT],
+                "sentence": sentence(entry["claim_tokens"]),
+                "source": source,
+                "links": _linked(entry.get("claim_links"), ids),
+                "flags": list(entry.get("claim_flags") or ()),
+                "attributes": attributes(label, entry.get("claim_attrs")),
+            }
+            for record_id, label, quoted, start, end, start_utf16, end_utf16, line, entry in zip(
+                record_ids,
+                labels,
+                quotes,
+                starts,
+                ends,
+                starts_utf16,
+                ends_utf16,
+                index.lines(starts),
+                entries,
+                strict=True,
+            )
+        ]
 
-    def _attributes(self, label: str, given: dict[str, Any]) -> dict[str, Any]:
+    def _attributes(self, label: str, given: dict[str, Any] | None) -> dict[str, Any]:
         """Every attribute of the type, in the model's order, defaults filled in.
 
         The JSON path validates no model, so a component bug that would break the schema (an
         unknown or a missing attribute) is caught here and fails the document instead.
         """
         defaults = _ATTRIBUTE_DEFAULTS[label]
-        if not given.keys() <= defaults.keys():
-            unknown = ", ".join(sorted(given.keys() - defaults.keys()))
+        attributes = {**defaults, **given} if given else defaults.copy()
+        if len(attributes) != len(defaults):  # given holds names the model lacks
+            unknown = ", ".join(sorted(attributes.keys() - defaults.keys()))
             raise ValueError(f"{label} claim with unknown attributes: {unknown}")
-        attributes = {**defaults, **given}
         if None in map(attributes.__getitem__, _REQUIRED_ATTRIBUTES[label]):
             raise ValueError(f"{label} claim without its required attributes")
         if label == "citation":  # the only type with a link into the record ids
@@ -186,6 +213,11 @@ class _RecordBuilder:
             for name in _FLOAT_ATTRIBUTES:
                 attributes[name] = _json_float(attributes[name])
         return attributes
+
+
+def _linked(links: list[str] | None, ids: dict[str, str]) -> list[str]:
+    """The record ids of a claim's links, without those to claims that got no record."""
+    return [ids[key] for key in links if key in ids] if links else []
 
 
 _FLOAT_ATTRIBUTES = ("value", "low", "high")
@@ -256,13 +288,14 @@ class SentenceIndex:
             # The sentence starts the components cached (one to_array for them all).
             self.first_tokens = [0, *TokenView.of(doc).sent_starts]
 
-    def around(self, first: int, end: int) -> dict[str, int]:
+    def around(self, tokens: tuple[int, int]) -> dict[str, int]:
         """The sentence(s) holding tokens ``first`` to ``end`` (exclusive), stripped, as a
         record's ``sentence`` field, offsets in the whole document.
 
         A claim across sentences gets all of them. Claims of one sentence share the dict:
         records are read, never changed, once built.
         """
+        first, end = tokens
         low = bisect_right(self.first_tokens, first) - 1
         high = bisect_right(self.first_tokens, max(first, end - 1))
         found = self._found.get((low, high))
