@@ -22,7 +22,7 @@ from spacy.tokens import Doc
 
 from .documents import Document
 from .models import CLAIM_MODELS, CLAIM_TYPES, EffectAttributes, TextSpan, parse_claim
-from .pipeline.cues import TokenView
+from .pipeline.cues import sentence_starts
 from .pipeline.spans import claim_entries, token_offsets
 
 QUOTE_CONTEXT = 32
@@ -150,11 +150,12 @@ class _RecordBuilder:
         ids = self.ids = dict(zip(keys, record_ids, strict=True))
         quotes = map(text.__getitem__, map(slice, starts, ends))
         if index.astral:
-            starts_utf16, ends_utf16 = map(index.utf16, starts), map(index.utf16, ends)
+            starts16, ends16 = map(index.utf16, starts), map(index.utf16, ends)
         else:
-            starts_utf16, ends_utf16 = starts, ends
+            starts16, ends16 = starts, ends
         line_starts = index.line_starts
-        sentence, attributes, source = self.sentences.around, self._attributes, self.source
+        attributes, source = self._attributes, self.source
+        sentences = self.sentences.fields(map(itemgetter("claim_tokens"), entries))
         return [
             {
                 "id": record_id,
@@ -163,27 +164,28 @@ class _RecordBuilder:
                 "text": quoted,
                 "start": start,
                 "end": end,
-                "start_utf16": start_utf16,
-                "end_utf16": end_utf16,
+                "start_utf16": start16,
+                "end_utf16": end16,
                 "line": line,
                 "column": start - line_starts[line - 1] + 1,
-                "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
+                "prefix": text[start - QUOTE_CONTEXT if start > QUOTE_CONTEXT else 0 : start],
                 "suffix": text[end : end + QUOTE_CONTEXT],
-                "sentence": sentence(entry["claim_tokens"]),
+                "sentence": sentence,
                 "source": source,
                 "links": _linked(entry.get("claim_links"), ids),
                 "flags": list(entry.get("claim_flags") or ()),
                 "attributes": attributes(label, entry.get("claim_attrs")),
             }
-            for record_id, label, quoted, start, end, start_utf16, end_utf16, line, entry in zip(
+            for record_id, label, quoted, start, end, start16, end16, line, sentence, entry in zip(
                 record_ids,
                 labels,
                 quotes,
                 starts,
                 ends,
-                starts_utf16,
-                ends_utf16,
+                starts16,
+                ends16,
                 index.lines(starts),
+                sentences,
                 entries,
                 strict=True,
             )
@@ -282,35 +284,47 @@ class SentenceIndex:
         self.text = text
         self.offset = offset  # where the doc's text starts in the whole document
         self.first_tokens = [0]  # the first token of each sentence
-        self.token_starts = token_offsets(doc)[0]
-        self._found: dict[tuple[int, int], dict[str, int]] = {}  # claims share sentences
+        self.token_starts, self.token_ends = token_offsets(doc)
         if len(doc) and doc.has_annotation("SENT_START"):
             # The sentence starts the components cached (one to_array for them all).
-            self.first_tokens = [0, *TokenView.of(doc).sent_starts]
+            self.first_tokens = [0, *sentence_starts(doc)]
 
-    def around(self, tokens: tuple[int, int]) -> dict[str, int]:
-        """The sentence(s) holding tokens ``first`` to ``end`` (exclusive), stripped, as a
-        record's ``sentence`` field, offsets in the whole document.
+    def fields(self, tokens: Iterable[tuple[int, int]]) -> list[dict[str, int]]:
+        """The ``sentence`` field of each claim whose tokens are ``(first, end)`` (exclusive):
+        the sentence(s) holding them, stripped, offsets in the whole document.
 
         A claim across sentences gets all of them. Claims of one sentence share the dict:
         records are read, never changed, once built.
         """
-        first, end = tokens
-        low = bisect_right(self.first_tokens, first) - 1
-        high = bisect_right(self.first_tokens, max(first, end - 1))
-        found = self._found.get((low, high))
-        if found is None:
-            found = self._found[low, high] = self._stripped(low, high)
-        return found
+        first_tokens = self.first_tokens
+        # (first sentence, sentence after the last) of each claim; an empty claim's last token
+        # is its first. (Conditional expressions: the builtin max parses its arguments slowly.)
+        ranges = [
+            (
+                bisect_right(first_tokens, first) - 1,
+                bisect_right(first_tokens, end - 1 if end > first else first),
+            )
+            for first, end in tokens
+        ]
+        found = {pair: self._stripped(*pair) for pair in set(ranges)}
+        return list(map(found.__getitem__, ranges))
 
     def _stripped(self, first: int, after: int) -> dict[str, int]:
         """Sentences ``first`` up to ``after`` (exclusive), without the space around them."""
+        text = self.text
         low = self.token_starts[self.first_tokens[first]]
         if after < len(self.first_tokens):
-            high = self.token_starts[self.first_tokens[after]]
+            last = self.first_tokens[after] - 1
+            high = self.token_starts[last + 1]
         else:
-            high = len(self.text)
-        chunk = self.text[low:high]
+            last = len(self.token_ends) - 1
+            high = len(text)
+        # Tokens hold no whitespace at their edges except whitespace tokens, and only the last
+        # token's trailing space follows it: most sentences need no strip (no slice copy).
+        end = self.token_ends[last]
+        if low < end and not text[low].isspace() and not text[end - 1].isspace():
+            return {"start": low + self.offset, "end": end + self.offset}
+        chunk = text[low:high]
         low += len(chunk) - len(chunk.lstrip())
         high -= len(chunk) - len(chunk.rstrip())
         return {"start": low + self.offset, "end": max(low, high) + self.offset}
