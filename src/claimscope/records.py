@@ -91,22 +91,21 @@ def doc_to_dicts(
     ``doc.text`` when the caller has it: spaCy rebuilds Doc.text from the tokens on each access.
     """
     wanted = set(types) if types else set(CLAIM_TYPES)
+    # (start, end, type order, insertion index, ...): sorted by the first four without a key
+    # function, the index keeping ties in insertion order (and entries never compared).
     claims = [
-        (start, end, _TYPE_ORDER[label], label, entry, f"{label}@{start}-{end}")
-        for label, start, end, entry in claim_entries(doc)
+        (start, end, _TYPE_ORDER[label], number, label, entry, f"{label}@{start}-{end}")
+        for number, (label, start, end, entry) in enumerate(claim_entries(doc))
         if label in wanted
     ]
     if not claims:
         return []
-    claims.sort(key=_CLAIM_ORDER)
+    claims.sort()
     if text is None:  # the original text: the doc holds it unwrapped (see build_nlp)
         text = document.text if not offset else document.text[offset : offset + len(doc.text)]
     if index is None:
         index = TextIndex(document.text if offset else text)
     return _RecordBuilder(document, index, offset, SentenceIndex(doc, text, offset)).records(claims)
-
-
-_CLAIM_ORDER = itemgetter(0, 1, 2)  # start, end, type order
 
 
 class _RecordBuilder:
@@ -134,7 +133,7 @@ class _RecordBuilder:
     ) -> list[dict[str, Any]]:
         """The record dicts of ``claims`` (start, end, type order, label, entry, local key),
         in their order."""
-        local_starts, local_ends, _, labels, entries, keys = zip(*claims, strict=True)
+        local_starts, local_ends, _, _, labels, entries, keys = zip(*claims, strict=True)
         offset, text, index = self.offset, self.text, self.index
         # Local key ('<type>@<start>-<end>', as links and resolved_to hold it) -> record id.
         if offset:
@@ -172,11 +171,24 @@ class _RecordBuilder:
                 "suffix": text[end : end + QUOTE_CONTEXT],
                 "sentence": sentence,
                 "source": source,
-                "links": _linked(entry.get("claim_links"), ids),
-                "flags": list(entry.get("claim_flags") or ()),
-                "attributes": attributes(label, entry.get("claim_attrs")),
+                "links": _linked(links, ids) if links else [],
+                "flags": list(flags) if flags else [],
+                "attributes": attributes(label, given),
             }
-            for record_id, label, quoted, start, end, start16, end16, line, sentence, entry in zip(
+            for (
+                record_id,
+                label,
+                quoted,
+                start,
+                end,
+                start16,
+                end16,
+                line,
+                sentence,
+                links,
+                flags,
+                given,
+            ) in zip(
                 record_ids,
                 labels,
                 quotes,
@@ -186,7 +198,9 @@ class _RecordBuilder:
                 ends16,
                 index.lines(starts),
                 sentences,
-                entries,
+                _values(entries, "claim_links"),
+                _values(entries, "claim_flags"),
+                _values(entries, "claim_attrs"),
                 strict=True,
             )
         ]
@@ -213,13 +227,19 @@ class _RecordBuilder:
                     attributes[name] = _anchor_text_span(attributes[name], self.offset, self.text)
         elif label == "statistic":
             for name in _FLOAT_ATTRIBUTES:
-                attributes[name] = _json_float(attributes[name])
+                if attributes[name] is not None:
+                    attributes[name] = _json_float(attributes[name])
         return attributes
 
 
-def _linked(links: list[str] | None, ids: dict[str, str]) -> list[str]:
+def _values(entries: Iterable[dict[str, Any]], name: str) -> Iterable[Any]:
+    """The value of ``name`` in each claim's store entry, None where it has none."""
+    return map(dict.get, entries, repeat(name))
+
+
+def _linked(links: list[str], ids: dict[str, str]) -> list[str]:
     """The record ids of a claim's links, without those to claims that got no record."""
-    return [ids[key] for key in links if key in ids] if links else []
+    return [ids[key] for key in links if key in ids]
 
 
 _FLOAT_ATTRIBUTES = ("value", "low", "high")
