@@ -216,8 +216,9 @@ class _RecordBuilder:
         if len(attributes) != len(defaults):  # given holds names the model lacks
             unknown = ", ".join(sorted(attributes.keys() - defaults.keys()))
             raise ValueError(f"{label} claim with unknown attributes: {unknown}")
-        if None in map(attributes.__getitem__, _REQUIRED_ATTRIBUTES[label]):
-            raise ValueError(f"{label} claim without its required attributes")
+        for name in _REQUIRED_ATTRIBUTES[label]:  # one or two names: a loop beats a map here
+            if attributes[name] is None:
+                raise ValueError(f"{label} claim without its required attributes")
         if label == "citation":  # the only type with a link into the record ids
             if attributes["resolved_to"]:
                 attributes["resolved_to"] = self.ids.get(attributes["resolved_to"])
