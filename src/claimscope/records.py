@@ -129,10 +129,10 @@ class _RecordBuilder:
         }
 
     def records(
-        self, claims: list[tuple[int, int, int, str, dict[str, Any], str]]
+        self, claims: list[tuple[int, int, int, int, str, dict[str, Any], str]]
     ) -> list[dict[str, Any]]:
-        """The record dicts of ``claims`` (start, end, type order, label, entry, local key),
-        in their order."""
+        """The record dicts of ``claims`` (start, end, type order, insertion index, label,
+        entry, local key), in their order."""
         local_starts, local_ends, _, _, labels, entries, keys = zip(*claims, strict=True)
         offset, text, index = self.offset, self.text, self.index
         # Local key ('<type>@<start>-<end>', as links and resolved_to hold it) -> record id.
