@@ -13,6 +13,7 @@ import typing
 from bisect import bisect_right
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -21,7 +22,7 @@ from spacy.tokens import Doc
 
 from .documents import Document
 from .models import CLAIM_MODELS, CLAIM_TYPES, EffectAttributes, TextSpan, parse_claim
-from .pipeline.cues import TokenView
+from .pipeline.cues import sentence_starts
 from .pipeline.spans import claim_entries, token_offsets
 
 QUOTE_CONTEXT = 32
@@ -44,13 +45,20 @@ class TextIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        # Code points above U+FFFF take two UTF-16 code units (none: UTF-16 offsets are ours).
-        self.astral = [m.start() for m in re.finditer("[\U00010000-\U0010ffff]", text)]
+        self.line_starts = [0, *map(re.Match.end, re.finditer("\n", text))]
+        # Code points above U+FFFF take two UTF-16 code units (none: UTF-16 offsets are ours);
+        # an ASCII or BMP-only text (most) has as many UTF-16 code units as code points.
+        self.astral: list[int] = []
+        if not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text):
+            self.astral = [m.start() for m in re.finditer("[\U00010000-\U0010ffff]", text)]
 
     def line_column(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self._line_starts, offset)
-        return line, offset - self._line_starts[line - 1] + 1
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def lines(self, offsets: Iterable[int]) -> list[int]:
+        """The (1-based) line of each offset."""
+        return list(map(bisect_right, repeat(self.line_starts), offsets))
 
     def utf16(self, offset: int) -> int:
         return offset + bisect_right(self.astral, offset - 1) if self.astral else offset
@@ -83,48 +91,36 @@ def doc_to_dicts(
     ``doc.text`` when the caller has it: spaCy rebuilds Doc.text from the tokens on each access.
     """
     wanted = set(types) if types else set(CLAIM_TYPES)
+    # (start, end, type order, insertion index, ...): sorted by the first four without a key
+    # function, the index keeping ties in insertion order (and entries never compared).
     claims = [
-        (start, end, _TYPE_ORDER[label], label, entry, f"{label}@{start}-{end}")
-        for label, start, end, entry in claim_entries(doc)
+        (start, end, _TYPE_ORDER[label], number, label, entry, f"{label}@{start}-{end}")
+        for number, (label, start, end, entry) in enumerate(claim_entries(doc))
         if label in wanted
     ]
     if not claims:
         return []
-    claims.sort(key=_CLAIM_ORDER)
-    # Local key ('<type>@<start>-<end>', as links and resolved_to hold it) -> record id.
-    prefix = f"{document.id}#"
-    if offset:
-        ids = {c[5]: f"{prefix}{c[3]}@{c[0] + offset}-{c[1] + offset}" for c in claims}
-    else:
-        ids = {c[5]: prefix + c[5] for c in claims}
+    claims.sort()
     if text is None:  # the original text: the doc holds it unwrapped (see build_nlp)
         text = document.text if not offset else document.text[offset : offset + len(doc.text)]
     if index is None:
         index = TextIndex(document.text if offset else text)
-    builder = _RecordBuilder(doc, document, index, ids, offset, SentenceIndex(doc, text, offset))
-    return [builder.record(claim) for claim in claims]
-
-
-_CLAIM_ORDER = itemgetter(0, 1, 2)  # start, end, type order
+    return _RecordBuilder(document, index, offset, SentenceIndex(doc, text, offset)).records(claims)
 
 
 class _RecordBuilder:
-    """Builds the record dicts of one doc; holds what all its records share."""
+    """Builds the record dicts of one doc: the per-doc columns (offsets, ids, quotes, lines)
+    with C-level maps, then one dict per claim."""
 
     def __init__(
-        self,
-        doc: Doc,
-        document: Document,
-        index: TextIndex,
-        ids: dict[str, str],
-        offset: int,
-        sentences: SentenceIndex,
+        self, document: Document, index: TextIndex, offset: int, sentences: SentenceIndex
     ) -> None:
         self.text = index.text
         self.index = index
-        self.ids = ids
         self.offset = offset
         self.sentences = sentences
+        self.id_prefix = f"{document.id}#"
+        self.ids: dict[str, str] = {}  # local key -> record id, filled by records()
         self.source = {
             "path": document.path,
             "document": document.id,
@@ -132,49 +128,97 @@ class _RecordBuilder:
             "media_type": document.media_type,
         }
 
-    def record(self, claim: tuple[int, int, int, str, dict[str, Any], str]) -> dict[str, Any]:
-        local_start, local_end, _, label, data, key = claim
-        text, offset, index = self.text, self.offset, self.index
-        start, end = local_start + offset, local_end + offset
-        quoted = text[start:end]
-        line, column = index.line_column(start)
-        # The sentence of the claim's tokens (its exact range widened to tokens).
-        first, last = data["claim_tokens"]
-        links = data.get("claim_links")
-        flags = data.get("claim_flags")
-        return {
-            "id": self.ids[key],
-            "fingerprint": fingerprint(label, quoted),
-            "type": label,
-            "text": quoted,
-            "start": start,
-            "end": end,
-            "start_utf16": index.utf16(start) if index.astral else start,
-            "end_utf16": index.utf16(end) if index.astral else end,
-            "line": line,
-            "column": column,
-            "prefix": text[max(0, start - QUOTE_CONTEXT) : start],
-            "suffix": text[end : end + QUOTE_CONTEXT],
-            "sentence": self.sentences.around(first, last),
-            "source": self.source,
-            "links": [self.ids[key] for key in links if key in self.ids] if links else [],
-            "flags": list(flags) if flags else [],
-            "attributes": self._attributes(label, data.get("claim_attrs") or {}),
-        }
+    def records(
+        self, claims: list[tuple[int, int, int, int, str, dict[str, Any], str]]
+    ) -> list[dict[str, Any]]:
+        """The record dicts of ``claims`` (start, end, type order, insertion index, label,
+        entry, local key), in their order."""
+        local_starts, local_ends, _, _, labels, entries, keys = zip(*claims, strict=True)
+        offset, text, index = self.offset, self.text, self.index
+        # Local key ('<type>@<start>-<end>', as links and resolved_to hold it) -> record id.
+        if offset:
+            starts = [start + offset for start in local_starts]
+            ends = [end + offset for end in local_ends]
+            record_ids = [
+                f"{self.id_prefix}{label}@{start}-{end}"
+                for label, start, end in zip(labels, starts, ends, strict=True)
+            ]
+        else:
+            starts, ends = local_starts, local_ends
+            record_ids = list(map(self.id_prefix.__add__, keys))
+        ids = self.ids = dict(zip(keys, record_ids, strict=True))
+        quotes = map(text.__getitem__, map(slice, starts, ends))
+        if index.astral:
+            starts16, ends16 = map(index.utf16, starts), map(index.utf16, ends)
+        else:
+            starts16, ends16 = starts, ends
+        line_starts = index.line_starts
+        attributes, source = self._attributes, self.source
+        sentences = self.sentences.fields(map(itemgetter("claim_tokens"), entries))
+        return [
+            {
+                "id": record_id,
+                "fingerprint": fingerprint(label, quoted),
+                "type": label,
+                "text": quoted,
+                "start": start,
+                "end": end,
+                "start_utf16": start16,
+                "end_utf16": end16,
+                "line": line,
+                "column": start - line_starts[line - 1] + 1,
+                "prefix": text[start - QUOTE_CONTEXT if start > QUOTE_CONTEXT else 0 : start],
+                "suffix": text[end : end + QUOTE_CONTEXT],
+                "sentence": sentence,
+                "source": source,
+                "links": _linked(links, ids) if links else [],
+                "flags": list(flags) if flags else [],
+                "attributes": attributes(label, given),
+            }
+            for (
+                record_id,
+                label,
+                quoted,
+                start,
+                end,
+                start16,
+                end16,
+                line,
+                sentence,
+                links,
+                flags,
+                given,
+            ) in zip(
+                record_ids,
+                labels,
+                quotes,
+                starts,
+                ends,
+                starts16,
+                ends16,
+                index.lines(starts),
+                sentences,
+                _values(entries, "claim_links"),
+                _values(entries, "claim_flags"),
+                _values(entries, "claim_attrs"),
+                strict=True,
+            )
+        ]
 
-    def _attributes(self, label: str, given: dict[str, Any]) -> dict[str, Any]:
+    def _attributes(self, label: str, given: dict[str, Any] | None) -> dict[str, Any]:
         """Every attribute of the type, in the model's order, defaults filled in.
 
         The JSON path validates no model, so a component bug that would break the schema (an
         unknown or a missing attribute) is caught here and fails the document instead.
         """
         defaults = _ATTRIBUTE_DEFAULTS[label]
-        if not given.keys() <= defaults.keys():
-            unknown = ", ".join(sorted(given.keys() - defaults.keys()))
+        attributes = {**defaults, **given} if given else defaults.copy()
+        if len(attributes) != len(defaults):  # given holds names the model lacks
+            unknown = ", ".join(sorted(attributes.keys() - defaults.keys()))
             raise ValueError(f"{label} claim with unknown attributes: {unknown}")
-        attributes = {**defaults, **given}
-        if None in map(attributes.__getitem__, _REQUIRED_ATTRIBUTES[label]):
-            raise ValueError(f"{label} claim without its required attributes")
+        for name in _REQUIRED_ATTRIBUTES[label]:  # one or two names: a loop beats a map here
+            if attributes[name] is None:
+                raise ValueError(f"{label} claim without its required attributes")
         if label == "citation":  # the only type with a link into the record ids
             if attributes["resolved_to"]:
                 attributes["resolved_to"] = self.ids.get(attributes["resolved_to"])
@@ -184,8 +228,19 @@ class _RecordBuilder:
                     attributes[name] = _anchor_text_span(attributes[name], self.offset, self.text)
         elif label == "statistic":
             for name in _FLOAT_ATTRIBUTES:
-                attributes[name] = _json_float(attributes[name])
+                if attributes[name] is not None:
+                    attributes[name] = _json_float(attributes[name])
         return attributes
+
+
+def _values(entries: Iterable[dict[str, Any]], name: str) -> Iterable[Any]:
+    """The value of ``name`` in each claim's store entry, None where it has none."""
+    return map(dict.get, entries, repeat(name))
+
+
+def _linked(links: list[str], ids: dict[str, str]) -> list[str]:
+    """The record ids of a claim's links, without those to claims that got no record."""
+    return [ids[key] for key in links if key in ids]
 
 
 _FLOAT_ATTRIBUTES = ("value", "low", "high")
@@ -250,34 +305,47 @@ class SentenceIndex:
         self.text = text
         self.offset = offset  # where the doc's text starts in the whole document
         self.first_tokens = [0]  # the first token of each sentence
-        self.token_starts = token_offsets(doc)[0]
-        self._found: dict[tuple[int, int], dict[str, int]] = {}  # claims share sentences
+        self.token_starts, self.token_ends = token_offsets(doc)
         if len(doc) and doc.has_annotation("SENT_START"):
             # The sentence starts the components cached (one to_array for them all).
-            self.first_tokens = [0, *TokenView.of(doc).sent_starts]
+            self.first_tokens = [0, *sentence_starts(doc)]
 
-    def around(self, first: int, end: int) -> dict[str, int]:
-        """The sentence(s) holding tokens ``first`` to ``end`` (exclusive), stripped, as a
-        record's ``sentence`` field, offsets in the whole document.
+    def fields(self, tokens: Iterable[tuple[int, int]]) -> list[dict[str, int]]:
+        """The ``sentence`` field of each claim whose tokens are ``(first, end)`` (exclusive):
+        the sentence(s) holding them, stripped, offsets in the whole document.
 
         A claim across sentences gets all of them. Claims of one sentence share the dict:
         records are read, never changed, once built.
         """
-        low = bisect_right(self.first_tokens, first) - 1
-        high = bisect_right(self.first_tokens, max(first, end - 1))
-        found = self._found.get((low, high))
-        if found is None:
-            found = self._found[low, high] = self._stripped(low, high)
-        return found
+        first_tokens = self.first_tokens
+        # (first sentence, sentence after the last) of each claim; an empty claim's last token
+        # is its first. (Conditional expressions: the builtin max parses its arguments slowly.)
+        ranges = [
+            (
+                bisect_right(first_tokens, first) - 1,
+                bisect_right(first_tokens, end - 1 if end > first else first),
+            )
+            for first, end in tokens
+        ]
+        found = {pair: self._stripped(*pair) for pair in set(ranges)}
+        return list(map(found.__getitem__, ranges))
 
     def _stripped(self, first: int, after: int) -> dict[str, int]:
         """Sentences ``first`` up to ``after`` (exclusive), without the space around them."""
+        text = self.text
         low = self.token_starts[self.first_tokens[first]]
         if after < len(self.first_tokens):
-            high = self.token_starts[self.first_tokens[after]]
+            last = self.first_tokens[after] - 1
+            high = self.token_starts[last + 1]
         else:
-            high = len(self.text)
-        chunk = self.text[low:high]
+            last = len(self.token_ends) - 1
+            high = len(text)
+        # Tokens hold no whitespace at their edges except whitespace tokens, and only the last
+        # token's trailing space follows it: most sentences need no strip (no slice copy).
+        end = self.token_ends[last]
+        if low < end and not text[low].isspace() and not text[end - 1].isspace():
+            return {"start": low + self.offset, "end": end + self.offset}
+        chunk = text[low:high]
         low += len(chunk) - len(chunk.lstrip())
         high -= len(chunk) - len(chunk.rstrip())
         return {"start": low + self.offset, "end": max(low, high) + self.offset}
