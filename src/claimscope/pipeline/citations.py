@@ -947,7 +947,7 @@ def _year_lines(text: str, start: int) -> Iterator[tuple[int, int]]:
 
 
 def _years(text: str, start: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each match of ``_ANY_YEAR_RE.finditer(text, start)``: the pattern is
+    """(start, end) of each match of ``_ANY_YEAR_RE.finditer(text, start)``: a match is
     tried only where '19' or '20' begins (found with str.find, not a try at every position),
     in order, skipping those inside the previous match, as finditer does."""
     find = text.find
@@ -958,14 +958,13 @@ def _years(text: str, start: int) -> Iterator[tuple[int, int]]:
             candidates.append(at)
             at = find(lead, at + 1)
     candidates.sort()
-    match = _ANY_YEAR_RE.match
     end = -1
     for at in candidates:
-        if at >= end:
-            year = match(text, at)
-            if year is not None:
-                end = year.end()
-                yield at, end
+        # The pattern's two further digits (``\d``: a Unicode decimal digit, as isdecimal()
+        # tests), without a regex call per candidate.
+        if at >= end and len(digits := text[at + 2 : at + 4]) == 2 and digits.isdecimal():
+            end = at + 4
+            yield at, end
 
 
 # --- in-text citations -----------------------------------------------------------------------
