@@ -1040,7 +1040,9 @@ def find_author_year(
         if _is_name(authors, not_names) and not _inside_title(text, match.start(), authors):
             found.append(_author_found(match, "author_year"))
     for match in _PAREN_RE.finditer(text) if has_paren else ():
-        if _ANY_YEAR_RE.search(match.group(1)):  # every item needs a year
+        inner = match.group(1)
+        # Every item needs a year; most brackets hold no '19' or '20' (no regex call then).
+        if ("19" in inner or "20" in inner) and _ANY_YEAR_RE.search(inner):
             found.extend(_parenthetical(match, not_names))
     for match in _windowed(_BARE_ET_AL_RE, text, _bare_windows(text, backwards)):
         if _is_name(match.group("authors"), not_names):
