@@ -630,10 +630,12 @@ _NAME_INITIALS_RE = re.compile(rf"(?<![\w'’])({SURNAME}),?\s+{_INITIALS}")
 _ANY_YEAR_RE = re.compile(YEAR)
 _YEAR_RE = re.compile(rf"(?<![\w/.])({YEAR})([a-z])?(?![\w/])")
 # The author part of an author-date entry ends at its year: ', 2015,' '(2019).' ' 2019.'
-_AUTHOR_DATE_RE = re.compile(
-    rf"^(?P<authors>[^\n]{{2,300}}?)[,.]?\s*(?P<open>\()?(?P<year>{YEAR})(?P<suffix>[a-z])?"
+_AUTHOR_DATE_TAIL = (
+    rf"[,.]?\s*(?P<open>\()?(?P<year>{YEAR})(?P<suffix>[a-z])?"
     rf"(?(open)(?:,[^)]{{0,30}})?\))[.,:]?(?=\s|$)"
 )
+_AUTHOR_DATE_RE = re.compile(rf"^(?P<authors>[^\n]{{2,300}}?){_AUTHOR_DATE_TAIL}")
+_AUTHOR_DATE_TAIL_RE = re.compile(_AUTHOR_DATE_TAIL)
 _VANCOUVER_AUTHORS_RE = re.compile(
     rf"^(?P<authors>{SURNAME}\s+[{_UPPER}]{{1,3}}(?:,\s*{SURNAME}\s+[{_UPPER}]{{1,3}})*"
     rf"(?:,?\s+{ET_AL})?)\.\s+"
@@ -687,15 +689,51 @@ def _without_identifiers(text: str) -> str:
 
 def _author_date_head(body: str) -> tuple[str, str, str | None, str] | None:
     """Split an author-date entry into (authors, year, suffix, rest), or None if not one."""
-    match = _AUTHOR_DATE_RE.match(body)
-    if match is None or not _looks_like_authors(match.group("authors")):
+    match = _author_date_tail(body)
+    if match is None or not _looks_like_authors(body[: match.start()]):
         return None
     return (
-        match.group("authors"),
+        body[: match.start()],
         match.group("year"),
         match.group("suffix"),
         body[match.end() :],
     )
+
+
+def _author_date_tail(body: str) -> re.Match[str] | None:
+    """The tail (separator, year …) of ``_AUTHOR_DATE_RE.match(body)``, its start the end of
+    the authors group. That lazy group tries the tail after each of up to 300 characters, an
+    attempt per character; but the tail opens with ``[,.]?\\s*\\(?`` and a year, so only the
+    positions just before a '19' or '20' followed by two digits can start it, tried here in
+    order: the first that matches is the regex's match."""
+    limit = body.find("\n")  # the authors hold no line break
+    limit = 300 if limit < 0 or limit > 300 else limit
+    starts = set()
+    for lead in ("19", "20"):
+        at = body.find(lead, 2)
+        while at >= 0:  # the separator's whitespace has no bound: every year counts
+            if (digits := body[at + 2 : at + 4]).isdecimal() and len(digits) == 2:
+                starts.update(range(_separator_start(body, at), at + 1))
+            at = body.find(lead, at + 1)
+    match = _AUTHOR_DATE_TAIL_RE.match
+    for start in sorted(starts):
+        if start > limit:
+            break
+        if start >= 2 and (found := match(body, start)) is not None:
+            return found
+    return None
+
+
+def _separator_start(body: str, year: int) -> int:
+    """Where the run before ``year`` that the tail's ``[,.]?\\s*\\(?`` can match begins."""
+    at = year
+    if at and body[at - 1] == "(":
+        at -= 1
+    while at and body[at - 1].isspace():
+        at -= 1
+    if at and body[at - 1] in ",.":
+        at -= 1
+    return at
 
 
 def _looks_like_authors(text: str) -> bool:
