@@ -630,10 +630,12 @@ _NAME_INITIALS_RE = re.compile(rf"(?<![\w'’])({SURNAME}),?\s+{_INITIALS}")
 _ANY_YEAR_RE = re.compile(YEAR)
 _YEAR_RE = re.compile(rf"(?<![\w/.])({YEAR})([a-z])?(?![\w/])")
 # The author part of an author-date entry ends at its year: ', 2015,' '(2019).' ' 2019.'
-_AUTHOR_DATE_RE = re.compile(
-    rf"^(?P<authors>[^\n]{{2,300}}?)[,.]?\s*(?P<open>\()?(?P<year>{YEAR})(?P<suffix>[a-z])?"
+_AUTHOR_DATE_TAIL = (
+    rf"[,.]?\s*(?P<open>\()?(?P<year>{YEAR})(?P<suffix>[a-z])?"
     rf"(?(open)(?:,[^)]{{0,30}})?\))[.,:]?(?=\s|$)"
 )
+_AUTHOR_DATE_RE = re.compile(rf"^(?P<authors>[^\n]{{2,300}}?){_AUTHOR_DATE_TAIL}")
+_AUTHOR_DATE_TAIL_RE = re.compile(_AUTHOR_DATE_TAIL)
 _VANCOUVER_AUTHORS_RE = re.compile(
     rf"^(?P<authors>{SURNAME}\s+[{_UPPER}]{{1,3}}(?:,\s*{SURNAME}\s+[{_UPPER}]{{1,3}})*"
     rf"(?:,?\s+{ET_AL})?)\.\s+"
@@ -687,15 +689,51 @@ def _without_identifiers(text: str) -> str:
 
 def _author_date_head(body: str) -> tuple[str, str, str | None, str] | None:
     """Split an author-date entry into (authors, year, suffix, rest), or None if not one."""
-    match = _AUTHOR_DATE_RE.match(body)
-    if match is None or not _looks_like_authors(match.group("authors")):
+    match = _author_date_tail(body)
+    if match is None or not _looks_like_authors(body[: match.start()]):
         return None
     return (
-        match.group("authors"),
+        body[: match.start()],
         match.group("year"),
         match.group("suffix"),
         body[match.end() :],
     )
+
+
+def _author_date_tail(body: str) -> re.Match[str] | None:
+    """The tail (separator, year …) of ``_AUTHOR_DATE_RE.match(body)``, its start the end of
+    the authors group. That lazy group tries the tail after each of up to 300 characters, an
+    attempt per character; but the tail opens with ``[,.]?\\s*\\(?`` and a year, so only the
+    positions just before a '19' or '20' followed by two digits can start it, tried here in
+    order: the first that matches is the regex's match."""
+    limit = body.find("\n")  # the authors hold no line break
+    limit = 300 if limit < 0 or limit > 300 else limit
+    starts = set()
+    for lead in ("19", "20"):
+        at = body.find(lead, 2)
+        while at >= 0:  # the separator's whitespace has no bound: every year counts
+            if (digits := body[at + 2 : at + 4]).isdecimal() and len(digits) == 2:
+                starts.update(range(_separator_start(body, at), at + 1))
+            at = body.find(lead, at + 1)
+    match = _AUTHOR_DATE_TAIL_RE.match
+    for start in sorted(starts):
+        if start > limit:
+            break
+        if start >= 2 and (found := match(body, start)) is not None:
+            return found
+    return None
+
+
+def _separator_start(body: str, year: int) -> int:
+    """Where the run before ``year`` that the tail's ``[,.]?\\s*\\(?`` can match begins."""
+    at = year
+    if at and body[at - 1] == "(":
+        at -= 1
+    while at and body[at - 1].isspace():
+        at -= 1
+    if at and body[at - 1] in ",.":
+        at -= 1
+    return at
 
 
 def _looks_like_authors(text: str) -> bool:
@@ -947,7 +985,7 @@ def _year_lines(text: str, start: int) -> Iterator[tuple[int, int]]:
 
 
 def _years(text: str, start: int) -> Iterator[tuple[int, int]]:
-    """(start, end) of each match of ``_ANY_YEAR_RE.finditer(text, start)``: the pattern is
+    """(start, end) of each match of ``_ANY_YEAR_RE.finditer(text, start)``: a match is
     tried only where '19' or '20' begins (found with str.find, not a try at every position),
     in order, skipping those inside the previous match, as finditer does."""
     find = text.find
@@ -958,14 +996,13 @@ def _years(text: str, start: int) -> Iterator[tuple[int, int]]:
             candidates.append(at)
             at = find(lead, at + 1)
     candidates.sort()
-    match = _ANY_YEAR_RE.match
     end = -1
     for at in candidates:
-        if at >= end:
-            year = match(text, at)
-            if year is not None:
-                end = year.end()
-                yield at, end
+        # The pattern's two further digits (``\d``: a Unicode decimal digit, as isdecimal()
+        # tests), without a regex call per candidate.
+        if at >= end and len(digits := text[at + 2 : at + 4]) == 2 and digits.isdecimal():
+            end = at + 4
+            yield at, end
 
 
 # --- in-text citations -----------------------------------------------------------------------
@@ -1041,7 +1078,9 @@ def find_author_year(
         if _is_name(authors, not_names) and not _inside_title(text, match.start(), authors):
             found.append(_author_found(match, "author_year"))
     for match in _PAREN_RE.finditer(text) if has_paren else ():
-        if _ANY_YEAR_RE.search(match.group(1)):  # every item needs a year
+        inner = match.group(1)
+        # Every item needs a year; most brackets hold no '19' or '20' (no regex call then).
+        if ("19" in inner or "20" in inner) and _ANY_YEAR_RE.search(inner):
             found.extend(_parenthetical(match, not_names))
     for match in _windowed(_BARE_ET_AL_RE, text, _bare_windows(text, backwards)):
         if _is_name(match.group("authors"), not_names):
