@@ -184,6 +184,7 @@ class WordHashes(NamedTuple):
     of_to: frozenset[int]
     body_parts: frozenset[tuple[int, ...]]  # as runs of LOWER hashes (tokenized like a doc)
     part_lengths: tuple[int, ...]  # the body parts' lengths in tokens, shortest first
+    part_ends: frozenset[int]  # the body parts' last words
 
     @classmethod
     def of(cls, vocabulary: Vocabulary, strings: StringStore, body_parts: list[Doc]) -> WordHashes:
@@ -195,6 +196,7 @@ class WordHashes(NamedTuple):
             of_to=frozenset(strings.add(w) for w in ("of", "to")),
             body_parts=parts,
             part_lengths=tuple(sorted({len(part) for part in parts})),
+            part_ends=frozenset(part[-1] for part in parts),
         )
 
 
@@ -290,14 +292,18 @@ def head_matches(
     found = []
     lower, size = tokens.lower_hashes, len(tokens)
     heads, of_heads, memo = words.heads, words.of_heads, {} if memo is None else memo
-    parts, lengths = words.body_parts, words.part_lengths
+    parts, lengths, part_ends = words.body_parts, words.part_lengths, words.part_ends
     for head in heads_at:
         form = lower[head]
-        for length in lengths:  # a body part right before the head
-            start = head - length
-            if start >= 0 and tuple(lower[start:head]) in parts:
-                condition = _productive(tokens, start, head + 1, heads[form], known, memo, False)
-                found.append(Match(start, head + 1, condition, 1))
+        # A body part right before the head; most heads follow no body part's last word.
+        if head and lower[head - 1] in part_ends:
+            for length in lengths:
+                start = head - length
+                if start >= 0 and tuple(lower[start:head]) in parts:
+                    condition = _productive(
+                        tokens, start, head + 1, heads[form], known, memo, False
+                    )
+                    found.append(Match(start, head + 1, condition, 1))
         if form not in of_heads or head + 2 >= size or lower[head + 1] not in words.of_to:
             continue
         # The body part follows of/to, or of/to and one determiner.
