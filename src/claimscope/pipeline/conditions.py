@@ -303,7 +303,7 @@ def head_matches(
                     condition = _productive(
                         tokens, start, head + 1, heads[form], known, memo, False
                     )
-                    found.append(Match(start, head + 1, condition, 1))
+                    found.append(_new_match((start, head + 1, condition, 1)))
         if form not in of_heads or head + 2 >= size or lower[head + 1] not in words.of_to:
             continue
         # The body part follows of/to, or of/to and one determiner.
@@ -313,7 +313,7 @@ def head_matches(
                 end = start + length
                 if end <= size and tuple(lower[start:end]) in parts:
                     condition = _productive(tokens, head, end, of_heads[form], known, memo, True)
-                    found.append(Match(head, end, condition, 1))
+                    found.append(_new_match((head, end, condition, 1)))
     return found
 
 
