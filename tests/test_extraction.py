@@ -14,7 +14,6 @@ import spacy
 from spacy.language import Language
 from typer.testing import CliRunner
 
-from claimscope import extraction
 from claimscope.cli import app
 from claimscope.documents import Document, LoadError
 from claimscope.extraction import extract_documents, extract_items, split_text
@@ -203,40 +202,18 @@ def small_corpus(tmp_path_factory) -> Path:
     return out
 
 
-def _corpus_items(corpus: Path) -> list[Document | LoadError]:
-    """The seeds and the corpus as documents, with a load error every 40 of them."""
+def test_jobs_2_yields_the_same_items_in_order_as_jobs_1(small_corpus):
+    files = sorted(small_corpus.rglob("*.txt"))
     items: list[Document | LoadError] = []
-    for number, path in enumerate([*sorted(SEEDS.glob("*.txt")), *sorted(corpus.rglob("*.txt"))]):
+    for number, path in enumerate([*sorted(SEEDS.glob("*.txt")), *files]):
         text = path.read_text(encoding="utf-8")
         items.append(Document(id=path.name, path=str(path), text=text))
         if number % 40 == 1:
             items.append(LoadError(f"missing{number}.txt", "no such file or directory"))
-    return items
-
-
-def test_jobs_2_yields_the_same_items_in_order_as_jobs_1(small_corpus):
-    items = _corpus_items(small_corpus)
     serial = list(extract_items(items, jobs=1))
     parallel = list(extract_items(items, jobs=2))
     assert [item for item, _ in parallel] == items
     assert parallel == serial
-
-
-def test_jobs_2_shares_batches_between_this_process_and_a_worker(small_corpus, monkeypatch):
-    items = _corpus_items(small_corpus)
-    monkeypatch.setattr(extraction, "TASK_DOCUMENTS", 8)  # 16 batches
-    tagged_here = []
-    tag_batch = extraction._tag_batch
-
-    def counted(batch, **options):  # only this process's calls: workers run the original
-        tagged_here.append(len(batch))
-        return tag_batch(batch, **options)
-
-    monkeypatch.setattr(extraction, "_tag_batch", counted)
-    parallel = list(extract_items(items, jobs=2, as_json=True))
-    serial = list(extract_items(items, jobs=1, as_json=True))
-    assert parallel == serial
-    assert tagged_here and sum(tagged_here) < len(items)  # both processes took batches
 
 
 def test_cli_jobs_2_output_equals_jobs_1(small_corpus):
@@ -257,7 +234,6 @@ def test_cli_jobs_2_output_equals_jobs_1(small_corpus):
 _STARTUP = """
 import sys
 from typer.testing import CliRunner
-from claimscope import extraction
 from claimscope.cli import app
 result = CliRunner().invoke(app, {args!r})
 assert result.exit_code == 0, result.output

@@ -84,11 +84,13 @@ def extract(
 
     Example: claimscope extract seeds/ --types effect,statistic | jq .text
     """
-    from .extraction import RunStats, extract_paths
+    from .extraction import RunStats, extract_paths, freeze_pipeline, resolve_jobs
     from .render import make_writer
 
     wanted = parse_types(types)
     stats = RunStats()
+    if resolve_jobs(jobs) == 1:
+        freeze_pipeline()  # this process runs the pipeline; workers freeze their own
 
     def report(error: object) -> None:
         stderr.print(f"claimscope: {error}", markup=False)
@@ -111,7 +113,6 @@ def extract(
             max_bytes=max_bytes,
             jobs=jobs,
             as_json=writer.as_json,
-            freeze=True,  # this process runs the pipeline (see freeze_pipeline)
         )
         deque(records, maxlen=0)  # run it: on_document writes each document's records
         writer.close()

@@ -313,21 +313,17 @@ def extract_items(
     jobs: int = 1,
     chunk_chars: int | None = None,
     as_json: bool = False,
-    freeze: bool = False,
 ) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
     """Documents with their records and load errors with None, in input order.
 
-    ``jobs`` > 1 runs the pipeline in that many processes (this one and worker processes);
-    ``as_json`` as for ``extract_documents``; ``freeze`` when the caller owns this process
-    (see ``freeze_pipeline``).
+    ``jobs`` > 1 runs the pipeline in that many worker processes; ``as_json`` as for
+    ``extract_documents``.
     """
     types = checked_types(types)
     jobs = resolve_jobs(jobs)
     if jobs > 1:
-        yield from _extract_parallel(items, types, jobs, chunk_chars, as_json, freeze)
+        yield from _extract_parallel(items, types, jobs, chunk_chars, as_json)
         return
-    if freeze:
-        freeze_pipeline()
     # Each document carries the load errors met just before it, so that errors come out
     # exactly where they were in the input, as with worker processes.
     errors_before: deque[list[LoadError]] = deque()
@@ -361,17 +357,14 @@ def extract_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 1,
     as_json: bool = False,
-    freeze: bool = False,
 ) -> Iterator[Any]:
     """Yield the claim records of every readable input; report the others to ``on_error``.
 
-    ``as_json`` yields records as JSON text instead of models (see ``extract_documents``);
-    ``jobs`` and ``freeze`` as for ``extract_items``.
+    ``as_json`` yields records as JSON text instead of models (see ``extract_documents``).
     """
     stats = stats if stats is not None else RunStats()
     items = iter_documents(paths, max_bytes=max_bytes)
-    extracted = extract_items(items, types, jobs=jobs, as_json=as_json, freeze=freeze)
-    for item, records in extracted:
+    for item, records in extract_items(items, types, jobs=jobs, as_json=as_json):
         if isinstance(records, LoadError):  # the pipeline failed on this document
             item, records = records, None
         if isinstance(item, LoadError):
@@ -408,19 +401,16 @@ def _init_worker(types: list[str] | None, chunk_chars: int | None, as_json: bool
 
 
 def _work(batch: list[Document | LoadError]) -> list[list[Any] | None]:
-    """A worker's task: ``_tag_batch`` with the options its initializer was given."""
-    return _tag_batch(batch, **_worker_options)
-
-
-def _tag_batch(
-    batch: list[Document | LoadError],
-    types: list[str] | None,
-    chunk_chars: int | None,
-    as_json: bool,
-) -> list[list[Any] | None]:
     """Records of each document of a batch (None for load errors), in order."""
     documents = [item for item in batch if isinstance(item, Document)]
-    results = iter(extract_documents(documents, types, chunk_chars=chunk_chars, as_json=as_json))
+    results = iter(
+        extract_documents(
+            documents,
+            _worker_options.get("types"),
+            chunk_chars=_worker_options.get("chunk_chars"),
+            as_json=_worker_options.get("as_json", False),
+        )
+    )
     return [None if isinstance(item, LoadError) else next(results)[1] for item in batch]
 
 
@@ -437,43 +427,26 @@ def _batches(items: Iterable[Document | LoadError]) -> Iterator[list[Document | 
         yield batch
 
 
-# A batch in flight: its items and their records, computed here (a list) or by a worker.
-_InFlight = tuple[list[Document | LoadError], Any]
-
-
 def _extract_parallel(
     items: Iterable[Document | LoadError],
     types: list[str] | None,
     jobs: int,
     chunk_chars: int | None,
     as_json: bool,
-    freeze: bool,
 ) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
-    """Like the single-process path, over ``jobs`` processes, in input order: this one and
-    ``jobs - 1`` workers.
+    """Like the single-process path, over ``jobs`` worker processes, in input order.
 
-    This process tags batches too: it would otherwise spend the run waiting while the
-    workers pay its share of start-up (importing spaCy, building the pipeline, ~1.5 s) and
-    compete with it for the cores. A batch goes to the workers while fewer than two per
-    worker wait there; else this process tags it. Results leave in input order, and at most
-    a few batches per process are in flight, so memory stays bounded; any exception or
-    Ctrl-C terminates the pool.
+    At most a few batches per worker are in flight (Pool.imap would read the whole input
+    ahead), so memory stays bounded; any exception or Ctrl-C terminates the pool.
     """
-    workers = jobs - 1
     pool = _worker_context().Pool(
-        workers, initializer=_init_worker, initargs=(types, chunk_chars, as_json)
+        jobs, initializer=_init_worker, initargs=(types, chunk_chars, as_json)
     )
-    options = {"types": types, "chunk_chars": chunk_chars, "as_json": as_json}
-    in_flight: deque[_InFlight] = deque()
+    in_flight: deque[tuple[list[Document | LoadError], Any]] = deque()
     try:
-        if freeze:  # after starting the workers, so that they start up meanwhile
-            freeze_pipeline()
         for batch in _batches(items):
-            if sum(not _done(result) for _, result in in_flight) < 2 * workers:
-                in_flight.append((batch, pool.apply_async(_work, (batch,))))
-            else:
-                in_flight.append((batch, _tag_batch(batch, **options)))
-            while in_flight and (_done(in_flight[0][1]) or len(in_flight) > 4 * jobs):
+            in_flight.append((batch, pool.apply_async(_work, (batch,))))
+            if len(in_flight) >= 2 * jobs:
                 yield from _finish(in_flight.popleft())
         while in_flight:
             yield from _finish(in_flight.popleft())
@@ -485,23 +458,23 @@ def _extract_parallel(
         pool.join()
 
 
-def _done(result: Any) -> bool:
-    """Whether a batch's records are here (a list) or ready at a worker."""
-    return isinstance(result, list) or result.ready()
-
-
 def _worker_context() -> Any:
     """Fresh worker processes, never a fork of this one (it may run threads, e.g. progress).
 
-    Spawned: starting them returns at once, so they import spaCy and build their pipelines
-    while this process builds its own. (A fork server that pre-imports spaCy would hold this
-    process up until it has.)
+    A fork server with spaCy and the components pre-imported starts each worker about a
+    second sooner than spawning; where there is none (Windows), workers are spawned.
     """
     import multiprocessing
 
-    return multiprocessing.get_context("spawn")
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["claimscope.extraction", "claimscope.pipeline"])
+    return context
 
 
-def _finish(entry: _InFlight) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
+def _finish(
+    entry: tuple[list[Document | LoadError], Any],
+) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
     batch, result = entry
-    yield from zip(batch, result if isinstance(result, list) else result.get(), strict=True)
+    yield from zip(batch, result.get(), strict=True)
