@@ -70,8 +70,7 @@ def extract(
     types: TypesOption = None,
     output: OutputOption = None,
     jobs: Annotated[
-        int,
-        typer.Option("--jobs", "-j", min=0, help="Processes that tag documents (0 = all cores)."),
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = all cores).")
     ] = 1,
     max_bytes: Annotated[
         int, typer.Option("--max-bytes", min=1, help="Skip (and report) files larger than this.")

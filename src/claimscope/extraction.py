@@ -97,7 +97,7 @@ def chunk_limit() -> int:
 
 
 def resolve_jobs(jobs: int) -> int:
-    """Processes that tag documents for ``--jobs``: 0 means one per available core."""
+    """Worker processes for ``--jobs``: 0 means one per available core."""
     if jobs > 0:
         return jobs
     try:
