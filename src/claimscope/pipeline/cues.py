@@ -104,7 +104,7 @@ def longest_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """spacy.util.filter_spans on ``(start, end)`` token ranges, with the same tie-breaking:
     the (first) longest of overlapping ranges wins; the result is sorted by start."""
     by_start = sorted(ranges)
-    if _disjoint(by_start):
+    if disjoint_in_order(by_start):
         return by_start  # the common case: nothing overlaps, so every range is kept
     ordered = sorted(by_start, key=lambda r: (r[1] - r[0], -r[0]), reverse=True)
     kept: list[tuple[int, int]] = []
@@ -118,7 +118,7 @@ def longest_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
-def _disjoint(by_start: list[tuple[int, int]]) -> bool:
+def disjoint_in_order(by_start: list[tuple[int, int]]) -> bool:
     """Non-empty ranges, sorted by start, none overlapping the next."""
     end = -1
     for start, stop in by_start:

@@ -50,6 +50,7 @@ from .cues import (
     WORDS_BY_HASH,
     TokenView,
     as_view,
+    disjoint_in_order,
     load_cue_lists,
     longest_ranges,
     normalise,
@@ -1249,7 +1250,7 @@ class _EffectCues:
             ranges = by_key[key]
             # Kept as found when already sorted and disjoint (the matcher gives them by start):
             # longest_ranges would sort them first, comparing tuples.
-            self.ranges[label] = ranges if _disjoint_in_order(ranges) else longest_ranges(ranges)
+            self.ranges[label] = ranges if disjoint_in_order(ranges) else longest_ranges(ranges)
         self.tokens = tokens
 
     def holds(self, label: str, start: int, end: int) -> bool:
@@ -1310,16 +1311,6 @@ def _populations(
                 population = found[0]
         out[index] = population
     return out
-
-
-def _disjoint_in_order(ranges: list[tuple[int, int]]) -> bool:
-    """(start, end) ranges sorted by start, none empty or overlapping the next."""
-    end = -1
-    for start, stop in ranges:
-        if start < end or stop <= start:
-            return False
-        end = stop
-    return True
 
 
 def _mention_start(tokens: EffectView, pending: list[Effect], others: list[tuple[int, int]]) -> int:
