@@ -192,6 +192,33 @@ def test_long_document_through_the_real_pipeline(nlp, seed_texts):
     assert located(chunked) == located(whole)
 
 
+def test_docs_are_freed_without_the_garbage_collector(monkeypatch, seed_texts):
+    # freeze_pipeline runs the collector rarely (GC_THRESHOLD): that is only safe while a
+    # Doc and what components keep in its user_data hold no reference cycles.
+    import gc
+    import weakref
+
+    from claimscope import records
+
+    seen: list[weakref.ref] = []
+    doc_to_dicts = records.doc_to_dicts
+
+    def watched(doc, *args):
+        seen.append(weakref.ref(doc))
+        return doc_to_dicts(doc, *args)
+
+    monkeypatch.setattr(records, "doc_to_dicts", watched)
+    documents = [Document(id=name, path=name, text=text) for name, text in seed_texts.items()]
+    gc.disable()
+    try:
+        results = list(extract_documents(documents * 2, as_json=True))
+        alive = [ref for ref in seen if ref() is not None]
+    finally:
+        gc.enable()
+    assert len(results) == len(seen) == 2 * len(seed_texts)
+    assert alive == []
+
+
 # --- --jobs --------------------------------------------------------------------------------
 
 
