@@ -191,7 +191,6 @@ _TRIE_TERMS = {
     "sciatic nerve pain": Condition("sciatic nerve pain", None, "symptom"),
     "sciatic nerve": Condition("sciatic nerve", None, "disease"),
     "οσας disease": Condition("οσας disease", None, "disease"),
-    "non-hodgkin": Condition("non-hodgkin", None, "disease"),
 }
 
 
@@ -205,9 +204,6 @@ _TRIE_TERMS = {
         ("The sciatic  nerve hurts; back pain too.", ["sciatic  nerve", "back pain"]),
         ("ΟΣΑΣ disease and οσας disease", ["ΟΣΑΣ disease", "οσας disease"]),
         ("Sciatic nerve", ["Sciatic nerve"]),
-        # The same two forms written apart and together share one remembered pair.
-        ("non hodgkin, then non-hodgkin and non -hodgkin", ["non-hodgkin"]),
-        ("Non-Hodgkin first, then non hodgkin", ["Non-Hodgkin"]),
     ],
 )
 def test_conditions_term_index_remembered_stretches_match_as_new(blank, text, expected):

@@ -761,11 +761,10 @@ class TermIndex:
     # The forms that spell a term alone (-> its key), and those a longer term may start with.
     yielders: dict[int, str] = field(default_factory=dict, compare=False, repr=False)
     growers: set[int] = field(default_factory=set, compare=False, repr=False)
-    # The stretches tried, as a trie of token forms: (first LOWER, second LOWER) -> the Edges
-    # of the two tokens written together and with a space between (None when both are dead),
-    # and on from each Edge's ``after`` by (spaces, next LOWER). One list holds the number of
-    # entries kept, so the memo can start afresh when it grows too big.
-    pairs: dict[tuple[int, int], Pair | None] = field(
+    # The stretches tried, as a trie of token forms: (first LOWER, spaces after it, second
+    # LOWER) -> Edge, and on from each Edge's ``after`` by (spaces, next LOWER). One list
+    # holds the number of edges kept, so the memo can start afresh when it grows too big.
+    pairs: dict[tuple[int, int, int], Edge | None] = field(
         default_factory=dict, compare=False, repr=False
     )
     kept: list[int] = field(default_factory=lambda: [0], compare=False, repr=False)
@@ -890,25 +889,24 @@ class TermIndex:
             return
         # The pair keys are looked up as zip makes them and not kept: thousands of live tuples
         # per doc would set the garbage collector off. The next token's form is read from the
-        # list shifted by one (starts end before the last token). The space between them is
-        # read only for the few live pairs: a Pair holds both cases.
+        # list shifted by one (starts end before the last token).
         following = lower[1:]
-        pairs = zip(firsts, map(following.__getitem__, starts), strict=True)
-        # Dead pairs are kept as None, so the live and the unknown ones are the truthy.
-        found_pairs = list(map(self.pairs.get, pairs, repeat(_UNKNOWN_PAIR)))
+        pairs = zip(
+            firsts, map(space.__getitem__, starts), map(following.__getitem__, starts), strict=True
+        )
+        # Dead stretches are kept as None, so the live and the unknown ones are the truthy.
+        edges = list(map(self.pairs.get, pairs, repeat(_UNKNOWN)))
         sent_start = set(tokens.sent_starts)
         add_start, add_end, add_key = (column.append for column in found)
-        for k in compress(range(len(starts)), found_pairs):
+        for k in compress(range(len(starts)), edges):
             start = starts[k]
             last = start + 1
             if last in sent_start:
                 continue
-            pair = found_pairs[k]
-            if pair is _UNKNOWN_PAIR:
-                pair = self._pair(tokens, start)
-                if pair is None:
-                    continue
-            edge = pair[space[start]]
+            edge = edges[k]
+            if edge is _UNKNOWN:
+                pair = (lower[start], space[start], lower[last])
+                edge = self._edge(self.pairs, pair, tokens, start, last)
             while edge is not None:
                 if edge.key is not None:
                     add_start(start)
@@ -923,47 +921,6 @@ class TermIndex:
                 if edge is _UNKNOWN:
                     edge = self._edge(after, step, tokens, start, last)
 
-    def _pair(self, tokens: Tokens, start: int) -> Pair | None:
-        """The :class:`Pair` of the tokens ``start`` and ``start + 1`` (None when neither way
-        of writing them starts a term), kept in ``pairs`` by their forms unless they hold a
-        capital sigma (the one letter that lowers by context).
-
-        The case not in the doc is worked out from the same two token texts: a stretch's key
-        is its text lower-cased and squashed, the same for every text of these two forms.
-        """
-        first, second = tokens.token_text(start), tokens.token_text(start + 1)
-        limit = self.firsts[tokens.lower_hashes[start]].limit  # type: ignore[union-attr]
-        ends_in_space = tokens.is_space(start + 1)
-        together, key = self._stretch_edge(first + second, limit, ends_in_space)
-        spaced, _ = self._stretch_edge(f"{first} {second}", limit, ends_in_space)
-        pair = None if together is None and spaced is None else Pair(together, spaced)
-        if "σ" not in key and "ς" not in key:
-            self._keep(
-                self.pairs, (tokens.lower_hashes[start], tokens.lower_hashes[start + 1]), pair
-            )
-        return pair
-
-    def _stretch_edge(
-        self, stretch: str, limit: int, ends_in_space: bool
-    ) -> tuple[Edge | None, str]:
-        """The Edge of a stretch of doc text (None when it spells no term and ends every
-        longer one), and its key; ``limit`` is the length limit of its first token's form."""
-        key, is_term, grows = self.step_result(stretch)
-        if len(key) > limit:
-            return None, key
-        named = key if is_term and not ends_in_space else None
-        ends = None if named is None else Edge(named, None)
-        return (Edge(named, {}) if grows else ends), key
-
-    def _keep(self, node: dict, step: tuple[int, ...], value: Edge | Pair | None) -> None:
-        """Remember ``value`` in ``node`` by ``step``, counted against the memo's size."""
-        kept = self.kept
-        if kept[0] > _MEMO_SIZE:
-            self.pairs.clear()
-            kept[0] = 0
-        kept[0] += 1
-        node[step] = value
-
     def _edge(
         self, node: dict, step: tuple[int, ...], tokens: Tokens, start: int, last: int
     ) -> Edge | None:
@@ -971,10 +928,21 @@ class TermIndex:
         and ends every longer one), kept in ``node`` by ``step`` unless the stretch holds a
         capital sigma (the one letter that lowers by context)."""
         limit = self.firsts[tokens.lower_hashes[start]].limit  # type: ignore[union-attr]
-        stretch = tokens.text[tokens.idx[start] : tokens.end_char(last)]
-        edge, key = self._stretch_edge(stretch, limit, tokens.is_space(last))
+        key, is_term, grows = self.step_result(
+            tokens.text[tokens.idx[start] : tokens.end_char(last)]
+        )
+        edge: Edge | None = None
+        if len(key) <= limit:
+            named = key if is_term and not tokens.is_space(last) else None
+            ends = None if named is None else Edge(named, None)
+            edge = Edge(named, {}) if grows else ends
         if "σ" not in key and "ς" not in key:
-            self._keep(node, step, edge)
+            kept = self.kept
+            if kept[0] > _MEMO_SIZE:
+                self.pairs.clear()
+                kept[0] = 0
+            kept[0] += 1
+            node[step] = edge
         return edge
 
 
@@ -996,17 +964,6 @@ class Edge(NamedTuple):
 # What the trie's dicts give for a stretch not tried yet (a tried one that spells no term and
 # ends every longer one is kept as None).
 _UNKNOWN = Edge(None, {})
-
-
-class Pair(NamedTuple):
-    """The first level of the trie of :class:`TermIndex`: the Edges of two tokens written
-    together (no space after the first) and with one space between, indexed by that space."""
-
-    together: Edge | None
-    spaced: Edge | None
-
-
-_UNKNOWN_PAIR = Pair(None, None)  # what ``pairs`` gives for two forms not tried yet
 
 
 def _phrase_matcher(nlp: Language, attr: str, patterns: list[Doc]) -> PhraseMatcher:
