@@ -593,7 +593,7 @@ class ConditionTagger(BatchedComponent):
         scan = self.scan(tokens, forms)
         matches = [
             *self.lexicon_matches(doc, tokens, definitions, forms, scan),
-            *self.pattern_matches(doc, tokens, forms, scan),
+            *self.pattern_matches(tokens, scan),
         ]
         chosen = longest(matches)
         if defined:
@@ -619,7 +619,7 @@ class ConditionTagger(BatchedComponent):
         tokens: Tokens,
         definitions: dict[str, Span],
         forms: set[int],
-        scan: FormScan | None = None,
+        scan: FormScan,
     ) -> list[Match]:
         terms, guards = self.index.terms, self.guards
         starts, ends, keys = self.index.columns(tokens, forms, scan)
@@ -641,16 +641,14 @@ class ConditionTagger(BatchedComponent):
                 found.append(Match(start, end, self.exact[text], 0))
         return found
 
-    def pattern_matches(
-        self, doc: Doc, tokens: Tokens, forms: set[int], scan: FormScan | None = None
-    ) -> list[Match]:
-        scan = scan or self.scan(tokens, forms)
+    def pattern_matches(self, tokens: Tokens, scan: FormScan) -> list[Match]:
+        """Body-part patterns (``leg pain``) at the head words, and -itis style words."""
         found = []
         if scan.heads:
             heads_at, _ = scan.select(scan.heads)
             known = self.index.terms
             found = head_matches(tokens, heads_at, self.words, known, self._productive)
-        return [*found, *self.suffix_matches(tokens, forms, scan)]
+        return [*found, *self.suffix_matches(scan)]
 
     def learn(self, forms: set[int], strings: StringStore) -> None:
         """Classify the word forms (LOWER hashes) not seen before, once per form.
@@ -674,11 +672,8 @@ class ConditionTagger(BatchedComponent):
             if condition is not None:
                 self._suffix[key] = condition
 
-    def suffix_matches(
-        self, tokens: Tokens, forms: set[int], scan: FormScan | None = None
-    ) -> list[Match]:
-        """Words ending in -itis, -algia, -opathy (see suffix_condition), ``forms`` learned."""
-        scan = scan or self.scan(tokens, forms)
+    def suffix_matches(self, scan: FormScan) -> list[Match]:
+        """Words ending in -itis, -algia, -opathy (see suffix_condition), found by ``scan``."""
         if not scan.suffix:
             return []
         positions, forms_at = scan.select(scan.suffix)
