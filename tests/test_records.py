@@ -187,3 +187,16 @@ def test_records_attributes_outside_the_model_fail_the_json_path_too(nlp, attrs,
     add_claim(doc, "statistic", 0, 3, attrs)
     with pytest.raises(ValueError, match=message):
         doc_to_dicts(doc, Document(id="d", path="d", text=doc.text))
+
+
+def test_a_processed_doc_pickles_with_its_claims(nlp, seed_texts):
+    # Library users send docs between processes (nlp.pipe(n_process=2), multiprocessing):
+    # the per-doc bookkeeping in user_data must pickle, and the claims survive the round trip.
+    import pickle
+
+    name, text = next(iter(seed_texts.items()))
+    document = Document(id=name, path=name, text=text)
+    doc = nlp(text)
+    copy = pickle.loads(pickle.dumps(doc))
+    assert len(copy.spans["claims"]) == len(doc.spans["claims"]) > 20
+    assert doc_to_dicts(copy, document) == doc_to_dicts(doc, document)

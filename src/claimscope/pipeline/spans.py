@@ -75,18 +75,21 @@ def add_claim(doc: Doc, label: str, start: int, end: int, attrs: dict[str, Any])
     entry = {"claim_range": (start, end), "claim_tokens": (first, last), "claim_attrs": attrs}
     store[(label_id, first, last, span_id)] = entry
     span = Span(doc, first, last, label=label_id, span_id=span_id)
-    table.group.append(span)
+    # Looked up each time, not kept in the table: the group may be replaced, and a table
+    # holding it would make the doc unpicklable (a SpanGroup holds a weakref to its doc).
+    if CLAIMS_KEY not in doc.spans:
+        doc.spans[CLAIMS_KEY] = []
+    doc.spans[CLAIMS_KEY].append(span)
     table.entries.append((label, start, end, entry))
     return span
 
 
 class _ClaimTable:
-    """What add_claim needs of one doc, gathered at its first claim: the claims so far, the
-    span group, token offsets and the label hashes (Span would hash a label string each time)."""
+    """What add_claim needs of one doc, gathered at its first claim: the claims so far, token
+    offsets and the label hashes (Span would hash a label string each time)."""
 
     __slots__ = (
-        "ends", "entries", "group", "labels", "length", "size",
-        "starts", "store", "strings", "taken",
+        "ends", "entries", "labels", "length", "size", "starts", "store", "strings", "taken",
     )  # fmt: skip
 
     def __init__(self, doc: Doc) -> None:
@@ -94,9 +97,6 @@ class _ClaimTable:
         self.entries = user_data.setdefault(_LIST_KEY, [])
         self.store = user_data.setdefault(_STORE_KEY, {})
         self.taken = {(label, start, end) for label, start, end, _ in self.entries}
-        if CLAIMS_KEY not in doc.spans:
-            doc.spans[CLAIMS_KEY] = []
-        self.group = doc.spans[CLAIMS_KEY]
         self.starts, self.ends = token_offsets(doc)
         self.size, self.length = len(doc), text_length(doc)
         self.strings = doc.vocab.strings
