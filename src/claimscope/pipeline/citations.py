@@ -48,7 +48,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .component import BatchedComponent
-from .spans import add_claim, claim_key, doc_text, register_extensions, token_offsets
+from .spans import (
+    CASE_FOLD_TRAPS,
+    add_claim,
+    claim_key,
+    doc_text,
+    register_extensions,
+    token_offsets,
+)
 
 LABEL = "citation"
 
@@ -184,9 +191,7 @@ def load_lexicon() -> Lexicon:
     )
 
 
-# Characters that re.IGNORECASE matches against an ASCII letter although str.lower() does not
-# map them onto it (checked over all of Unicode in the tests): texts holding one take the slow path.
-_FOLD_RISK = "\u0130\u0131\u017f\u212a"
+_FOLD_RISK = CASE_FOLD_TRAPS  # texts holding one take the slow path
 _FOLD_RISK_RE = re.compile(f"[{_FOLD_RISK}]")  # the same set as a pattern (for the tests)
 
 
@@ -1476,20 +1481,6 @@ def _pick(candidates: list[Found], suffix: str | None) -> Found | None:
 # --- vague appeals ---------------------------------------------------------------------------
 
 
-def find_vague(
-    text: str,
-    lexicon: Lexicon,
-    lowered: str | None = None,
-    positions: dict[str, list[int]] | None = None,
-) -> list[Found]:
-    """Appeals to evidence with no source: the noun phrase and its verb, or a fixed phrase.
-
-    ``positions``: where (at least) the vague scopes' keys occur in ``lowered``, if known.
-    """
-    spans = _vague_candidates(text, lexicon, lowered, positions)
-    return [_vague(start, end, definite) for start, end, definite in spans]
-
-
 def _vague_candidates(
     text: str,
     lexicon: Lexicon,
@@ -1497,8 +1488,9 @@ def _vague_candidates(
     positions: dict[str, list[int]] | None = None,
     scopable: bool | None = None,
 ) -> list[Span3]:
-    """``find_vague``'s spans, as (start, end, definite); ``scopable``:
-    ``_scopable(text, lowered)``, when known."""
+    """Appeals to evidence with no source (the noun phrase and its verb, or a fixed phrase),
+    as (start, end, definite). ``positions``: where (at least) the vague scopes' keys occur in
+    ``lowered``, if known; ``scopable``: ``_scopable(text, lowered)``, when known."""
     lowered = text.lower() if lowered is None else lowered
     if scopable is None:
         scopable = _scopable(text, lowered)
@@ -1607,10 +1599,6 @@ class ChainMatches:
         phrases = tuple((*m.span(), False) for m in self.phrase_re.finditer(window))
         appeals = (_appeal_span(m, self.definite) for m in self.appeal_re.finditer(window))
         return phrases, tuple(a for a in appeals if a is not None)
-
-
-def _vague(start: int, end: int, definite: bool) -> Found:
-    return Found(start, end, "vague", {"traceable": False, "definite": definite})
 
 
 # --- the component ---------------------------------------------------------------------------

@@ -528,8 +528,8 @@ class FormScan(NamedTuple):
         heads: set[int] = frozenset(),  # type: ignore[assignment]
         suffix: set[int] = frozenset(),  # type: ignore[assignment]
     ) -> FormScan:
-        wanted = terms | heads | suffix if heads or suffix else terms
-        if len(wanted) == len(terms):
+        wanted = terms | heads | suffix
+        if len(wanted) == len(terms):  # nothing added: keep the set select() tests by identity
             wanted = terms
         positions = list(compress(range(len(lower)), map(wanted.__contains__, lower)))
         forms = list(map(lower.__getitem__, positions))
@@ -565,8 +565,9 @@ class ConditionTagger(BatchedComponent):
         exact_patterns = list(nlp.tokenizer.pipe(self.exact))
         self.exact_matcher = _phrase_matcher(nlp, "ORTH", exact_patterns)
         body_parts = list(nlp.tokenizer.pipe(sorted(self.vocabulary.body_parts)))
-        # Prefilters by word form: a doc without any of these cannot match that matcher.
-        # A term's first token, lower-cased: a doc without any cannot match exactly.
+        # Prefilters by word form. A term's first token, lower-cased: a doc without any
+        # cannot match exactly. A body part's first word: a doc without any has no body-part
+        # pattern, so its head words are not looked at.
         self.exact_forms = frozenset(p[0].lower for p in exact_patterns if len(p))
         self.body_forms = frozenset(part[0].lower for part in body_parts if len(part))
         self.open_bracket = strings.add("(")

@@ -346,7 +346,7 @@ def frame_start(
     frames (``is an established risk factor for``, ``are major risk factors for``: there the
     article is optional).
     """
-    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+    if not isinstance(doc, EffectView):  # EffectView.of, without its call on the hot path
         doc = EffectView.of(doc)
     i = _prev(doc, noun, lo)
     adjectives = 0
@@ -376,7 +376,7 @@ def walk_gap(doc: Doc | EffectView, cue: int, lo: int, words: WordLists) -> int:
     The gap holds auxiliaries, modals, negators, hedges, -ly adverbs, evaluative frames
     (``is a valuable treatment for``) and a predicate list (``is invasive, can cause``).
     """
-    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+    if not isinstance(doc, EffectView):  # EffectView.of, without its call on the hot path
         doc = EffectView.of(doc)
     start, hashes = cue, doc.hashes
     i = cue - 1
@@ -461,7 +461,7 @@ def left_np(doc: Doc | EffectView, end: int, lo: int, words: WordLists) -> tuple
     desks``), a time phrase may close it (``… every day``), and it never starts inside a
     hyphenated word (``Once-weekly dosing``). A lone pronoun (``it``) is a phrase too.
     """
-    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+    if not isinstance(doc, EffectView):  # EffectView.of, without its call on the hot path
         doc = EffectView.of(doc)
     hashes = doc.hashes
     i = end - 1
@@ -618,7 +618,7 @@ def right_np(
     cue, and an effect cue ends the phrase once it has a content word, as does a participle
     that opens a modifier (``following``, ``including``).
     """
-    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+    if not isinstance(doc, EffectView):  # EffectView.of, without its call on the hot path
         doc = EffectView.of(doc)
     stops = cue_tokens.finite if cue_tokens else frozenset()
     cue_starts = cue_tokens.starts if cue_tokens else frozenset()
@@ -942,7 +942,7 @@ def _compare_outcome(
 
 def negation_cue(doc: Doc | EffectView, start: int, cue: int, words: WordLists) -> str | None:
     """The negation in the gap ``[start, cue)``: ``did not``, ``failed to``, ``never``…"""
-    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+    if not isinstance(doc, EffectView):  # EffectView.of, without its call on the hot path
         doc = EffectView.of(doc)
     for i in range(start, cue):
         word = _WORD[doc.hashes[i]]
@@ -1004,7 +1004,7 @@ def direction_of(spec: CueSpec, doc: Doc | EffectView, outcome: tuple[int, int] 
     """The cue's direction; an association takes it from the outcome (``higher risk``)."""
     if spec.kind != "association" or outcome is None:
         return spec.direction
-    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+    if not isinstance(doc, EffectView):  # EffectView.of, without its call on the hot path
         doc = EffectView.of(doc)
     first = _WORD[doc.hashes[outcome[0]]]
     if first in ("a", "an", "the") and outcome[1] - outcome[0] > 1:
@@ -1227,8 +1227,8 @@ class _EffectCues:
     """The cues the effects read (hedges, boosters, population and study words) of one doc.
 
     Found by the effect cue matcher (which holds those lists), as ``CueMatcher`` would find
-    them (per label the longest of overlapping matches) but without a Cue and a normalised
-    text per match: the effects ask whether a few labels occur in a sentence, and for the
+    them (per label the longest of overlapping matches) but without a normalised text per
+    match: the effects ask whether a few labels occur in a sentence, and for the
     texts of the hedges and boosters in their clauses, a small part of a document's cues.
     Positions are token indices (a cue starting at a token of a range starts at a character
     of it). The links step matches its own labels (a label's cues do not depend on the
@@ -1261,8 +1261,8 @@ class _EffectCues:
         return bisect_left(ranges, (start,)) < bisect_left(ranges, (end,))
 
     def texts_in(self, label: str, start: int, end: int) -> list[str]:
-        """``cues_in`` by tokens: distinct normalised texts of the ``label`` cues starting
-        at a token of ``[start, end)``, in document order."""
+        """Distinct normalised texts of the ``label`` cues starting at a token of
+        ``[start, end)``, in document order."""
         ranges = self.ranges[label]
         found: list[str] = []
         for first, last in ranges[bisect_left(ranges, (start,)) : bisect_left(ranges, (end,))]:
@@ -1357,7 +1357,7 @@ def antecedent(
     """What ``it`` at token ``pronoun`` most likely names: the subject of the clause before
     (``Yoga is cheap and it …``), else the phrase closing it (``We love foam rolling because
     it …``), or for a sentence-initial ``it`` the subject of the sentence before."""
-    if not isinstance(doc, EffectView):  # as_view, without its call on the hot path
+    if not isinstance(doc, EffectView):  # EffectView.of, without its call on the hot path
         doc = EffectView.of(doc)
     index = bisect_right([s for s, _ in sentences], pronoun) - 1
     lo = sentences[index][0]

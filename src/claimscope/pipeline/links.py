@@ -44,7 +44,7 @@ class Sentences:
 
     def __init__(self, doc: Doc) -> None:
         if not doc.has_annotation("SENT_START"):
-            # One sentence of one pseudo-token: the whole text (as doc.sents would not give).
+            # One sentence of one pseudo-token: the whole text (doc.sents would raise here).
             self.firsts, self.token_ends, self.size = [0], [text_length(doc)], 1
             self.starts = [0]
             return
@@ -85,7 +85,7 @@ def other_keys(claim: Claim, targets: list[Claim], keys: list[str], distinct: bo
         pairs = zip(targets, keys, strict=True)
         return list(dict.fromkeys(key for other, key in pairs if other is not claim))
     links = keys.copy()
-    if claim[0] in TARGET_TYPES:  # a statistic: one of the targets, found by identity
+    if claim[0] in TARGET_TYPES:  # a statistic: one of the targets, found by equality
         del links[targets.index(claim)]  # no other target equals it: their keys differ
     return links
 

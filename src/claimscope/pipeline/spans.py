@@ -170,6 +170,11 @@ def claim_entries(doc: Doc) -> list[tuple[str, int, int, dict[str, Any]]]:
     return result
 
 
+# Characters that re.IGNORECASE matches against an ASCII letter although str.lower() does not
+# map them onto it (İ ı ſ K; checked over all of Unicode in the citation tests): a text holding
+# one cannot take the lower-cased ASCII shortcuts of the citation and statistics scans.
+CASE_FOLD_TRAPS = "\u0130\u0131\u017f\u212a"
+
 TEXT_KEY = "claimscope_text"
 # Where cues.TokenView caches a doc's token columns (sentence starts among them).
 TOKEN_VIEW_KEY = "claimscope_token_view"

@@ -9,8 +9,7 @@ an ASCII view of the text (marks made spaces) for the number words (``twenty-fiv
 multipliers of ``twice as likely``). The digit scan also reads, in lookaheads, a
 date or time the number starts and the range, proportion or unit after it. For each number,
 one test of a lower-cased view of the text before it tells whether any cue may precede it;
-only then do
-patterns matched on the reversed text before it look for a ratio label (``OR 2.1``,
+only then do patterns matched on the reversed text before it look for a ratio label (``OR 2.1``,
 ``hazard ratio of 0.74``), a blocking prefix (``GB 30``) or a qualifier. Anchored patterns
 read what follows it (a range, a proportion, ``+``, a unit, an arrow, a change word, a
 frequency, a counted noun). Scanning regexes open with a character class or a literal so the
@@ -63,7 +62,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .component import BatchedComponent
-from .spans import add_claim, claim_entries, doc_text
+from .spans import CASE_FOLD_TRAPS, add_claim, claim_entries, doc_text
 
 DEFAULT_LEXICON = "statistics_lexicon.json"
 H = r"[ \t\u00a0]"  # horizontal space only: a statistic never runs over a line break
@@ -83,7 +82,6 @@ BEFORE_WIDTH = 40  # the window every *_before pattern is matched in (see _behin
 # The characters the regex engine matches to an ASCII letter under IGNORECASE although they
 # are not ASCII (İ, ı, ſ, the Kelvin sign): the ASCII views of a text holding one would miss
 # a match there, so its numbers are found the slow way (see _ascii_views).
-_CASE_TRAPS = ("\u0130", "\u0131", "\u017f", "\u212a")
 # bytes.translate table of the words view (see _ascii_views): ASCII letters lower-cased,
 # "_" and "-" kept, every digit a "0" and any other byte a space.
 _WORD_BYTES = b"abcdefghijklmnopqrstuvwxyz_-"
@@ -298,7 +296,7 @@ class StatisticPatterns:
                 f"(?:{_unnamed(pattern.pattern).removesuffix(_FREE_END)})" for pattern in before
             )
         )
-        # The same question asked of the reversed cased view (see _ascii_views), cheaper:
+        # The same question asked of the reversed lower-cased view (see _ascii_views), cheaper:
         # one case-sensitive trie of every cue word after the optional links of any of them.
         # A cue word's characters beyond Latin-1 (``≥``) are "?" there, as in the view.
         cue_words = [
@@ -502,18 +500,18 @@ def _ascii_views(text: str) -> tuple[str, bytes, bytes] | None:
     """Three views of ``text``, character for character, for the scans that only look for
     places (word_number and the *_before patterns confirm each on the text itself):
 
-    - ``cased``, reversed: ASCII letters lower-cased, other Latin-1 characters kept and any
+    - ``lower``, reversed: ASCII letters lower-cased, other Latin-1 characters kept and any
       other character a "?" (see any_before_lower);
     - ``words``: ASCII letters lower-cased, "_" and "-" kept, every ASCII digit a "0" and
       any other character a space (see _word_numbers and digits_start);
     - ``latin``: the Latin-1 encoding itself, any other character a "?" (an ASCII string is
       in it where it is in the text; bytes searches for one character run at memchr speed).
 
-    Both come from one Latin-1 encoding, many times cheaper than ``str.lower()`` on a text
+    All three come from one Latin-1 encoding, many times cheaper than ``str.lower()`` on a text
     beyond Latin-1. An ASCII word matches a view where re.IGNORECASE matches it in the
-    text, unless the text holds one of _CASE_TRAPS: then None.
+    text, unless the text holds one of CASE_FOLD_TRAPS: then None.
     """
-    if any(trap in text for trap in _CASE_TRAPS):
+    if any(trap in text for trap in CASE_FOLD_TRAPS):
         return None
     latin = text.encode("latin-1", "replace")  # one "?" per character beyond Latin-1
     return latin.lower()[::-1].decode("latin-1"), latin.translate(_WORDS_VIEW), latin
