@@ -120,7 +120,6 @@ class _RecordBuilder:
         self.offset = offset
         self.sentences = sentences
         self.id_prefix = f"{document.id}#"
-        self.ids: dict[str, str] = {}  # local key -> record id, filled by records()
         self.source = {
             "path": document.path,
             "document": document.id,
@@ -146,7 +145,7 @@ class _RecordBuilder:
         else:
             starts, ends = local_starts, local_ends
             record_ids = list(map(self.id_prefix.__add__, keys))
-        ids = self.ids = dict(zip(keys, record_ids, strict=True))
+        ids = dict(zip(keys, record_ids, strict=True))
         quotes = map(text.__getitem__, map(slice, starts, ends))
         if index.astral:
             starts16, ends16 = map(index.utf16, starts), map(index.utf16, ends)
@@ -173,7 +172,7 @@ class _RecordBuilder:
                 "source": source,
                 "links": _linked(links, ids) if links else [],
                 "flags": list(flags) if flags else [],
-                "attributes": attributes(label, given),
+                "attributes": attributes(label, given, ids),
             }
             for (
                 record_id,
@@ -205,8 +204,11 @@ class _RecordBuilder:
             )
         ]
 
-    def _attributes(self, label: str, given: dict[str, Any] | None) -> dict[str, Any]:
-        """Every attribute of the type, in the model's order, defaults filled in.
+    def _attributes(
+        self, label: str, given: dict[str, Any] | None, ids: dict[str, str]
+    ) -> dict[str, Any]:
+        """Every attribute of the type, in the model's order, defaults filled in (``ids``:
+        local key -> record id, for a citation's ``resolved_to``).
 
         The JSON path validates no model, so a component bug that would break the schema (an
         unknown or a missing attribute) is caught here and fails the document instead.
@@ -221,7 +223,7 @@ class _RecordBuilder:
                 raise ValueError(f"{label} claim without its required attributes")
         if label == "citation":  # the only type with a link into the record ids
             if attributes["resolved_to"]:
-                attributes["resolved_to"] = self.ids.get(attributes["resolved_to"])
+                attributes["resolved_to"] = ids.get(attributes["resolved_to"])
         elif label == "effect":  # the only type whose attributes hold text parts
             for name in _TEXT_SPAN_ATTRIBUTES:
                 if attributes[name] is not None:

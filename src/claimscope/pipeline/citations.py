@@ -42,12 +42,11 @@ from importlib import resources
 from itertools import filterfalse
 from typing import Any
 
-import numpy
-from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from .component import BatchedComponent
+from .cues import sentence_starts
 from .spans import (
     CASE_FOLD_TRAPS,
     add_claim,
@@ -1739,13 +1738,10 @@ def _names_a_work(
 
 
 def _sentence_starts(doc: Doc) -> list[int]:
-    if not doc.has_annotation("SENT_START"):
-        return [0]
-    # Arrays instead of doc.sents, which builds a Span per sentence; the token offsets are
-    # the ones add_claim caches for the doc anyway.
+    """Character offsets of the sentence starts, 0 first: from the sentence starts the
+    sentence component cached (see cues.sentence_starts), without a Span per sentence."""
     starts = token_offsets(doc)[0]
-    firsts = numpy.flatnonzero(doc.to_array(SENT_START)[1:] == 1) + 1
-    return [0, *(starts[i] for i in firsts.tolist())]
+    return [0, *(starts[i] for i in sentence_starts(doc) if i)]
 
 
 @Language.factory("claimscope_citations", assigns=["doc.spans"])
