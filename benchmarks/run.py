@@ -50,17 +50,19 @@ def corpus_files(corpus: Path) -> list[Path]:
     return files
 
 
-def first_words(files: list[Path], target: int) -> tuple[list[Path], list[str], int]:
-    """The leading files holding at least ``target`` words, their texts and word count."""
-    chosen, texts, words = [], [], 0
+def first_words(files: list[Path], target: int) -> tuple[list[Path], int]:
+    """The leading files holding at least ``target`` words, and their word count."""
+    chosen, words = [], 0
     for path in files:
-        text = path.read_bytes().decode("utf-8")
         chosen.append(path)
-        texts.append(text)
-        words += len(text.split())
+        words += len(read_text(path).split())
         if words >= target:
             break
-    return chosen, texts, words
+    return chosen, words
+
+
+def read_text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8")
 
 
 def floor_seconds(texts: list[str]) -> float:
@@ -114,7 +116,7 @@ def one_round(kind: str, corpus: Path, documents: int) -> dict:
     """The body of measured_round, in the child process."""
     files = corpus_files(corpus)[:documents]
     if kind == "floor":
-        texts = [path.read_bytes().decode("utf-8") for path in files]
+        texts = [read_text(path) for path in files]
         return {"seconds": floor_seconds(texts)}
     built, seconds, claims = full_seconds(files)
     return {"seconds": seconds, "build_s": built, "claims": claims}
@@ -155,7 +157,7 @@ def help_seconds(runs: int = 7) -> float:
 def run(quick: bool, corpus: Path) -> dict:
     files = corpus_files(corpus)
     load_before = os.getloadavg()[0]
-    speed_files, _, words = first_words(files, 100_000 if quick else 1_000_000)
+    speed_files, words = first_words(files, 100_000 if quick else 1_000_000)
     small, large = (100, 1_000) if quick else (1_000, 10_000)
     results: dict = {"words": words, "documents": len(speed_files)}
 
