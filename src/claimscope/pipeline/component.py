@@ -14,7 +14,8 @@ class BatchedComponent:
     spaCy chains the components' ``pipe`` generators; a component without one sees the docs
     one at a time, each doc passing through every component before the next starts, so no
     component's code and data stay warm. A batch per stage is ~20% faster end to end on the
-    benchmark corpus (benchmarks/run.py), with the same docs in the same order.
+    benchmark corpus (benchmarks/run.py), with the same docs in the same order (extraction
+    uses batches of 256: see extraction.BATCH_SIZE).
     """
 
     def __call__(self, doc: Doc) -> Doc:
