@@ -21,7 +21,8 @@ from claimscope.records import TextIndex, doc_to_dicts, doc_to_records, fingerpr
     ],
 )
 def test_records_line_column(text, offset, expected):
-    assert TextIndex(text).line_column(offset) == expected
+    lines, columns = TextIndex(text).lines_and_columns([offset])
+    assert (lines[0], columns[0]) == expected
 
 
 def test_records_utf16_offsets_count_astral_code_points_twice():

@@ -11,7 +11,7 @@ import math
 import re
 import typing
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
@@ -52,13 +52,13 @@ class TextIndex:
         if not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text):
             self.astral = [m.start() for m in re.finditer("[\U00010000-\U0010ffff]", text)]
 
-    def line_column(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
-
-    def lines(self, offsets: Iterable[int]) -> list[int]:
-        """The (1-based) line of each offset."""
-        return list(map(bisect_right, repeat(self.line_starts), offsets))
+    def lines_and_columns(self, offsets: Sequence[int]) -> tuple[list[int], list[int]]:
+        """The (1-based) line and column of each offset."""
+        line_starts = self.line_starts
+        lines = list(map(bisect_right, repeat(line_starts), offsets))
+        pairs = zip(offsets, lines, strict=True)
+        columns = [offset - line_starts[line - 1] + 1 for offset, line in pairs]
+        return lines, columns
 
     def utf16(self, offset: int) -> int:
         return offset + bisect_right(self.astral, offset - 1) if self.astral else offset
@@ -151,7 +151,7 @@ class _RecordBuilder:
             starts16, ends16 = map(index.utf16, starts), map(index.utf16, ends)
         else:
             starts16, ends16 = starts, ends
-        line_starts = index.line_starts
+        lines, columns = index.lines_and_columns(starts)
         attributes, source = self._attributes, self.source
         sentences = self.sentences.fields(map(itemgetter("claim_tokens"), entries))
         return [
@@ -165,7 +165,7 @@ class _RecordBuilder:
                 "start_utf16": start16,
                 "end_utf16": end16,
                 "line": line,
-                "column": start - line_starts[line - 1] + 1,
+                "column": column,
                 "prefix": text[start - QUOTE_CONTEXT if start > QUOTE_CONTEXT else 0 : start],
                 "suffix": text[end : end + QUOTE_CONTEXT],
                 "sentence": sentence,
@@ -183,6 +183,7 @@ class _RecordBuilder:
                 start16,
                 end16,
                 line,
+                column,
                 sentence,
                 links,
                 flags,
@@ -195,7 +196,8 @@ class _RecordBuilder:
                 ends,
                 starts16,
                 ends16,
-                index.lines(starts),
+                lines,
+                columns,
                 sentences,
                 _values(entries, "claim_links"),
                 _values(entries, "claim_flags"),
