@@ -308,11 +308,9 @@ class SentenceIndex:
     def __init__(self, doc: Doc, text: str, offset: int = 0) -> None:
         self.text = text
         self.offset = offset  # where the doc's text starts in the whole document
-        self.first_tokens = [0]  # the first token of each sentence
+        # The first token of each sentence, as the components cached them ([0] unsegmented).
+        self.first_tokens = sentence_starts(doc)
         self.token_starts, self.token_ends = token_offsets(doc)
-        if len(doc) and doc.has_annotation("SENT_START"):
-            # The sentence starts the components cached (one to_array for them all).
-            self.first_tokens = [0, *sentence_starts(doc)]
 
     def fields(self, tokens: Iterable[tuple[int, int]]) -> list[dict[str, int]]:
         """The ``sentence`` field of each claim whose tokens are ``(first, end)`` (exclusive):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -52,33 +52,56 @@ def with_apostrophe_variants(phrases: list[str]) -> list[str]:
     return out
 
 
+# Where a doc keeps the output of the last cue pass over it (see ``CueMatcher.find``).
+CUE_PASS_KEY = "claimscope.cue_pass"
+
+
 class CueMatcher:
-    """Finds the cues of some labels in a Doc with one PhraseMatcher pass."""
+    """Finds the cues of some labels in a Doc with one PhraseMatcher pass.
+
+    One pass serves every matcher of a pipeline: ``find`` keeps its matches on the doc, and a
+    matcher whose labels that pass covered reads them from there (the effects step matches
+    every list, with its own cues, so the links step reads its labels' cues without a pass
+    of its own; without the effects step it runs one). The cues of a label are the same in
+    every matcher: its phrases come from ``load_cue_lists`` alone.
+    """
 
     def __init__(
-        self, make_doc: Callable[[str], Doc], labels: tuple[str, ...] = CUE_LABELS
+        self,
+        make_doc: Callable[[str], Doc],
+        labels: tuple[str, ...] = CUE_LABELS,
+        extra: Mapping[str, list[Doc]] | None = None,
     ) -> None:
+        """``extra``: more patterns by match name (none named like a label), found by ``find``
+        along with the cues but never read as cues."""
         # Patterns go through the pipeline's own tokenizer so "don't" splits as in the text.
         self.matcher = PhraseMatcher(make_doc("").vocab, attr="LOWER")
         # A match id is its label's string hash: the label by id, without the StringStore.
         self.names = {self.matcher.vocab.strings.add(label): label for label in labels}
+        self.labels = frozenset(labels)
         lists = load_cue_lists()
         for label in labels:
             self.matcher.add(label, [make_doc(phrase) for phrase in lists[label]])
+        for name, patterns in (extra or {}).items():
+            if name in self.labels:
+                raise ValueError(f"a pattern is named like a cue list: {name}")
+            self.matcher.add(name, patterns)
+
+    def find(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Every match in ``doc`` as (match id, start, end) tuples, the ``extra`` patterns'
+        too, kept on the doc for the matchers that read some of these labels later."""
+        # Plain tuples: Span objects per match cost more than matching.
+        found = self.matcher(doc)
+        doc.user_data[CUE_PASS_KEY] = CuePass(found, self.names, self.labels, len(doc))
+        return found
 
     def ranges(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         """The token ranges of the cues in ``doc`` by label, each label's in document order
         (the longest of overlapping ones); labels without cues are left out."""
-        # Plain (match_id, start, end) tuples: Span objects per match cost more than matching.
-        by_label: dict[int, list[tuple[int, int]]] = {}
-        for key, start, end in self.matcher(doc):
-            by_label.setdefault(key, []).append((start, end))
-        names = self.names
-        return {
-            # A lone match is kept as it is; else "clinically proven", not also "proven".
-            names[key]: longest_ranges(ranges) if len(ranges) > 1 else ranges
-            for key, ranges in by_label.items()
-        }
+        by_label = self.cue_pass(doc).ranges()
+        if by_label.keys() <= self.labels:
+            return by_label
+        return {label: ranges for label, ranges in by_label.items() if label in self.labels}
 
     def starts(self, doc: Doc) -> dict[str, list[int]]:
         """The start characters of the cues in ``doc`` by label, in order: what a question
@@ -89,6 +112,56 @@ class CueMatcher:
             return {}  # many documents have none of a few lists' cues
         idx = token_offsets(doc)[0]
         return {label: [idx[start] for start, _ in ranges] for label, ranges in by_label.items()}
+
+    def cue_pass(self, doc: Doc) -> CuePass:
+        """The last pass over ``doc`` when it covered these labels, else a new one."""
+        done = doc.user_data.get(CUE_PASS_KEY)
+        if done is None or done.size != len(doc) or not self.labels <= done.labels:
+            self.find(doc)
+            done = doc.user_data[CUE_PASS_KEY]
+        return done
+
+
+class CuePass:
+    """The matches of one ``CueMatcher.find`` over a doc, grouped by label when first read."""
+
+    __slots__ = ("_ranges", "found", "labels", "names", "size")
+
+    def __init__(
+        self,
+        found: list[tuple[int, int, int]],
+        names: dict[int, str],
+        labels: frozenset[str],
+        size: int,
+    ) -> None:
+        self.found = found
+        self.names = names  # label by match id
+        self.labels = labels  # the labels matched: a label without a match has no cue
+        self.size = size  # tokens of the doc: a retokenised doc needs a new pass
+        self._ranges: dict[str, list[tuple[int, int]]] | None = None
+
+    def ranges(self) -> dict[str, list[tuple[int, int]]]:
+        """``CueMatcher.ranges`` for every label of the pass (do not change the lists)."""
+        if self._ranges is None:
+            self._ranges = cue_ranges(self.found, self.names)
+        return self._ranges
+
+
+def cue_ranges(
+    found: list[tuple[int, int, int]], names: dict[int, str]
+) -> dict[str, list[tuple[int, int]]]:
+    """The token ranges of the matches ``found`` whose ids are in ``names``, by label (names'
+    values), each label's in document order (the longest of overlapping ones)."""
+    by_key: dict[int, list[tuple[int, int]]] = {}
+    for key, start, end in found:
+        if key in names:  # not an extra pattern's match
+            by_key.setdefault(key, []).append((start, end))
+    return {
+        # Kept as found when sorted and disjoint (the matcher gives them by start), else
+        # "clinically proven", not also "proven".
+        names[key]: ranges if disjoint_in_order(ranges) else longest_ranges(ranges)
+        for key, ranges in by_key.items()
+    }
 
 
 def any_starts_in(starts: list[int] | None, start_char: int, end_char: int) -> bool:
@@ -235,9 +308,14 @@ def _token_lists(doc: Doc) -> tuple[list[int], list[int], list[int], list[int]]:
     return lists
 
 
-def sentence_starts(doc: Doc) -> list[int]:
-    """``TokenView.of(doc).sent_starts`` without building the view."""
-    return _token_lists(doc)[3]
+def sentence_starts(doc: Doc | TokenView) -> list[int]:
+    """The first token of each sentence, ascending: 0 and every ``is_sent_start`` token, from
+    the cached token lists (``doc.sents`` builds a Span per sentence); ``[0]``, one
+    sentence, for a doc without tokens or sentence annotation. Do not change the list: it
+    is usually the cached one."""
+    starts = doc.sent_starts if isinstance(doc, TokenView) else _token_lists(doc)[3]
+    # The sentence component marks token 0 too, so the cached list usually serves as it is.
+    return starts if starts[:1] == [0] else [0, *starts]
 
 
 def as_view(doc: Doc | TokenView) -> TokenView:

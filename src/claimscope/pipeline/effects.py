@@ -46,14 +46,14 @@ from spacy.tokens import Doc
 
 from .component import BatchedComponent
 from .cues import (
+    CUE_LABELS,
     MEMO_SIZE,
     WORDS_BY_HASH,
+    CueMatcher,
     TokenView,
-    as_view,
-    disjoint_in_order,
-    load_cue_lists,
     longest_ranges,
     normalise,
+    sentence_starts,
 )
 from .spans import add_claim, claim_entries, register_extensions, token_offsets
 
@@ -1038,20 +1038,14 @@ class EffectTagger(BatchedComponent):
         register_extensions()
         self.lexicon = load_effect_lexicon()
         self.words = self.lexicon.words
-        self.cue_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        for pattern in self.lexicon.cues:
-            self.cue_matcher.add(pattern, [nlp.make_doc(pattern)])
+        # One PhraseMatcher pass per doc finds the effect cues and every cue list: those the
+        # effects read and those the links step reads from the doc after it (see
+        # cues.CueMatcher.find), so neither step runs a pass of its own.
+        effect_cues = {pattern: [nlp.make_doc(pattern)] for pattern in self.lexicon.cues}
+        self.cue_matcher = CueMatcher(nlp.make_doc, labels=CUE_LABELS, extra=effect_cues)
         # A match id is its pattern's string hash: specs by hash skip the StringStore.
         strings = nlp.vocab.strings
         self.specs = {strings[pattern]: spec for pattern, spec in self.lexicon.cues.items()}
-        # The cue lists effects read go in the same matcher (one pass over a doc, not two),
-        # under their labels, as cues.CueMatcher adds them.
-        lists = load_cue_lists()
-        for label in _CUE_LABELS:
-            self.cue_matcher.add(label, [nlp.make_doc(phrase) for phrase in lists[label]])
-        self.label_keys = {label: strings[label] for label in _CUE_LABELS}  # label -> match id
-        if not self.specs.keys().isdisjoint(self.label_keys.values()):
-            raise ValueError(f"an effect cue is named like a cue list: {_CUE_LABELS}")
         self.intervention_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
         patterns = [nlp.make_doc(text) for text in self.lexicon.interventions]
         self.intervention_matcher.add("INTERVENTION", patterns)
@@ -1060,38 +1054,28 @@ class EffectTagger(BatchedComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         # (match_id, start, end) tuples, not Spans: a Span per match costs more than matching.
-        found = self.cue_matcher(doc)
-        matches = self._effect_cues(found)
+        matches = self.match(doc)
         if matches:
-            self.set_annotations(doc, matches, found)
+            self.set_annotations(doc, matches)
         return doc
 
     def match(self, doc: Doc) -> list[tuple[int, int, CueSpec]]:
         """The effect cues of ``doc``: longest, non-overlapping, in order."""
-        return self._effect_cues(self.cue_matcher(doc))
-
-    def _effect_cues(self, found: list[tuple[int, int, int]]) -> list[tuple[int, int, CueSpec]]:
-        """``match`` from the matcher's output (which holds the cue lists' matches too)."""
+        # The matcher's output holds the cue lists' matches too.
         specs = self.specs
-        found = [match for match in found if match[0] in specs]
+        found = [match for match in self.cue_matcher.find(doc) if match[0] in specs]
         if _in_order(found):  # nothing overlaps: every match is kept, already in order
             return [(start, end, specs[key]) for key, start, end in found]
         labels = {(start, end): key for key, start, end in reversed(found)}
         return [(start, end, specs[labels[start, end]]) for start, end in longest_ranges(labels)]
 
-    def set_annotations(
-        self,
-        doc: Doc,
-        matches: list[tuple[int, int, CueSpec]],
-        found: list[tuple[int, int, int]] | None = None,
-    ) -> None:
-        """Read the effect around each cue and add it as a claim (``found``: the output of
-        ``cue_matcher`` on ``doc``, when already at hand)."""
+    def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
+        """Read the effect around each cue (``match``) and add it as a claim."""
         tokens = EffectView.of(doc)  # every token read below goes through the shared view
         # Token ranges of the sentences, as doc.sents gives them (without a Span each).
         # Without sentence annotation the view has no start after 0, which gives the one
         # sentence doc.sents would; Doc.has_annotation walks the tokens, so it is not asked.
-        starts = sentence_starts(tokens) if tokens.n else []  # none in an empty doc
+        starts = sentence_starts(tokens)
         sentences = list(pairwise([*starts, tokens.n]))
         finite: list[int] = []  # cue starts that are not bare base forms nor frames
         ing_cues: list[int] = []  # a handful per doc: a list is searched as fast as a set
@@ -1130,9 +1114,7 @@ class EffectTagger(BatchedComponent):
         if not effects:
             return  # no cue reading held: the hedge/population cues are not needed
         self._resolve(doc, tokens, [e for e, _ in effects], sentences)
-        if found is None:
-            found = self.cue_matcher(doc)
-        cues = _EffectCues(found, self.label_keys, tokens)
+        cues = _EffectCues(self.cue_matcher.ranges(doc), tokens)
         populations = _populations(sentences, starts, cues, {index for _, index in effects})
         for effect, index in effects:
             self._add(doc, tokens, effect, sentences[index], cues, populations[index])
@@ -1226,31 +1208,18 @@ class EffectTagger(BatchedComponent):
 class _EffectCues:
     """The cues the effects read (hedges, boosters, population and study words) of one doc.
 
-    Found by the effect cue matcher (which holds those lists), as ``CueMatcher`` would find
-    them (per label the longest of overlapping matches) but without a normalised text per
-    match: the effects ask whether a few labels occur in a sentence, and for the
-    texts of the hedges and boosters in their clauses, a small part of a document's cues.
-    Positions are token indices (a cue starting at a token of a range starts at a character
-    of it). The links step matches its own labels (a label's cues do not depend on the
-    others).
+    The effect cue matcher's ``CueMatcher.ranges`` (per label the longest of overlapping
+    matches), without a normalised text per match: the effects ask whether a few labels occur
+    in a sentence, and for the texts of the hedges and boosters in their clauses, a small part
+    of a document's cues. Positions are token indices (a cue starting at a token of a range
+    starts at a character of it).
     """
 
     __slots__ = ("ranges", "tokens")
 
-    def __init__(
-        self, found: list[tuple[int, int, int]], keys: dict[str, int], tokens: EffectView
-    ) -> None:
-        by_key: dict[int, list[tuple[int, int]]] = {key: [] for key in keys.values()}
-        for key, start, end in found:
-            if key in by_key:  # not an effect cue
-                by_key[key].append((start, end))
-        # label -> token ranges in document order ("clinically proven", not also "proven")
-        self.ranges: dict[str, list[tuple[int, int]]] = {}
-        for label, key in keys.items():
-            ranges = by_key[key]
-            # Kept as found when already sorted and disjoint (the matcher gives them by start):
-            # longest_ranges would sort them first, comparing tuples.
-            self.ranges[label] = ranges if disjoint_in_order(ranges) else longest_ranges(ranges)
+    def __init__(self, ranges: dict[str, list[tuple[int, int]]], tokens: EffectView) -> None:
+        # label -> token ranges in document order, empty for a label without cues
+        self.ranges = {label: ranges.get(label, []) for label in _CUE_LABELS}
         self.tokens = tokens
 
     def holds(self, label: str, start: int, end: int) -> bool:
@@ -1418,13 +1387,6 @@ def _clause_start(doc: EffectView, lo: int, start: int) -> int:
         if idx[i] == at and ends[i] == at + 1:
             scope = i + 1
     return scope
-
-
-def sentence_starts(doc: Doc | TokenView) -> list[int]:
-    """Indices of the tokens that start a sentence: 0 and every ``is_sent_start`` token, from
-    the token view (``doc.sents`` builds a Span per sentence)."""
-    starts = as_view(doc).sent_starts  # ascending, so only a leading 0 is dropped
-    return [0, *(starts[1:] if starts and starts[0] == 0 else starts)]
 
 
 def same_paragraph(doc: EffectView, start: int, end: int) -> bool:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from .component import BatchedComponent
 from .cues import CueMatcher, any_starts_in, sentence_starts
-from .spans import claim_entries, register_extensions, text_length, token_offsets
+from .spans import claim_entries, register_extensions, token_offsets
 
 # A claim as spans.claim_entries gives it: (label, start char, end char, store entry).
 Claim = tuple[str, int, int, dict[str, Any]]
@@ -36,23 +36,16 @@ CUE_FLAGS = (("anecdote", "anecdotal"), ("advice", "advice"))
 
 
 class Sentences:
-    """Character bounds of the sentences of a doc (the whole text when unsegmented): every
-    start, to place the claims, and a sentence's end only when asked (few sentences hold an
-    effect or a statistic)."""
+    """Character bounds of the sentences of a non-empty doc (one sentence of all its tokens
+    when unsegmented): every start, to place the claims, and a sentence's end only when asked
+    (few sentences hold an effect or a statistic)."""
 
     __slots__ = ("firsts", "size", "starts", "token_ends")
 
     def __init__(self, doc: Doc) -> None:
-        if not doc.has_annotation("SENT_START"):
-            # One sentence of one pseudo-token: the whole text (doc.sents would raise here).
-            self.firsts, self.token_ends, self.size = [0], [text_length(doc)], 1
-            self.starts = [0]
-            return
-        # The cached token view instead of a Span per sentence (doc.sents): the first tokens
-        # are token 0 and every is_sent_start token; a sentence ends at its last token's end,
-        # as Span.end_char does.
-        sent_starts = sentence_starts(doc)
-        self.firsts = sent_starts if sent_starts[:1] == [0] else [0, *sent_starts]
+        # The cached sentence starts instead of a Span per sentence (doc.sents); a sentence
+        # ends at its last token's end, as Span.end_char does.
+        self.firsts = sentence_starts(doc)
         token_starts, self.token_ends = token_offsets(doc)
         self.starts = list(map(token_starts.__getitem__, self.firsts))
         self.size = len(doc)
