@@ -40,8 +40,11 @@ CONTINUATION_WORDS = frozenset(
 # The last word of a reversed text, matched from its start: a search for the last word
 # (``(\w+)\W*$``) would try every position of the text.
 _LAST_WORD_REVERSED = re.compile(r"\W*(\w+)")
-# A line feed and the spaces after it: a literal first character, so the scan skips at C speed.
-_NEWLINE = re.compile(r"\n[ \t]*")
+# A line feed, maybe spaces or tabs and a non-space character: a line break with text after
+# it. The line feed is the first character, so the scan skips to each at C speed; one right
+# after another line feed (or whitespace other than a space, tab or carriage return), as
+# in a blank line, has no text right before it and is left out at once.
+_BREAK_BEFORE_TEXT = re.compile(r"\n(?<![^\S \t\r]\n)[ \t]*(?=\S)")
 
 
 def unwrap_lines(text: str) -> str:
@@ -68,10 +71,7 @@ def unwrap_lines(text: str) -> str:
 def _line_breaks(text: str) -> Iterator[tuple[int, int]]:
     """Ranges of the single line breaks (``\n`` or ``\r\n``) with text on both sides of them:
     a non-space character, maybe spaces or tabs, the break, maybe spaces or tabs, a non-space."""
-    for match in _NEWLINE.finditer(text):
-        after = match.end()
-        if after == len(text) or text[after].isspace():
-            continue
+    for match in _BREAK_BEFORE_TEXT.finditer(text):
         start = match.start()
         if start and text[start - 1] == "\r":
             start -= 1
