@@ -150,8 +150,9 @@ def spaced_enders(columns: numpy.ndarray, space: list[int]) -> list[int]:
 
 _QUOTES = "\"'“‘«("
 _ASCII_OPENERS = "A-Z" + re.escape("".join(c for c in {*_QUOTES, *BULLETS} if c.isascii()))
-# A line feed and the whitespace after it, up to the next token: where a block may end.
-_LINE_BREAK_RUN = re.compile(r"\n\s*")
+# A line feed and the whitespace after it, up to the next token: where a block may end. Group
+# 1 is a second line feed in it (a blank line), if any.
+_LINE_BREAK_RUN = re.compile(r"\n(?:[^\S\n]*(\n))?\s*")
 # After a terminal or closer and its one plain space: maybe more spaces (no line break) and a
 # character that can start a sentence (see _starts_sentence: in ASCII only capitals, quotes
 # and bullets; other characters are checked one by one).
@@ -210,7 +211,7 @@ def _wrapped_starts(text: str, idx: list[int]) -> list[int]:
     ends a sentence or block: two line breaks, a sentence end before, or the rest of the
     line-break rule (see the module docstring)."""
     starts = []
-    size = len(text)
+    size, lo = len(text), 0
     for match in _LINE_BREAK_RUN.finditer(text):
         first_break, run_end = match.span()
         if run_end == size:
@@ -220,10 +221,10 @@ def _wrapped_starts(text: str, idx: list[int]) -> list[int]:
             run_start -= 1
         if not run_start:  # only whitespace precedes: no previous token
             continue
-        # The current token starts where the run ends: one bisection.
-        current = bisect_right(idx, run_end) - 1
-        if text.find("\n", first_break + 1, run_end) >= 0:
-            starts.append(current)  # a blank line
+        # The current token starts where the run ends: one bisection, after the last one's.
+        current = lo = bisect_right(idx, run_end, lo) - 1
+        if match.lastindex:  # a second line feed: a blank line
+            starts.append(current)
             continue
         # The previous token holds the character before the run: back over the whitespace
         # tokens between.
