@@ -267,7 +267,11 @@ def _inline_starts(text: str, idx: list[int], enders: list[int]) -> list[int]:
             current = i + 1
         else:
             continue
-        if not _token_ends_sentence(text, idx, i, idx[i], after - 1):
+        start = idx[i]
+        if after - start == 2 and text[start] == ".":  # a period, the usual case
+            if i and _after_abbreviation(text, idx[i - 1], start):
+                continue
+        elif not _token_ends_sentence(text, idx, i, start, after - 1):
             continue
         # A capital or quote decides without the token's text.
         if first.isupper() or first in _QUOTES or _starts_sentence(_token_text(text, idx, current)):
@@ -283,13 +287,17 @@ def _token_ends_sentence(text: str, idx: list[int], i: int, start: int, end: int
     at hand instead of two look-ups a token."""
     token = text[start:end]
     if token == ".":
-        if not i:
-            return True
-        before_end = start - 1 if text[start - 1] == " " else start
-        return text[idx[i - 1] : before_end].lower().rstrip(".") not in ABBREVIATIONS
+        return not i or not _after_abbreviation(text, idx[i - 1], start)
     if token in CLOSERS:
         return _ends_sentence(text, idx, i)
     return token in TERMINALS
+
+
+def _after_abbreviation(text: str, previous_start: int, start: int) -> bool:
+    """True when the token before a period at ``start`` (it starts at ``previous_start``) is
+    an abbreviation such as ``al`` or ``e.g``."""
+    before_end = start - 1 if text[start - 1] == " " else start
+    return text[previous_start:before_end].lower().rstrip(".") in ABBREVIATIONS
 
 
 def _token_text(text: str, idx: list[int], i: int) -> str:
