@@ -142,7 +142,17 @@ def test_sentences_refresh_a_token_view_made_before_segmentation(nlp):
     assert TokenView.of(doc).sent_starts == [0, 3]
 
 
-@pytest.mark.parametrize("text", ["Pain eased. Sleep  improved.\n\n• Less pain", "x", "A b.\r\nC"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pain eased. Sleep  improved.\n\n• Less pain",
+        "x",
+        "A b.\r\nC",
+        # Starts after line breaks and inside lines together, each once and in order.
+        'He said "Stop." Then left.\nNext (see Fig. 2) here.\n\n- one\n- two. Three\n',
+        "Dose 5 mg (low).   Then more!\tTab. “Quoted” end? Yes…\n \nLast",
+    ],
+)
 def test_sentences_cache_the_token_columns_of_every_later_component(nlp, text):
     from claimscope.pipeline.cues import TokenView
     from claimscope.pipeline.spans import token_offsets

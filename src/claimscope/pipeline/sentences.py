@@ -40,8 +40,11 @@ CONTINUATION_WORDS = frozenset(
 # The last word of a reversed text, matched from its start: a search for the last word
 # (``(\w+)\W*$``) would try every position of the text.
 _LAST_WORD_REVERSED = re.compile(r"\W*(\w+)")
-# A line feed and the spaces after it: a literal first character, so the scan skips at C speed.
-_NEWLINE = re.compile(r"\n[ \t]*")
+# A line feed, maybe spaces or tabs and a non-space character: a line break with text after
+# it. The line feed is the first character, so the scan skips to each at C speed; one right
+# after another line feed (or whitespace other than a space, tab or carriage return), as
+# in a blank line, has no text right before it and is left out at once.
+_BREAK_BEFORE_TEXT = re.compile(r"\n(?<![^\S \t\r]\n)[ \t]*(?=\S)")
 
 
 def unwrap_lines(text: str) -> str:
@@ -68,10 +71,7 @@ def unwrap_lines(text: str) -> str:
 def _line_breaks(text: str) -> Iterator[tuple[int, int]]:
     """Ranges of the single line breaks (``\n`` or ``\r\n``) with text on both sides of them:
     a non-space character, maybe spaces or tabs, the break, maybe spaces or tabs, a non-space."""
-    for match in _NEWLINE.finditer(text):
-        after = match.end()
-        if after == len(text) or text[after].isspace():
-            continue
+    for match in _BREAK_BEFORE_TEXT.finditer(text):
         start = match.start()
         if start and text[start - 1] == "\r":
             start -= 1
@@ -101,13 +101,16 @@ def segment_sentences(doc: Doc) -> Doc:
     # The token columns every later component reads, in one to_array call (see
     # spans.cache_token_columns); token offsets are what the rules need here.
     columns = doc.to_array([LOWER, SPACY, IDX])
-    lower, space, idx = (columns[:, k].tolist() for k in range(3))
+    lower, space, idx = columns.T.tolist()
     text = doc_text(doc)
-    starts = sorted(set(start_indices(text, idx, spaced_enders(columns))))
+    # start_indices gives each start once, in two ascending runs: a sort merges them.
+    starts = start_indices(text, idx, spaced_enders(columns, space))
+    starts.sort()
     # One array write instead of a Token.is_sent_start assignment per token, each of which
     # re-scans the whole doc for a parse (quadratic on long texts). 1 = start, -1 = not.
-    values = numpy.full((len(doc), 1), _NOT_START, dtype="uint64")
-    values[starts, 0] = 1
+    values = numpy.empty(len(doc), dtype="uint64")
+    values.fill(_NOT_START)
+    values[starts] = 1
     doc.from_array([SENT_START], values)
     cache_token_columns(doc, lower, space, idx, _token_ends(columns, space, len(text)), starts)
     return doc
@@ -131,23 +134,25 @@ def sentence_starts(doc: Doc) -> set[int]:
         return set()
     # Token objects cost more than the rules: read the token offsets once, decide from the text.
     columns = doc.to_array([LOWER, SPACY, IDX])
-    return set(start_indices(doc_text(doc), columns[:, 2].tolist(), spaced_enders(columns)))
+    _, space, idx = columns.T.tolist()
+    return set(start_indices(doc_text(doc), idx, spaced_enders(columns, space)))
 
 
-def spaced_enders(columns: numpy.ndarray) -> list[int]:
+def spaced_enders(columns: numpy.ndarray, space: list[int]) -> list[int]:
     """Indices of the terminal or closer tokens with a trailing space, from the LOWER, SPACY
-    and IDX columns: where a sentence can end inside a line. A few array operations find
-    them by their LOWER hashes, not a look at every token."""
+    and IDX columns and the SPACY list: where a sentence can end inside a line. Three array
+    operations find them by their LOWER hashes, not a look at every token; the few found
+    are then checked for a space."""
     lower = columns[:, 0]
-    found = _ENDING_HASHES_PADDED[_ENDING_HASHES.searchsorted(lower)] == lower
-    found &= columns[:, 1] == 1
-    return numpy.flatnonzero(found).tolist()
+    found = (_ENDING_TABLE[lower >> _ENDING_SHIFT] == lower).nonzero()[0].tolist()
+    return [i for i in found if space[i]]
 
 
 _QUOTES = "\"'“‘«("
 _ASCII_OPENERS = "A-Z" + re.escape("".join(c for c in {*_QUOTES, *BULLETS} if c.isascii()))
-# A line feed and the whitespace after it, up to the next token: where a block may end.
-_LINE_BREAK_RUN = re.compile(r"\n\s*")
+# A line feed and the whitespace after it, up to the next token: where a block may end. Group
+# 1 is a second line feed in it (a blank line), if any.
+_LINE_BREAK_RUN = re.compile(r"\n(?:[^\S\n]*(\n))?\s*")
 # After a terminal or closer and its one plain space: maybe more spaces (no line break) and a
 # character that can start a sentence (see _starts_sentence: in ASCII only capitals, quotes
 # and bullets; other characters are checked one by one).
@@ -156,10 +161,28 @@ _OPENER_AFTER_SPACES = re.compile(rf"[^\S\n]*(?=[{_ASCII_OPENERS}]|[^\x00-\x7f])
 _ASCII_OPENER_CHARACTERS = frozenset(
     "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "".join(c for c in {*_QUOTES, *BULLETS} if c.isascii())
 )
-# The sorted LOWER hashes of the tokens that can end a sentence inside a line (all caseless);
-# a copy with the last once more, to read at every place searchsorted gives, the length too.
-_ENDING_HASHES = numpy.array(sorted(map(get_string_id, TERMINALS | CLOSERS)), dtype="uint64")
-_ENDING_HASHES_PADDED = numpy.append(_ENDING_HASHES, _ENDING_HASHES[-1])
+
+
+def _slot_table(hashes: list[int]) -> tuple[numpy.ndarray, int]:
+    """A table holding each of ``hashes`` at the slot of its top bits, and the shift to those
+    bits: ``table[h >> shift] == h`` tests a hash with one look-up. The fewest bits that keep
+    the hashes apart; a free slot holds a value of the next slot, which no hash can match."""
+    for bits in range(1, 17):
+        shift = 64 - bits
+        if len({h >> shift for h in hashes}) == len(hashes):
+            break
+    else:
+        raise ValueError("no 16 top bits keep these hashes apart")
+    size = 1 << bits
+    table = numpy.array([((slot + 1) % size) << shift for slot in range(size)], dtype="uint64")
+    for h in hashes:
+        table[h >> shift] = h
+    return table, shift
+
+
+# The LOWER hashes of the tokens that can end a sentence inside a line (all caseless), by the
+# slot of their top bits (8 bits, a 2 kB table, keep them apart).
+_ENDING_TABLE, _ENDING_SHIFT = _slot_table(list(map(get_string_id, TERMINALS | CLOSERS)))
 
 
 def start_indices(text: str, idx: list[int], enders: list[int]) -> list[int]:
@@ -171,122 +194,130 @@ def start_indices(text: str, idx: list[int], enders: list[int]) -> list[int]:
     splits at every whitespace character), so the text between two of them is one run of
     whitespace: the candidate pairs are the runs that hold a line break (found by scanning
     the text) and the terminal or closer tokens followed by a plain space (``enders``); only
-    their tokens are looked at.
+    their tokens are looked at. Each start comes once: 0, then those after a line break,
+    then those inside a line, each part ascending (a whitespace run with a line break is
+    never one inside a line).
     """
-    wrapped = _line_break_runs(text) if "\n" in text else []
-    inline = _inline_ends(text, idx, enders)
-    if not wrapped and not inline:
-        return [0]
-    tokens = _TokenTexts(text, idx)
     starts = [0]
-    for run_start, run_end, breaks in wrapped:
-        # The previous token holds the character before the run, the current one starts
-        # where the run ends: one bisection, then back over the whitespace tokens between.
-        current = bisect_right(idx, run_end) - 1
+    if "\n" in text:
+        starts += _wrapped_starts(text, idx)
+    if enders:
+        starts += _inline_starts(text, idx, enders)
+    return starts
+
+
+def _wrapped_starts(text: str, idx: list[int]) -> list[int]:
+    """The tokens after every whitespace run with a line break (a token on both sides) that
+    ends a sentence or block: two line breaks, a sentence end before, or the rest of the
+    line-break rule (see the module docstring)."""
+    starts = []
+    size, lo = len(text), 0
+    for match in _LINE_BREAK_RUN.finditer(text):
+        first_break, run_end = match.span()
+        if run_end == size:
+            continue
+        run_start = first_break
+        while run_start and text[run_start - 1].isspace():
+            run_start -= 1
+        if not run_start:  # only whitespace precedes: no previous token
+            continue
+        # The current token starts where the run ends: one bisection, after the last one's.
+        current = lo = bisect_right(idx, run_end, lo) - 1
+        if match.lastindex:  # a second line feed: a blank line
+            starts.append(current)
+            continue
+        # The previous token holds the character before the run: back over the whitespace
+        # tokens between.
         previous = current - 1
         while idx[previous] >= run_start:
             previous -= 1
         own = idx[previous]
-        before = idx[previous - 1] if previous else own
-        if breaks >= 2 or _token_ends_sentence(tokens, previous, own, run_start, before):
+        if _token_ends_sentence(text, idx, previous, own, run_start):
             starts.append(current)
             continue
-        # The rest of the line-break rule (see the module docstring), from the offsets.
         first = text[run_end]
-        bullet = first in _BULLET_CHARACTERS and tokens[current] in BULLETS
+        bullet = first in _BULLET_CHARACTERS and _token_text(text, idx, current) in BULLETS
         capital = first.isupper() or first.isdigit() or not first.isalpha()
         if bullet or (capital and text[own:run_start].lower() not in CONTINUATION_WORDS):
-            starts.append(current)
-    for previous, current, opener in inline:
-        own = idx[previous]
-        before = idx[previous - 1] if previous else own
-        if not _token_ends_sentence(tokens, previous, own, idx[previous + 1] - 1, before):
-            continue
-        first = text[opener]  # a capital or quote decides without the token's text
-        if first.isupper() or first in _QUOTES or _starts_sentence(tokens[current]):
             starts.append(current)
     return starts
 
 
-def _line_break_runs(text: str) -> list[tuple[int, int, int]]:
-    """(end of the previous token, start of the next, line breaks) of every whitespace run
-    with a line break, a token on both sides."""
-    runs = []
-    for match in _LINE_BREAK_RUN.finditer(text):
-        start, end = match.span()
-        if end < len(text):
-            while start and text[start - 1].isspace():
-                start -= 1
-            if start:  # else only whitespace precedes: no previous token
-                runs.append((start, end, text.count("\n", start, end)))
-    return runs
-
-
-def _inline_ends(text: str, idx: list[int], enders: list[int]) -> list[tuple[int, int, int]]:
-    """(terminal or closer token, token after the spaces, its start) of every one of
-    ``enders`` followed, after its trailing space, by maybe more spaces or tabs and an opener
-    character (no line break between)."""
-    found = []
+def _inline_starts(text: str, idx: list[int], enders: list[int]) -> list[int]:
+    """The tokens after those of ``enders`` that end a sentence and are followed, after
+    their trailing space, by maybe more spaces or tabs (no line break) and a token that can
+    start one."""
+    starts = []
     last = len(idx) - 1
     for i in enders:
-        after = idx[i + 1] if i < last else len(text)  # just past the token's trailing space
-        first = text[after : after + 1]
-        if first.isspace():  # more whitespace: the pattern decides where the run ends
+        if i == last:
+            continue  # nothing follows
+        after = idx[i + 1]  # just past the token's trailing space
+        first = text[after]
+        if first in _ASCII_OPENER_CHARACTERS:
+            current = i + 1  # the usual case: the next token right after
+        elif first.isspace():  # more whitespace: the pattern decides where the run ends
             run = _OPENER_AFTER_SPACES.match(text, after)
             if run is None:
                 continue
             opener = run.end()
+            first = text[opener]
             current = i + 1 if opener == after else bisect_right(idx, opener) - 1
-        elif first in _ASCII_OPENER_CHARACTERS or first > "\x7f":
-            opener, current = after, i + 1  # the usual case: the next token right after
+        elif first > "\x7f":
+            current = i + 1
         else:
             continue
-        found.append((i, current, opener))
-    return found
+        start = idx[i]
+        if after - start == 2 and text[start] == ".":  # a period, the usual case
+            if i and _after_abbreviation(text, idx[i - 1], start):
+                continue
+        elif not _token_ends_sentence(text, idx, i, start, after - 1):
+            continue
+        # A capital or quote decides without the token's text.
+        if first.isupper() or first in _QUOTES or _starts_sentence(_token_text(text, idx, current)):
+            starts.append(current)
+    return starts
 
 
 _BULLET_CHARACTERS = "".join(sorted({b[0] for b in BULLETS}))
 
 
-def _token_ends_sentence(
-    tokens: _TokenTexts, i: int, start: int, end: int, previous_start: int
-) -> bool:
-    """``_ends_sentence(tokens, i)`` for token ``i`` at ``[start, end)`` whose previous token
-    starts at ``previous_start``: offsets already at hand instead of two look-ups a token."""
-    text = tokens.text[start:end]
-    if text in CLOSERS:
-        return _ends_sentence(tokens, i)
-    if text not in TERMINALS:
-        return False
-    if text != "." or not i:
-        return True
-    before_end = start - 1 if tokens.text[start - 1] == " " else start
-    return tokens.text[previous_start:before_end].lower().rstrip(".") not in ABBREVIATIONS
+def _token_ends_sentence(text: str, idx: list[int], i: int, start: int, end: int) -> bool:
+    """``_ends_sentence(text, idx, i)`` for token ``i`` at ``[start, end)``: offsets already
+    at hand instead of two look-ups a token."""
+    token = text[start:end]
+    if token == ".":
+        return not i or not _after_abbreviation(text, idx[i - 1], start)
+    if token in CLOSERS:
+        return _ends_sentence(text, idx, i)
+    return token in TERMINALS
 
 
-class _TokenTexts:
-    """Token texts by index, sliced from the doc text on demand: a non-space token ends where
-    the next one starts, less the one space the tokenizer keeps as its trailing whitespace."""
-
-    def __init__(self, text: str, idx: list[int]) -> None:
-        self.text, self.idx, self.count = text, idx, len(idx)
-
-    def __getitem__(self, i: int) -> str:
-        following = self.idx[i + 1] if i + 1 < self.count else len(self.text)
-        if self.text[following - 1] == " ":
-            following -= 1
-        return self.text[self.idx[i] : following]
+def _after_abbreviation(text: str, previous_start: int, start: int) -> bool:
+    """True when the token before a period at ``start`` (it starts at ``previous_start``) is
+    an abbreviation such as ``al`` or ``e.g``."""
+    before_end = start - 1 if text[start - 1] == " " else start
+    return text[previous_start:before_end].lower().rstrip(".") in ABBREVIATIONS
 
 
-def _ends_sentence(tokens: _TokenTexts, i: int) -> bool:
+def _token_text(text: str, idx: list[int], i: int) -> str:
+    """Token ``i``'s text, sliced from the doc text: a non-space token ends where the next one
+    starts, less the one space the tokenizer keeps as its trailing whitespace."""
+    following = idx[i + 1] if i + 1 < len(idx) else len(text)
+    if text[following - 1] == " ":
+        following -= 1
+    return text[idx[i] : following]
+
+
+def _ends_sentence(text: str, idx: list[int], i: int) -> bool:
     """True when token ``i`` ends a sentence: terminal punctuation, possibly behind closers."""
-    while i > 0 and tokens[i] in CLOSERS:
+    while i > 0 and _token_text(text, idx, i) in CLOSERS:
         i -= 1
-    text = tokens[i]
-    if text not in TERMINALS:
+    token = _token_text(text, idx, i)
+    if token not in TERMINALS:
         return False
-    before = tokens[i - 1].lower().rstrip(".") if i > 0 else ""
-    return not (text == "." and before in ABBREVIATIONS)
+    before = _token_text(text, idx, i - 1).lower().rstrip(".") if i > 0 else ""
+    return not (token == "." and before in ABBREVIATIONS)
 
 
 def _starts_sentence(text: str) -> bool:
