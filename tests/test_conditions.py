@@ -13,14 +13,15 @@ import spacy
 from claimscope.pipeline.conditions import (
     Condition,
     Guard,
+    Match,
     TermIndex,
-    filter_ranges,
     find_abbreviation,
     inflections,
     is_case_sensitive,
     is_short_form,
     load_lexicon,
     long_form_offset,
+    longest,
     passes_guards,
     plural,
     singular,
@@ -536,10 +537,23 @@ def test_conditions_seed_non_conditions(seed_records, seed, phrase):
         [(2, 3), (0, 1)],
     ],
 )
-def test_conditions_filter_ranges_is_spacys_filter_spans(blank, ranges):
+def test_conditions_longest_is_spacys_filter_spans(blank, ranges):
     doc = blank("one two three four five six seven")
     spans = spacy.util.filter_spans([doc[start:end] for start, end in ranges])
-    assert filter_ranges(ranges) == [(span.start, span.end) for span in spans]
+    matches = [Match(start, end, Condition(str(start), None, "disease"), 0) for start, end in ranges]
+    assert [(m.start, m.end) for m in longest(matches)] == [(s.start, s.end) for s in spans]
+
+
+def test_conditions_longest_keeps_the_best_rank_then_the_first_of_one_range():
+    first, second, third = (Condition(name, None, "disease") for name in ("a", "b", "c"))
+    matches = [
+        Match(0, 2, first, 1),
+        Match(0, 2, second, 0),
+        Match(0, 2, third, 0),
+        Match(3, 4, third, 2),
+        Match(3, 4, first, 2),
+    ]
+    assert longest(matches) == [Match(0, 2, second, 0), Match(3, 4, third, 2)]
 
 
 def test_conditions_memos_start_afresh_past_their_limit_with_the_same_matches(

@@ -347,21 +347,17 @@ def productive_condition(
     return known.get(normalized, Condition(normalized, None, category))
 
 
-def filter_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """spaCy's filter_spans on (start, end) pairs, without making Span objects.
-
-    Longest first (the earlier of two as long), skipping any that overlaps one already taken;
-    returned in document order.
-    """
-    return [(start, end) for _, start, end in _filter_ordered({(s - e, s, e) for s, e in ranges})]
-
-
 def _filter_ordered(ranges: Iterable[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """:func:`filter_ranges` on (start - end, start, end) triples: sorted as they are, they
-    come in filter_spans' order (longest first, then by start), with no key function.
+    """spaCy's filter_spans on (start - end, start, end) triples: longest first (the earlier
+    of two as long), skipping any that overlaps one already taken; returned by start.
 
-    Single tokens, (-1, start, start + 1), sort after every longer range: one is taken when no
-    longer range taken covers it, tested without a Python loop per range.
+    The same ranges as ``cues.longest_ranges`` on the (start, end) pairs, but sorted as they
+    are the triples come in filter_spans' order with no key function, and single tokens,
+    (-1, start, start + 1), sort after every longer range: one is taken when no longer range
+    taken covers it, tested without a Python loop per range. On the condition matches of the
+    benchmark corpus that is ~1.4x faster than longest_ranges (whose key lambda runs per
+    range, and conditions' ranges overlap in most docs, so its no-overlap shortcut rarely
+    applies).
     """
     ordered = sorted(ranges)
     singles = bisect_left(ordered, _SINGLE)
