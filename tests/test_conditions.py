@@ -540,7 +540,8 @@ def test_conditions_seed_non_conditions(seed_records, seed, phrase):
 def test_conditions_longest_is_spacys_filter_spans(blank, ranges):
     doc = blank("one two three four five six seven")
     spans = spacy.util.filter_spans([doc[start:end] for start, end in ranges])
-    matches = [Match(start, end, Condition(str(start), None, "disease"), 0) for start, end in ranges]
+    named = Condition("name", None, "disease")
+    matches = [Match(start, end, named, 0) for start, end in ranges]
     assert [(m.start, m.end) for m in longest(matches)] == [(s.start, s.end) for s in spans]
 
 
