@@ -27,6 +27,7 @@ from claimscope.pipeline.conditions import (
     singular,
     squash,
 )
+from claimscope.pipeline.cues import TokenView
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICON = ROOT / "src" / "claimscope" / "data" / "conditions.tsv"
@@ -214,6 +215,24 @@ def test_conditions_term_index_remembered_stretches_match_as_new(blank, text, ex
     first = [doc[s:e].text for s, e, _ in index.matches(doc)]
     again = [doc[s:e].text for s, e, _ in index.matches(blank(text))]
     assert first == again == expected
+
+
+def test_conditions_term_index_gives_nothing_from_forms_that_start_no_term(blank):
+    # The tagger hands the index every token its scan found (head words, brackets): those
+    # whose forms start no term must add nothing, the first time and from the remembered trie.
+    index = TermIndex.build(_TRIE_TERMS)
+    doc = blank("Damage (to the) sciatic nerve pain and back pain.")
+    lower = doc.to_array("LOWER").tolist()
+    view = TokenView.of(doc)
+    index.learn(set(lower), doc.vocab.strings)
+    every = list(range(len(doc)))
+    for _ in range(2):
+        found = sorted(zip(*index.columns(view, every, lower, True, True), strict=True))
+        assert [doc[s:e].text for s, e, _ in found] == [
+            "sciatic nerve",
+            "sciatic nerve pain",
+            "back pain",
+        ]
 
 
 def test_conditions_squash():
