@@ -554,12 +554,9 @@ class FormScan(NamedTuple):
         """Whether every kind present (with the bits ``among``, if given) has ``bit``."""
         return all(kind & bit for kind in self.present if (kind & among) == among)
 
-    def select(self, bit: int) -> tuple[list[int], list[int]]:
-        """The positions and forms of the tokens whose kind has ``bit``."""
-        if self.all_have(bit):  # the usual case for term starts: no pass
-            return self.positions, self.forms
-        kept = list(map(and_, self.kinds, repeat(bit)))
-        return list(compress(self.positions, kept)), list(compress(self.forms, kept))
+    def positions_of(self, bit: int) -> list[int]:
+        """The tokens whose kind has ``bit`` (head words, suffix words: a few of them)."""
+        return list(compress(self.positions, map(and_, self.kinds, repeat(bit))))
 
 
 # --- the component -------------------------------------------------------------------------
@@ -678,10 +675,10 @@ class ConditionTagger(BatchedComponent):
         found = []
         # A body part makes a condition only with a head word (``pain``, ``injury of``).
         if scan.has & BODY and scan.has & HEAD:
-            heads_at, _ = scan.select(HEAD)
+            heads_at = scan.positions_of(HEAD)
             known = self.index.terms
             found = head_matches(tokens, heads_at, self.words, known, self._productive)
-        return [*found, *self.suffix_matches(scan)]
+        return [*found, *self.suffix_matches(tokens, scan)]
 
     def _fixed_kinds(self) -> dict[int, int]:
         """The kind bits a form has from the word lists alone (see FormKinds)."""
@@ -717,13 +714,13 @@ class ConditionTagger(BatchedComponent):
         self._productive.clear()
         self.index.forget()
 
-    def suffix_matches(self, scan: FormScan) -> list[Match]:
+    def suffix_matches(self, tokens: Tokens, scan: FormScan) -> list[Match]:
         """Words ending in -itis, -algia, -opathy (see suffix_condition), found by ``scan``."""
         if not scan.has & SUFFIX:
             return []
-        positions, forms_at = scan.select(SUFFIX)
-        found = self._suffix
-        conditions = map(found.__getitem__, forms_at)
+        positions = scan.positions_of(SUFFIX)
+        forms_at = map(tokens.lower_hashes.__getitem__, positions)
+        conditions = map(self._suffix.__getitem__, forms_at)
         ends = map((1).__add__, positions)
         return list(map(_new_match, zip(positions, ends, conditions, repeat(2))))
 
