@@ -20,8 +20,9 @@ as ``cold`` or ``stroke``.
 Speed: a doc is read once into :class:`Tokens` (plain lists from ``Doc.to_array``), because
 spaCy builds a Token object on every ``doc[i]`` and rebuilds ``Doc.text`` on every access.
 Whatever depends only on a token's lower-case form (may a term start here? is it an ``-itis``
-word?) is worked out once per distinct form and kept by its hash, and a doc's set of forms
-tells which matchers and scans can find nothing in it. Term stretches of two or more tokens
+word?) is worked out once per distinct form and kept by its hash as a few kind bits
+(:class:`FormKinds`): one lookup per token finds the tokens any matcher starts from, and the
+bits present tell which matchers can find nothing in the doc. Term stretches of two or more tokens
 are remembered in a trie keyed by word forms, so a run of forms seen before slices no text;
 its first level, keyed by token pairs, is looked up for every start in a doc at once.
 """
@@ -51,7 +52,7 @@ from .spans import add_claim, register_extensions
 Tokens = TokenView  # the shared per-doc token view (see cues.TokenView)
 
 LABEL = "condition"
-# Word forms remembered before the per-form memos start afresh (see ConditionTagger.learn).
+# Word forms remembered before the per-form memos start afresh (see ConditionTagger.scan).
 LEARNED_FORMS = 300_000
 DATA = files("claimscope") / "data"
 _SUFFIX_WORD = re.compile(r"^[a-z][a-z\-]{2,}(itis|itides|algia|algias|opathy|opathies)$")
