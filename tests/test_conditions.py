@@ -13,19 +13,21 @@ import spacy
 from claimscope.pipeline.conditions import (
     Condition,
     Guard,
+    Match,
     TermIndex,
-    filter_ranges,
     find_abbreviation,
     inflections,
     is_case_sensitive,
     is_short_form,
     load_lexicon,
     long_form_offset,
+    longest,
     passes_guards,
     plural,
     singular,
     squash,
 )
+from claimscope.pipeline.cues import TokenView
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICON = ROOT / "src" / "claimscope" / "data" / "conditions.tsv"
@@ -213,6 +215,24 @@ def test_conditions_term_index_remembered_stretches_match_as_new(blank, text, ex
     first = [doc[s:e].text for s, e, _ in index.matches(doc)]
     again = [doc[s:e].text for s, e, _ in index.matches(blank(text))]
     assert first == again == expected
+
+
+def test_conditions_term_index_gives_nothing_from_forms_that_start_no_term(blank):
+    # The tagger hands the index every token its scan found (head words, brackets): those
+    # whose forms start no term must add nothing, the first time and from the remembered trie.
+    index = TermIndex.build(_TRIE_TERMS)
+    doc = blank("Damage (to the) sciatic nerve pain and back pain.")
+    lower = doc.to_array("LOWER").tolist()
+    view = TokenView.of(doc)
+    index.learn(set(lower), doc.vocab.strings)
+    every = list(range(len(doc)))
+    for _ in range(2):
+        found = sorted(zip(*index.columns(view, every, lower, True, True), strict=True))
+        assert [doc[s:e].text for s, e, _ in found] == [
+            "sciatic nerve",
+            "sciatic nerve pain",
+            "back pain",
+        ]
 
 
 def test_conditions_squash():
@@ -536,10 +556,24 @@ def test_conditions_seed_non_conditions(seed_records, seed, phrase):
         [(2, 3), (0, 1)],
     ],
 )
-def test_conditions_filter_ranges_is_spacys_filter_spans(blank, ranges):
+def test_conditions_longest_is_spacys_filter_spans(blank, ranges):
     doc = blank("one two three four five six seven")
     spans = spacy.util.filter_spans([doc[start:end] for start, end in ranges])
-    assert filter_ranges(ranges) == [(span.start, span.end) for span in spans]
+    named = Condition("name", None, "disease")
+    matches = [Match(start, end, named, 0) for start, end in ranges]
+    assert [(m.start, m.end) for m in longest(matches)] == [(s.start, s.end) for s in spans]
+
+
+def test_conditions_longest_keeps_the_best_rank_then_the_first_of_one_range():
+    first, second, third = (Condition(name, None, "disease") for name in ("a", "b", "c"))
+    matches = [
+        Match(0, 2, first, 1),
+        Match(0, 2, second, 0),
+        Match(0, 2, third, 0),
+        Match(3, 4, third, 2),
+        Match(3, 4, first, 2),
+    ]
+    assert longest(matches) == [Match(0, 2, second, 0), Match(3, 4, third, 2)]
 
 
 def test_conditions_memos_start_afresh_past_their_limit_with_the_same_matches(
