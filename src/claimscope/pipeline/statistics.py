@@ -296,9 +296,10 @@ class StatisticPatterns:
                 f"(?:{_unnamed(pattern.pattern).removesuffix(_FREE_END)})" for pattern in before
             )
         )
-        # The same question asked of the reversed lower-cased view (see _ascii_views), cheaper:
-        # one case-sensitive trie of every cue word after the optional links of any of them.
-        # A cue word's characters beyond Latin-1 (``≥``) are "?" there, as in the view.
+        # The same question asked of the lower-cased Latin-1 bytes before the number, reversed
+        # (see _ascii_views), cheaper: one case-sensitive trie of every cue word after the
+        # optional links of any of them. A cue word's characters beyond Latin-1 (``≥``) are
+        # "?" there, as in the view.
         cue_words = [
             *lex["ratio_abbreviations"],
             *lex["ratio_phrases"],
@@ -311,9 +312,12 @@ class StatisticPatterns:
         ]
         # Its runs of spaces are possessive: no cue word starts or ends with a space, so
         # giving one back cannot make a match, and the engine does not retry the trie.
+        latin_h = r"[ \t\xa0]"  # H in a bytes pattern (which knows no \u escape)
         self.any_before_lower = re.compile(
-            rf"{H}*+(?:[:=,]{H}*+)?(?:(?:fo|saw|si|neewteb|morf){H}++)?\.?"
-            rf"{_reversed([_latin_view(w.lower()) for w in cue_words])}"
+            (
+                rf"{latin_h}*+(?:[:=,]{latin_h}*+)?(?:(?:fo|saw|si|neewteb|morf){latin_h}++)?\.?"
+                rf"{_reversed([_latin_view(w.lower()) for w in cue_words])}"
+            ).encode("latin-1")
         )
         # What follows a number, in one match: ``rp`` when a range or proportion tail may
         # follow (then the reader tries each), else unit_tail's groups as unit_tail.match
@@ -496,25 +500,24 @@ def _behind(
     return pattern.match(text[max(start - width, 0) : start][::-1])
 
 
-def _ascii_views(text: str) -> tuple[str, bytes, bytes] | None:
-    """Three views of ``text``, character for character, for the scans that only look for
+def _ascii_views(text: str) -> tuple[bytes, bytes] | None:
+    """Two views of ``text``, character for character, for the scans that only look for
     places (word_number and the *_before patterns confirm each on the text itself):
 
-    - ``lower``, reversed: ASCII letters lower-cased, other Latin-1 characters kept and any
-      other character a "?" (see any_before_lower);
     - ``words``: ASCII letters lower-cased, "_" and "-" kept, every ASCII digit a "0" and
       any other character a space (see _word_numbers and digits_start);
     - ``latin``: the Latin-1 encoding itself, any other character a "?" (an ASCII string is
-      in it where it is in the text; bytes searches for one character run at memchr speed).
+      in it where it is in the text; bytes searches for one character run at memchr speed;
+      the cue test before a number reads a window of it, lower-cased, see _cue_window).
 
-    All three come from one Latin-1 encoding, many times cheaper than ``str.lower()`` on a text
+    Both come from one Latin-1 encoding, many times cheaper than ``str.lower()`` on a text
     beyond Latin-1. An ASCII word matches a view where re.IGNORECASE matches it in the
     text, unless the text holds one of CASE_FOLD_TRAPS: then None.
     """
     if any(trap in text for trap in CASE_FOLD_TRAPS):
         return None
     latin = text.encode("latin-1", "replace")  # one "?" per character beyond Latin-1
-    return latin.lower()[::-1].decode("latin-1"), latin.translate(_WORDS_VIEW), latin
+    return latin.translate(_WORDS_VIEW), latin
 
 
 def _latin_view(word: str) -> str:
@@ -539,7 +542,7 @@ def number_candidates(text: str, patterns: StatisticPatterns) -> list[tuple[int,
 
 
 def _number_readings(
-    text: str, patterns: StatisticPatterns, views: tuple[str, bytes, bytes] | None
+    text: str, patterns: StatisticPatterns, views: tuple[bytes, bytes] | None
 ) -> list[tuple[int, int, re.Match[str] | None]]:
     """number_candidates with, for a number in digits, its digit_reading match
     (``views``: the text's _ascii_views)."""
@@ -555,7 +558,7 @@ def _number_readings(
 
 
 def _digit_readings(
-    text: str, p: StatisticPatterns, views: tuple[str, bytes, bytes] | None
+    text: str, p: StatisticPatterns, views: tuple[bytes, bytes] | None
 ) -> list[re.Match[str]]:
     """The matches ``p.digit_reading.finditer(text)`` gives, found faster: digit_reading
     matched only where a run of digits starts (see digits_start), skipping places inside
@@ -565,7 +568,7 @@ def _digit_readings(
     found = []
     end = 0
     match = p.digit_reading.match
-    for place in p.digits_start.finditer(views[1]):
+    for place in p.digits_start.finditer(views[0]):
         start = place.start()
         if start >= end and (m := match(text, start)):
             end = m.end()
@@ -578,7 +581,7 @@ def _first_two(item: tuple[int, int, Any]) -> tuple[int, int]:
 
 
 def _word_numbers(
-    text: str, p: StatisticPatterns, views: tuple[str, bytes, bytes] | None
+    text: str, p: StatisticPatterns, views: tuple[bytes, bytes] | None
 ) -> list[tuple[int, int]]:
     """The ranges ``p.word_number.finditer(text)`` gives, found faster.
 
@@ -589,7 +592,7 @@ def _word_numbers(
     """
     if views is None:
         return [m.span() for m in p.word_number.finditer(text)]
-    words = views[1]
+    words = views[0]
     places = [m.start() + 1 for m in p.word_stem_after_space.finditer(words)]
     if p.word_stem.match(words):
         places.insert(0, 0)
@@ -663,10 +666,7 @@ def find_statistics(
         for stat, core in _intervals(text, patterns):
             keep(stat, core)
     blocked_until = 0
-    if views is None:
-        backwards, any_before = text[::-1], patterns.any_before.match
-    else:
-        backwards, any_before = views[0], patterns.any_before_lower.match
+    any_before_lower = patterns.any_before_lower.match
     # Arrows are rare: a text without one skips the arrow test for each number.
     arrows = any(arrow in text for arrow in patterns.arrows)
     for start, end, digits in _number_readings(text, patterns, views):
@@ -681,10 +681,14 @@ def find_statistics(
             continue
         # Whether a cue may stand before the number (most numbers have none): if not, the
         # ratio, blocker, qualifier, between and age-cue patterns are not tried one by one.
-        at = len(text) - start
-        cues = any_before(backwards, at, at + BEFORE_WIDTH) is not None or (
-            start > 0 and text[start - 1] in "$£€"  # the reading may start at the sign
-        )
+        # Only the window is lower-cased and reversed: a few short slices cost less than
+        # a lower-cased, reversed copy of the whole text.
+        if views is None:
+            cues = _behind(patterns.any_before, text, start) is not None
+        else:
+            window = views[1][max(start - BEFORE_WIDTH, 0) : start].lower()[::-1]
+            cues = any_before_lower(window) is not None
+        cues = cues or (start > 0 and text[start - 1] in "$£€")  # the reading may start there
         ratio = ratio_at(text, start, end, patterns) if cues else None
         if ratio is not None:
             keep(ratio, (start, end))
@@ -746,11 +750,11 @@ def _interval_end(m: re.Match[str]) -> int:
     return m.end("close") if m["open"] and m["close"] else m.end("high")
 
 
-def _may_hold_interval(text: str, views: tuple[str, bytes, bytes] | None) -> bool:
+def _may_hold_interval(text: str, views: tuple[bytes, bytes] | None) -> bool:
     """False when no intervals pattern can match: the text holds neither ``CI``, ``C.I.``
     nor ``onfidence`` in any case (a few substring searches beat the patterns' scans;
     ``views``: the text's _ascii_views)."""
-    return views is None or _holds_ci(views[2]) or b"onfidence" in views[1]
+    return views is None or _holds_ci(views[1]) or b"onfidence" in views[0]
 
 
 def _holds_ci(latin: bytes) -> bool:
