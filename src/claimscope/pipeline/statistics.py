@@ -514,7 +514,7 @@ def _ascii_views(text: str) -> tuple[bytes, bytes] | None:
     beyond Latin-1. An ASCII word matches a view where re.IGNORECASE matches it in the
     text, unless the text holds one of CASE_FOLD_TRAPS: then None.
     """
-    if any(trap in text for trap in CASE_FOLD_TRAPS):
+    if any(map(text.__contains__, CASE_FOLD_TRAPS)):  # (map: no generator frame)
         return None
     latin = text.encode("latin-1", "replace")  # one "?" per character beyond Latin-1
     return latin.translate(_WORDS_VIEW), latin
@@ -553,7 +553,7 @@ def _number_readings(
     words = _word_numbers(text, patterns, views)
     if words:
         found.extend((start, end, None) for start, end in words)
-        found.sort(key=_first_two)
+        found.sort(key=_span_key)  # (start, end)
     return found
 
 
@@ -574,10 +574,6 @@ def _digit_readings(
             end = m.end()
             found.append(m)
     return found
-
-
-def _first_two(item: tuple[int, int, Any]) -> tuple[int, int]:
-    return item[0], item[1]
 
 
 def _word_numbers(
@@ -659,7 +655,7 @@ def find_statistics(
     # Made once here and handed down (a cache would hash the whole text to find them).
     views = _ascii_views(text)
     # Most texts hold no comparison sign: a few substring searches beat the regex's scan.
-    if any(sign in text for sign in _SIGNS):
+    if any(map(text.__contains__, _SIGNS)):
         for stat, core in _comparisons(text, patterns):
             keep(stat, core)
     if _may_hold_interval(text, views):
@@ -668,7 +664,7 @@ def find_statistics(
     blocked_until = 0
     any_before_lower = patterns.any_before_lower.match
     # Arrows are rare: a text without one skips the arrow test for each number.
-    arrows = any(arrow in text for arrow in patterns.arrows)
+    arrows = any(map(text.__contains__, patterns.arrows))
     for start, end, digits in _number_readings(text, patterns, views):
         if start < blocked_until or taken.overlaps(start, end):
             continue
