@@ -230,7 +230,9 @@ class StatisticPatterns:
         # Where a run of digits starts in the words view: the only places digit_reading
         # can match (its lookbehinds refuse a digit after a digit). A literal opens it:
         # the engine skips to each "0" far faster than it tests each character for [0-9].
-        self.digits_start = re.compile(rb"0(?<!00)")
+        # Each match takes the whole run, so the scan goes on after it: one attempt a run,
+        # not one a digit. ("0+" would compile to a class scan, no literal prefix: slower.)
+        self.digits_start = re.compile(rb"00*")
         bare = rf"(?:[−-]?(?:{DIGITS})(?![0-9]){scales}|{word_number})"
         self.range_tail = re.compile(
             rf"(?P<pct>{H}*%)?(?P<sep>{H}*[-–—]{H}*|{H}+(?i:to|and){H}+)(?P<num>{bare})"
