@@ -113,7 +113,7 @@ def _alternation(words: list[str], ignore_case: bool = False) -> str:
     their order is free; a longer word is tried before a prefix of it, as longest-first does.
     """
     trie: dict[str, dict] = {}
-    for word in set(words):
+    for word in sorted(set(words)):  # sorted: the same regex in every process (hash seeds)
         node = trie
         for char in word:
             node = node.setdefault(_trie_key(node, char, ignore_case), {})
