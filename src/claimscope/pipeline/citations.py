@@ -1039,7 +1039,10 @@ _NAMED_NUMERIC_RE = re.compile(
     rf"\s*\[(?P<numbers>{NUMBER_LIST})\]"
 )
 _NUMERIC_RE = re.compile(rf"\[(?P<numbers>{NUMBER_LIST})\]")
-_PAREN_RE = re.compile(r"\(([^()\n]{4,400})\)")
+# A bracket (no bracket or line break inside) that holds a year, as every parenthetical item
+# needs one: the lookahead drops the others without a Python test each (no bracket holds
+# another, so the brackets kept are the same as when filtering all brackets afterwards).
+_YEAR_BRACKET_RE = re.compile(rf"\((?=[^()\n]*{YEAR})([^()\n]{{4,400}})\)")
 _PAREN_ITEM_RE = re.compile(
     rf"^(?P<who>.+?),?\s+(?P<year>{YEAR})(?P<suffix>[a-z])?(?:,\s*{YEAR}[a-z]?)*{_LOCATOR}?$"
 )
@@ -1089,11 +1092,8 @@ def find_author_year(
         authors = match.group("authors")
         if _is_name(authors, not_names) and not _inside_title(text, match.start(), authors):
             found.append(_author_found(match, "author_year"))
-    for match in _PAREN_RE.finditer(text) if has_paren else ():
-        inner = match.group(1)
-        # Every item needs a year; most brackets hold no '19' or '20' (no regex call then).
-        if ("19" in inner or "20" in inner) and _ANY_YEAR_RE.search(inner):
-            found.extend(_parenthetical(match, not_names))
+    for match in _YEAR_BRACKET_RE.finditer(text) if has_paren else ():
+        found.extend(_parenthetical(match, not_names))
     for match in _windowed(_BARE_ET_AL_RE, text, _bare_windows(text, backwards)):
         if _is_name(match.group("authors"), not_names):
             found.append(_author_found(match, "author_year"))
