@@ -801,12 +801,12 @@ def test_key_index_finds_the_keys_the_lower_cased_text_holds(lexicon, text):
 @given(st.text(alphabet=_CASED_ALPHABET, max_size=200))
 def test_ascii_lowering_gives_the_matches_of_lower(lexicon, text):
     fast = match_citations(text, lexicon)
-    original = citation_module._lowered_utf8
-    citation_module._lowered_utf8 = lambda t: t.lower().encode("utf-8", "surrogatepass")
+    original = citation_module._lower_utf8
+    citation_module._lower_utf8 = lambda t, _: t.lower().encode("utf-8", "surrogatepass")
     try:
         assert match_citations(text, lexicon) == fast
     finally:
-        citation_module._lowered_utf8 = original
+        citation_module._lower_utf8 = original
 
 
 @pytest.mark.parametrize(

@@ -198,9 +198,12 @@ def _scopable(text: str, lowered: str) -> bool:
     """True when matching ``lowered`` case-sensitively equals matching ``text`` with IGNORECASE
     for lexicons of ASCII letters: lower() maps every character onto one, and none of the
     characters IGNORECASE folds onto an ASCII letter apart from lower() is present."""
-    if len(lowered) != len(text):
-        return False
-    return text.isascii() or not any(c in text for c in _FOLD_RISK)
+    return len(lowered) == len(text) and not _fold_risky(text)
+
+
+def _fold_risky(text: str) -> bool:
+    """True when ``text`` holds a fold-risk character (never in ASCII text)."""
+    return not text.isascii() and any(c in text for c in _FOLD_RISK)
 
 
 def _lowered(text: str) -> str:
@@ -216,7 +219,12 @@ def _lowered_utf8(text: str) -> bytes:
     ones, nor changes whether it is a word character, hyphen, space or comma. Unicode
     lower-casing costs a table look-up per character; the bytes of UTF-8 lower-case ASCII
     only, several times faster. A text holding a fold-risk character gets ``text.lower()``."""
-    if text.isascii() or any(c in text for c in _FOLD_RISK):
+    return _lower_utf8(text, _fold_risky(text))
+
+
+def _lower_utf8(text: str, fold_risky: bool) -> bytes:
+    """``_lowered_utf8(text)``, given ``_fold_risky(text)`` (its caller needs it too)."""
+    if fold_risky or text.isascii():
         return text.lower().encode("utf-8", "surrogatepass")
     return text.encode("utf-8", "surrogatepass").lower()
 
@@ -1031,7 +1039,10 @@ _NAMED_NUMERIC_RE = re.compile(
     rf"\s*\[(?P<numbers>{NUMBER_LIST})\]"
 )
 _NUMERIC_RE = re.compile(rf"\[(?P<numbers>{NUMBER_LIST})\]")
-_PAREN_RE = re.compile(r"\(([^()\n]{4,400})\)")
+# A bracket (no bracket or line break inside) that holds a year, as every parenthetical item
+# needs one: the lookahead drops the others without a Python test each (no bracket holds
+# another, so the brackets kept are the same as when filtering all brackets afterwards).
+_YEAR_BRACKET_RE = re.compile(rf"\((?=[^()\n]*{YEAR})([^()\n]{{4,400}})\)")
 _PAREN_ITEM_RE = re.compile(
     rf"^(?P<who>.+?),?\s+(?P<year>{YEAR})(?P<suffix>[a-z])?(?:,\s*{YEAR}[a-z]?)*{_LOCATOR}?$"
 )
@@ -1081,11 +1092,8 @@ def find_author_year(
         authors = match.group("authors")
         if _is_name(authors, not_names) and not _inside_title(text, match.start(), authors):
             found.append(_author_found(match, "author_year"))
-    for match in _PAREN_RE.finditer(text) if has_paren else ():
-        inner = match.group(1)
-        # Every item needs a year; most brackets hold no '19' or '20' (no regex call then).
-        if ("19" in inner or "20" in inner) and _ANY_YEAR_RE.search(inner):
-            found.extend(_parenthetical(match, not_names))
+    for match in _YEAR_BRACKET_RE.finditer(text) if has_paren else ():
+        found.extend(_parenthetical(match, not_names))
     for match in _windowed(_BARE_ET_AL_RE, text, _bare_windows(text, backwards)):
         if _is_name(match.group("authors"), not_names):
             found.append(_author_found(match, "author_year"))
@@ -1675,7 +1683,8 @@ def match_citations(
     ``sentence_starts`` may be a function giving them: it is called only when an appeal needs
     its sentence.
     """
-    lowered_utf8 = _lowered_utf8(text)
+    fold_risky = _fold_risky(text)
+    lowered_utf8 = _lower_utf8(text, fold_risky)
     lowered = lowered_utf8.decode("utf-8", "surrogatepass")
     # Which keys the text holds (vague scopes, venue anchors, headings, identifiers), and
     # where the scopes' keys are: positions in lowered are the text's when lengths agree.
@@ -1684,7 +1693,7 @@ def match_citations(
         present = lexicon.key_index.present(lowered_utf8)
         positions = _key_positions(lowered, lexicon.scope_keys, present)
     backwards = Reversed(text)
-    scopable = _scopable(text, lowered)
+    scopable = len(lowered) == len(text) and not fold_risky  # _scopable(text, lowered)
     entries = find_reference_entries(text, lexicon, lowered, present, backwards, scopable)
     taken = Occupied()
     for entry in entries:
