@@ -1249,6 +1249,10 @@ def _populations(
     reports: the latest study description (a sentence with a study cue and population words)
     before it, or for a sentence that reports a study (e.g. a lead paragraph) the first one
     after it."""
+    if not (cues.ranges["animal"] or cues.ranges["human"]):
+        # No population words in the document (most): no sentence has its own population,
+        # and no study description names one, so there is nothing to look up.
+        return dict.fromkeys(indices)
     # A sentence holds a label's cue when one starts at one of its tokens. The sentences of
     # the population and study cues as sets, a bisection per cue in C: a cue starting at token
     # t lies in the sentence whose index is the number of sentences after the first starting
