@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from importlib import resources
@@ -1067,7 +1068,7 @@ class EffectTagger(BatchedComponent):
         if _in_order(found):  # nothing overlaps: every match is kept, already in order
             return [(start, end, specs[key]) for key, start, end in found]
         labels = {(start, end): key for key, start, end in reversed(found)}
-        return [(start, end, specs[labels[start, end]]) for start, end in longest_ranges(labels)]
+        return [(start, end, specs[labels[start, end]]) for start, end in _longest_runs(labels)]
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
         """Read the effect around each cue (``match``) and add it as a claim."""
@@ -1307,6 +1308,24 @@ def _paragraph_start(doc: EffectView, token: int) -> int:
             return holder + 1  # this newline and one before it in the same space token
         at = text.rfind("\n", 0, idx[holder])
     return 0
+
+
+def _longest_runs(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``longest_ranges`` of non-empty token ranges, settled run by run: a run is ranges
+    chained by overlaps, and a range overlapping no other (most) is kept without the sort by
+    length. The same ranges are kept: which of overlapping ranges wins depends only on the
+    ranges of its run (no range overlaps one of another run)."""
+    kept: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    reach = -1  # end of the run so far
+    for start, end in sorted(ranges):
+        if start >= reach and run:  # overlaps nothing before it: the run before is complete
+            kept += run if len(run) == 1 else longest_ranges(run)
+            run = []
+        run.append((start, end))
+        reach = max(reach, end)
+    kept += run if len(run) == 1 else longest_ranges(run)
+    return kept
 
 
 def _in_order(matches: list[tuple[int, int, int]]) -> bool:
