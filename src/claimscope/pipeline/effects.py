@@ -734,7 +734,8 @@ def read_effect(
     gap = _gap_words(doc, gap_start, cue_start)
     if spec.kind == "association" and not words.inverse_adverbs.isdisjoint(gap):
         spec = replace(spec, direction="decrease")  # "is inversely associated with"
-    passive = _passive(doc, spec, gap, cue_end, hi, words)
+    # Only a participle can be passive: the other forms (most cues) skip the call.
+    passive = _passive(doc, spec, gap, cue_end, hi, words) if spec.form == "ed" else None
     is_licensed = licensed(spec, gap, words)
     if (
         passive is None
@@ -1190,11 +1191,12 @@ class EffectTagger(BatchedComponent):
         else:
             hedges, boosters = [], []
         negated = effect.negation_cue is not None
+        # Most effects have no resolved intervention nor comparator: no call for those.
         attrs = {
             "intervention": _char_span(tokens, effect.intervention),
-            "intervention_resolved": _char_span(tokens, effect.resolved),
+            "intervention_resolved": effect.resolved and _char_span(tokens, effect.resolved),
             "outcome": _char_span(tokens, effect.outcome),
-            "comparator": _char_span(tokens, effect.comparator),
+            "comparator": effect.comparator and _char_span(tokens, effect.comparator),
             "direction": direction_of(effect.spec, tokens, effect.outcome),
             "negated": negated,
             "negation_cue": effect.negation_cue,
