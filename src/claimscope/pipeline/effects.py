@@ -1182,14 +1182,19 @@ class EffectTagger(BatchedComponent):
         # Cues from the clause (in the sentence) to the span's end: by tokens, as cue start
         # characters in [scope, span_end) are cue start tokens in [scope token, effect.end).
         # The scope lies in [widest, effect.end): half the effects have no hedge or booster
-        # there, and then no clause start is looked for.
+        # there, and then no clause start is looked for; a label without a cue there has none
+        # in the (narrower) clause either, and its texts are not looked for.
         widest = max(effect.clause_start, sentence[0])
-        if cues.holds("hedge", widest, effect.end) or cues.holds("booster", widest, effect.end):
+        hedged = cues.holds("hedge", widest, effect.end)
+        boosted = cues.holds("booster", widest, effect.end)
+        hedges: list[str] = []
+        boosters: list[str] = []
+        if hedged or boosted:
             scope = max(_clause_start(tokens, effect.clause_start, effect.start), sentence[0])
-            hedges = cues.texts_in("hedge", scope, effect.end)
-            boosters = cues.texts_in("booster", scope, effect.end)
-        else:
-            hedges, boosters = [], []
+            if hedged:
+                hedges = cues.texts_in("hedge", scope, effect.end)
+            if boosted:
+                boosters = cues.texts_in("booster", scope, effect.end)
         negated = effect.negation_cue is not None
         # Most effects have no resolved intervention nor comparator: no call for those.
         attrs = {
