@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
+from claimscope.pipeline.cues import longest_ranges
 from claimscope.pipeline.effects import (
     CueSpec,
+    _longest_runs,
     direction_of,
     left_np,
     licensed,
@@ -867,3 +869,21 @@ def test_effects_pronoun_resolved_within_its_paragraph(extract, text, resolved):
     records = extract(text, types=["effect"])
     found = [r.attributes.intervention_resolved for r in records if r.text.startswith("It")]
     assert [part.text if part else None for part in found] == ([resolved] if resolved else [])
+
+
+@pytest.mark.parametrize(
+    ("ranges", "kept"),
+    [
+        ([], []),
+        ([(0, 1), (2, 4), (4, 5)], [(0, 1), (2, 4), (4, 5)]),
+        # "reduce" inside "reduce the risk of": the longer wins.
+        ([(3, 4), (3, 7), (9, 10)], [(3, 7), (9, 10)]),
+        # A chain of overlaps is one run: (2, 5) wins, (4, 7) loses, then (6, 8) is free.
+        ([(0, 1), (2, 5), (4, 7), (6, 8), (10, 12)], [(0, 1), (2, 5), (6, 8), (10, 12)]),
+        # Equal lengths: the first wins.
+        ([(5, 7), (6, 8), (1, 2)], [(1, 2), (5, 7)]),
+    ],
+)
+def test_longest_runs_keeps_what_longest_ranges_keeps(ranges, kept):
+    assert _longest_runs(ranges) == kept
+    assert longest_ranges(ranges) == kept

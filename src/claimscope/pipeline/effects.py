@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from importlib import resources
@@ -733,7 +734,8 @@ def read_effect(
     gap = _gap_words(doc, gap_start, cue_start)
     if spec.kind == "association" and not words.inverse_adverbs.isdisjoint(gap):
         spec = replace(spec, direction="decrease")  # "is inversely associated with"
-    passive = _passive(doc, spec, gap, cue_end, hi, words)
+    # Only a participle can be passive: the other forms (most cues) skip the call.
+    passive = _passive(doc, spec, gap, cue_end, hi, words) if spec.form == "ed" else None
     is_licensed = licensed(spec, gap, words)
     if (
         passive is None
@@ -1067,7 +1069,7 @@ class EffectTagger(BatchedComponent):
         if _in_order(found):  # nothing overlaps: every match is kept, already in order
             return [(start, end, specs[key]) for key, start, end in found]
         labels = {(start, end): key for key, start, end in reversed(found)}
-        return [(start, end, specs[labels[start, end]]) for start, end in longest_ranges(labels)]
+        return [(start, end, specs[labels[start, end]]) for start, end in _longest_runs(labels)]
 
     def set_annotations(self, doc: Doc, matches: list[tuple[int, int, CueSpec]]) -> None:
         """Read the effect around each cue (``match``) and add it as a claim."""
@@ -1180,20 +1182,26 @@ class EffectTagger(BatchedComponent):
         # Cues from the clause (in the sentence) to the span's end: by tokens, as cue start
         # characters in [scope, span_end) are cue start tokens in [scope token, effect.end).
         # The scope lies in [widest, effect.end): half the effects have no hedge or booster
-        # there, and then no clause start is looked for.
+        # there, and then no clause start is looked for; a label without a cue there has none
+        # in the (narrower) clause either, and its texts are not looked for.
         widest = max(effect.clause_start, sentence[0])
-        if cues.holds("hedge", widest, effect.end) or cues.holds("booster", widest, effect.end):
+        hedged = cues.holds("hedge", widest, effect.end)
+        boosted = cues.holds("booster", widest, effect.end)
+        hedges: list[str] = []
+        boosters: list[str] = []
+        if hedged or boosted:
             scope = max(_clause_start(tokens, effect.clause_start, effect.start), sentence[0])
-            hedges = cues.texts_in("hedge", scope, effect.end)
-            boosters = cues.texts_in("booster", scope, effect.end)
-        else:
-            hedges, boosters = [], []
+            if hedged:
+                hedges = cues.texts_in("hedge", scope, effect.end)
+            if boosted:
+                boosters = cues.texts_in("booster", scope, effect.end)
         negated = effect.negation_cue is not None
+        # Most effects have no resolved intervention nor comparator: no call for those.
         attrs = {
             "intervention": _char_span(tokens, effect.intervention),
-            "intervention_resolved": _char_span(tokens, effect.resolved),
+            "intervention_resolved": effect.resolved and _char_span(tokens, effect.resolved),
             "outcome": _char_span(tokens, effect.outcome),
-            "comparator": _char_span(tokens, effect.comparator),
+            "comparator": effect.comparator and _char_span(tokens, effect.comparator),
             "direction": direction_of(effect.spec, tokens, effect.outcome),
             "negated": negated,
             "negation_cue": effect.negation_cue,
@@ -1249,6 +1257,10 @@ def _populations(
     reports: the latest study description (a sentence with a study cue and population words)
     before it, or for a sentence that reports a study (e.g. a lead paragraph) the first one
     after it."""
+    if not (cues.ranges["animal"] or cues.ranges["human"]):
+        # No population words in the document (most): no sentence has its own population,
+        # and no study description names one, so there is nothing to look up.
+        return dict.fromkeys(indices)
     # A sentence holds a label's cue when one starts at one of its tokens. The sentences of
     # the population and study cues as sets, a bisection per cue in C: a cue starting at token
     # t lies in the sentence whose index is the number of sentences after the first starting
@@ -1303,6 +1315,24 @@ def _paragraph_start(doc: EffectView, token: int) -> int:
             return holder + 1  # this newline and one before it in the same space token
         at = text.rfind("\n", 0, idx[holder])
     return 0
+
+
+def _longest_runs(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``longest_ranges`` of non-empty token ranges, settled run by run: a run is ranges
+    chained by overlaps, and a range overlapping no other (most) is kept without the sort by
+    length. The same ranges are kept: which of overlapping ranges wins depends only on the
+    ranges of its run (no range overlaps one of another run)."""
+    kept: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    reach = -1  # end of the run so far
+    for start, end in sorted(ranges):
+        if start >= reach and run:  # overlaps nothing before it: the run before is complete
+            kept += run if len(run) == 1 else longest_ranges(run)
+            run = []
+        run.append((start, end))
+        reach = max(reach, end)
+    kept += run if len(run) == 1 else longest_ranges(run)
+    return kept
 
 
 def _in_order(matches: list[tuple[int, int, int]]) -> bool:
