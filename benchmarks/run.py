@@ -179,6 +179,13 @@ def run(quick: bool, corpus: Path) -> dict:
         claims=fulls[0]["claims"],
     )
     results["ratio"] = results["full_wps"] / results["floor_wps"]
+    # The best of each can come from different moments of a machine whose speed drifts for
+    # tens of seconds at a time; the ratio within each back-to-back pair of rounds cancels
+    # that drift, so their median is reported too, with every round's time.
+    results["floor_s"] = [r["seconds"] for r in floors]
+    results["full_s"] = [r["seconds"] for r in fulls]
+    pairs = zip(results["floor_s"], results["full_s"], strict=True)
+    results["ratio_paired"] = statistics.median(floor / full for floor, full in pairs)
     # Wall clock is even more sensitive to other load than CPU time: alternate, keep the best.
     for attempt in range(1, ROUNDS + 1):
         for jobs in (1, 2):
@@ -227,7 +234,18 @@ def report(r: dict) -> str:
     rows = [
         ('Floor: `spacy.blank("en")` + sentencizer', f"{r['floor_wps']:,.0f} words/s", "", ""),
         ("Full extraction, records serialised", f"{r['full_wps']:,.0f} words/s", "", ""),
-        ("Full / floor", f"{r['ratio']:.2f}×", "≥ 0.5× (aim 0.7×)", r["ratio"] >= 0.5),
+        (
+            "Full / floor, best of each",
+            f"{r['ratio']:.2f}×",
+            "≥ 0.5× (aim 0.7×)",
+            r["ratio"] >= 0.5,
+        ),
+        (
+            "Full / floor, median of the paired rounds",
+            f"{r['ratio_paired']:.2f}×",
+            "≥ 0.5× (aim 0.7×)",
+            r["ratio_paired"] >= 0.5,
+        ),
         (
             "`extract --jobs 1` / `--jobs 2`, wall clock",
             f"{r['cli_jobs1_s']:.1f} s / {r['cli_jobs2_s']:.1f} s",
