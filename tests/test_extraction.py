@@ -127,6 +127,18 @@ def _records(nlp, text: str, chunk_chars: int) -> list[dict]:
     return [record.model_dump() for record in records]
 
 
+def test_chunks_of_a_long_document_go_through_a_few_at_a_time(probe_nlp):
+    # 256 Docs of 100k characters would take gigabytes: a group holding a split document
+    # is batched by ZONE_CHARS of chunks, a group of short documents as a whole.
+    from claimscope.extraction import ZONE_CHARS, _batch_size, _Tagging
+
+    tagging = _Tagging(probe_nlp, None, 100_000, 256, str)
+    short = [Document(id=str(i), path=str(i), text="Pain. " * 200) for i in range(3)]
+    long = Document(id="long", path="long", text="Pain. " * 50_000)
+    assert _batch_size(tagging, short) == 256
+    assert _batch_size(tagging, [*short, long]) == ZONE_CHARS // 100_000 == 10
+
+
 def test_chunked_records_equal_unchunked_records(probe_nlp):
     text = _long_text(60)
     whole = _records(probe_nlp, text, chunk_chars=len(text))

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 # Docs per nlp.pipe batch: each component runs over a whole batch before the next starts,
 # so a bigger batch keeps each component's code and data warm for longer. A batch of a whole
 # zone group (ZONE_DOCUMENTS) ran 5.7% faster than 64 (4 alternating benchmark rounds of
-# 1M words), 1024 no faster; a batch's Docs live together, at most ZONE_CHARS of text.
+# 1M words), 1024 no faster. A batch's Docs live together: chunks of a long document go
+# ZONE_CHARS of text to a batch (see _batch_size), so a batch never holds much more.
 BATCH_SIZE = 256
 # Chunks of 100k code points keep a Doc at a few MB while a cut is rare on web pages. Time per
 # character hardly depends on the chunk size: 2.4-2.8 CPU-s per MB for chunks of 20k to 1M.
@@ -266,8 +267,9 @@ def _tag_group(
 
     records: list[Any] = []
     pieces = _pieces(documents, tagging.limit)
+    batch_size = _batch_size(tagging, documents)
     for spacy_doc, (document, offset, last, index, text) in tagging.nlp.pipe(
-        pieces, as_tuples=True, batch_size=tagging.batch_size
+        pieces, as_tuples=True, batch_size=batch_size
     ):
         found = doc_to_dicts(spacy_doc, document, tagging.types, offset, index, text)
         records.extend(map(tagging.finish, found))
@@ -275,6 +277,15 @@ def _tag_group(
         if last:
             yield document, records
             records = []
+
+
+def _batch_size(tagging: _Tagging, documents: list[Document]) -> int:
+    """The nlp.pipe batch for a group: ``tagging.batch_size`` documents, but only as many
+    chunks as make ZONE_CHARS when a document is split (a 50 MB file is 500 chunks, and 256
+    Docs of 100k characters would take gigabytes)."""
+    if all(len(document.text) <= tagging.limit for document in documents):
+        return tagging.batch_size  # the group: at most ZONE_CHARS and one document
+    return max(1, min(tagging.batch_size, ZONE_CHARS // tagging.limit))
 
 
 def _take(stream: Iterator[Document], documents: int, chars: int) -> list[Document]:
