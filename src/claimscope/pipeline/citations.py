@@ -194,11 +194,14 @@ _FOLD_RISK = CASE_FOLD_TRAPS  # texts holding one take the slow path
 _FOLD_RISK_RE = re.compile(f"[{_FOLD_RISK}]")  # the same set as a pattern (for the tests)
 
 
-def _scopable(text: str, lowered: str) -> bool:
+def _scopable(text: str, lowered: str, fold_risky: bool | None = None) -> bool:
     """True when matching ``lowered`` case-sensitively equals matching ``text`` with IGNORECASE
     for lexicons of ASCII letters: lower() maps every character onto one, and none of the
-    characters IGNORECASE folds onto an ASCII letter apart from lower() is present."""
-    return len(lowered) == len(text) and not _fold_risky(text)
+    characters IGNORECASE folds onto an ASCII letter apart from lower() is present
+    (``fold_risky``: ``_fold_risky(text)``, when known)."""
+    if fold_risky is None:
+        fold_risky = _fold_risky(text)
+    return len(lowered) == len(text) and not fold_risky
 
 
 def _fold_risky(text: str) -> bool:
@@ -1693,7 +1696,7 @@ def match_citations(
         present = lexicon.key_index.present(lowered_utf8)
         positions = _key_positions(lowered, lexicon.scope_keys, present)
     backwards = Reversed(text)
-    scopable = len(lowered) == len(text) and not fold_risky  # _scopable(text, lowered)
+    scopable = _scopable(text, lowered, fold_risky)
     entries = find_reference_entries(text, lexicon, lowered, present, backwards, scopable)
     taken = Occupied()
     for entry in entries:

@@ -97,7 +97,8 @@ class CueMatcher:
 
     def ranges(self, doc: Doc) -> dict[str, list[tuple[int, int]]]:
         """The token ranges of the cues in ``doc`` by label, each label's in document order
-        (the longest of overlapping ones); labels without cues are left out."""
+        (the longest of overlapping ones); labels without cues are left out. The dict may be
+        the doc's cached pass (``CuePass.ranges``): read it, do not change it."""
         by_label = self.cue_pass(doc).ranges()
         if by_label.keys() <= self.labels:
             return by_label

@@ -734,8 +734,7 @@ def read_effect(
     gap = _gap_words(doc, gap_start, cue_start)
     if spec.kind == "association" and not words.inverse_adverbs.isdisjoint(gap):
         spec = replace(spec, direction="decrease")  # "is inversely associated with"
-    # Only a participle can be passive: the other forms (most cues) skip the call.
-    passive = _passive(doc, spec, gap, cue_end, hi, words) if spec.form == "ed" else None
+    passive = _passive(doc, spec, gap, cue_end, hi, words)
     is_licensed = licensed(spec, gap, words)
     if (
         passive is None
@@ -1055,7 +1054,6 @@ class EffectTagger(BatchedComponent):
         self.intervention_words = frozenset(token.lower for doc in patterns for token in doc)
 
     def __call__(self, doc: Doc) -> Doc:
-        # (match_id, start, end) tuples, not Spans: a Span per match costs more than matching.
         matches = self.match(doc)
         if matches:
             self.set_annotations(doc, matches)
