@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimscope.pipeline.sentences import sentence_starts, unwrap_lines
+from claimscope.pipeline.sentences import rule_starts, unwrap_lines
 
 
 def _sentences(nlp, text: str) -> list[str]:
@@ -130,7 +130,7 @@ def test_sentences_punctuation_and_whitespace(nlp, text, expected):
 def test_sentences_start_tokens(nlp, text, starts):
     doc = nlp.get_pipe("claimscope_sentences")(nlp.make_doc(text))
     assert [token.i for token in doc if token.is_sent_start] == starts
-    assert sorted(sentence_starts(doc)) == starts
+    assert sorted(rule_starts(doc)) == starts
 
 
 def test_sentences_refresh_a_token_view_made_before_segmentation(nlp):

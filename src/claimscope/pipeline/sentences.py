@@ -128,8 +128,9 @@ def _token_ends(columns: numpy.ndarray, space: list[int], text_length: int) -> l
     return ends
 
 
-def sentence_starts(doc: Doc) -> set[int]:
-    """Indices of the tokens that start a sentence or block."""
+def rule_starts(doc: Doc) -> set[int]:
+    """Indices of the tokens the rules start a sentence or block at, for a doc that need not
+    have been through ``segment_sentences`` (``cues.sentence_starts`` reads the annotation)."""
     if not len(doc):
         return set()
     # Token objects cost more than the rules: read the token offsets once, decide from the text.
