@@ -837,7 +837,7 @@ class TermIndex:
         return FirstStep(limit, key, yields, grows)
 
     def forget(self) -> None:
-        """Drop the per-form memos (``learn`` fills them again as forms come)."""
+        """Drop the per-form memos (``learn_form`` fills them again as forms come)."""
         for memo in (self.firsts, self.starters, self.yielders, self.growers):
             memo.clear()
 
@@ -872,7 +872,8 @@ class TermIndex:
         """Every (start, end, key) where the tokens ``doc[start:end]`` spell a term, in order.
 
         ``forms`` is the set of the doc's LOWER hashes, already learned (see :meth:`learn`),
-        when the caller has it.
+        when the caller has it. The tagger does not come this way: its scan finds the
+        starters by their kind bits (FormKinds) and calls :meth:`columns`, as this does.
         """
         tokens = tokens or Tokens.of(doc)
         lower = tokens.lower_hashes
