@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -253,6 +254,57 @@ def test_jobs_2_yields_the_same_items_in_order_as_jobs_1(small_corpus):
     parallel = list(extract_items(items, jobs=2))
     assert [item for item, _ in parallel] == items
     assert parallel == serial
+
+
+def test_workers_are_forks_only_while_this_process_runs_no_other_thread(small_corpus):
+    # A fork copies only the calling thread: with another one running (here one waiting on an
+    # event, as a progress display would), workers come from the fork server instead, and the
+    # output is the same.
+    from claimscope import extraction
+
+    items = [
+        Document(id=path.name, path=str(path), text=path.read_text(encoding="utf-8"))
+        for path in sorted(small_corpus.rglob("*.txt"))[:30]
+    ]
+    assert extraction._worker_context().get_start_method() == "fork"
+    serial = list(extract_items(items, jobs=1))
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert extraction._worker_context().get_start_method() == "forkserver"
+        parallel = list(extract_items(items, jobs=2))
+    finally:
+        stop.set()
+        other.join()
+    assert parallel == serial
+
+
+def test_a_forked_worker_replaces_the_signal_handlers_it_inherits():
+    # Workers are forks of the CLI, whose handlers raise Interrupted, born with SIGINT and
+    # SIGTERM held (_signals_held). Pool.terminate's SIGTERM must end a worker, Ctrl-C is the
+    # parent's to handle, and neither may stay held.
+    import multiprocessing
+    import signal
+
+    from claimscope import extraction
+
+    def child(queue) -> None:
+        signal.signal(signal.SIGTERM, lambda *args: None)
+        signal.pthread_sigmask(signal.SIG_BLOCK, extraction._HELD_SIGNALS)
+        extraction._init_worker(None, None, True)
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, set()) & extraction._HELD_SIGNALS
+        queue.put([repr(signal.getsignal(signal.SIGTERM)), repr(signal.getsignal(signal.SIGINT))])
+        queue.put(sorted(held))
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=child, args=(queue,))
+    process.start()
+    handlers, held = queue.get(timeout=60), queue.get(timeout=60)
+    process.join(timeout=60)
+    assert handlers == [repr(signal.SIG_DFL), repr(signal.SIG_IGN)]
+    assert held == []
 
 
 def test_cli_jobs_2_output_equals_jobs_1(small_corpus):

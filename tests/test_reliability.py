@@ -425,23 +425,33 @@ def big(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
 @pytest.mark.parametrize(
     ("signum", "status"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["ctrl-c", "term"]
 )
-def test_interrupt_leaves_previous_output_and_no_temp_file(tmp_path, big, signum, status):
+def test_interrupt_leaves_previous_output_and_no_temp_file(tmp_path, big, signum, status, jobs):
+    # With --jobs 2 the workers are forks of the CLI: they must not inherit its handlers and
+    # each report the interrupt (or a traceback) themselves.
     out = tmp_path / "claims.jsonl"
     out.write_text("previous run\n")
-    process = python_claimscope("extract", big, "-o", out, stdout=subprocess.DEVNULL)
+    process = python_claimscope(
+        "extract", big, "-o", out, "--jobs", jobs, stdout=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
-    while not leftovers(tmp_path) and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert leftovers(tmp_path), "the run had started writing its temp file"
+    while not _written(tmp_path) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _written(tmp_path), "the run had written records to its temp file"
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == status
     assert stderr.strip() == "claimscope: interrupted"
     assert out.read_text() == "previous run\n"
     assert leftovers(tmp_path) == []
+
+
+def _written(folder: Path) -> bool:
+    """Whether a temp file in ``folder`` holds records yet (so extraction is under way)."""
+    return any((folder / name).stat().st_size for name in leftovers(folder))
 
 
 def test_closed_pipe_ends_quietly(big):

@@ -83,13 +83,13 @@ def extract(
 
     Example: claimscope extract seeds/ --types effect,statistic | jq .text
     """
-    from .extraction import RunStats, extract_paths, freeze_pipeline, resolve_jobs
+    from .extraction import RunStats, extract_paths, forks_workers, freeze_pipeline, resolve_jobs
     from .render import make_writer
 
     wanted = parse_types(types)
     stats = RunStats()
-    if resolve_jobs(jobs) == 1:
-        freeze_pipeline()  # this process runs the pipeline; workers freeze their own
+    if resolve_jobs(jobs) == 1 or forks_workers():
+        freeze_pipeline()  # this process runs the pipeline, or its workers are forks of it
 
     def report(error: object) -> None:
         stderr.print(f"claimscope: {error}", markup=False)
@@ -222,33 +222,40 @@ def parse_types(values: list[str] | None) -> list[str] | None:
 
 
 class _progress:
-    """A transient progress line on stderr, shown only when stderr is a terminal."""
+    """A transient progress line on stderr, shown only when stderr is a terminal.
+
+    It appears with the first document done, not before: its refresh thread must not be
+    running when --jobs forks the worker processes (extraction.forks_workers).
+    """
 
     def __init__(self, quiet: bool) -> None:
         self.enabled = not quiet and stderr.is_terminal
         self._progress = None
 
     def __enter__(self):  # type: ignore[no-untyped-def]
-        if self.enabled:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self._progress = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                TimeElapsedColumn(),
-                console=stderr,
-                transient=True,
-            )
-            self._progress.start()
-            self._task = self._progress.add_task("extracting", total=None)
         return self
 
     def __call__(self, stats) -> None:  # type: ignore[no-untyped-def]
+        if self.enabled and self._progress is None:
+            self._start()
         if self._progress is not None:
             self._progress.update(
                 self._task,
                 description=f"{stats.documents} documents, {stats.claims} claims",
             )
+
+    def _start(self) -> None:
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=stderr,
+            transient=True,
+        )
+        self._progress.start()
+        self._task = self._progress.add_task("extracting", total=None)
 
     def __exit__(self, *exc) -> None:  # type: ignore[no-untyped-def]
         if self._progress is not None:

@@ -15,6 +15,8 @@ import gc
 import os
 import re
 import signal
+import sys
+import threading
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -102,6 +104,11 @@ def chunk_limit() -> int:
     """The chunk size in code points: ``CLAIMSCOPE_CHUNK_CHARS`` if set, else CHUNK_CHARS."""
     value = os.environ.get(CHUNK_ENV, "")
     return int(value) if value.strip().isdigit() and int(value) > 0 else CHUNK_CHARS
+
+
+def forks_workers() -> bool:
+    """Whether worker processes would be forks of this process now (see _worker_context)."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
 def resolve_jobs(jobs: int) -> int:
@@ -412,8 +419,15 @@ _worker_options: dict[str, Any] = {}
 
 
 def _init_worker(types: list[str] | None, chunk_chars: int | None, as_json: bool) -> None:
-    """Pool initializer: build the pipeline once per worker; Ctrl-C is the parent's job."""
+    """Pool initializer: build the pipeline once per worker (a forked worker has it already).
+
+    Ctrl-C is the parent's job; SIGTERM (Pool.terminate) ends a worker at once, whatever
+    handler a forked worker inherited from the CLI.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # a fork is born with them held (_signals_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_SIGNALS)
     _worker_options.update(types=types, chunk_chars=chunk_chars, as_json=as_json)
     freeze_pipeline()
 
@@ -457,11 +471,14 @@ def _extract_parallel(
     At most a few batches per worker are in flight (Pool.imap would read the whole input
     ahead), so memory stays bounded; any exception or Ctrl-C terminates the pool.
     """
-    pool = _worker_context().Pool(
-        jobs, initializer=_init_worker, initargs=(types, chunk_chars, as_json)
-    )
+    context = _worker_context()
+    pool = None
     in_flight: deque[tuple[list[Document | LoadError], Any]] = deque()
     try:
+        with _signals_held(context.get_start_method() == "fork"):
+            pool = context.Pool(
+                jobs, initializer=_init_worker, initargs=(types, chunk_chars, as_json)
+            )
         for batch in _batches(items):
             in_flight.append((batch, pool.apply_async(_work, (batch,))))
             if len(in_flight) >= 2 * jobs:
@@ -470,20 +487,49 @@ def _extract_parallel(
             yield from _finish(in_flight.popleft())
         pool.close()
     except BaseException:
-        pool.terminate()
+        if pool is not None:
+            pool.terminate()
         raise
     finally:
-        pool.join()
+        if pool is not None:
+            pool.join()
+
+
+_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _signals_held(forking: bool) -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait while workers are forked, and arrive once they are.
+
+    A handler that runs inside os.fork (in its at-fork callbacks) has its exception swallowed,
+    so the run would go on; and a worker must not run the CLI's handler before _init_worker
+    replaces it. Workers are born with the signals blocked and unblock them there.
+    """
+    if not forking:
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def _worker_context() -> Any:
-    """Fresh worker processes, never a fork of this one (it may run threads, e.g. progress).
+    """Where worker processes come from, the quickest way this process allows.
 
-    A fork server with spaCy and the components pre-imported starts each worker about a
-    second sooner than spawning; where there is none (Windows), workers are spawned.
+    A fork, on Linux when this process runs no other thread (a fork copies only the calling
+    thread, and a lock another thread held would stay locked in the child): the pipeline is
+    built here first, so every worker starts with it, shared copy-on-write, as soon as it is
+    forked. Otherwise a fork server with spaCy and the components pre-imported, about a second
+    sooner than spawning; where there is none (Windows), workers are spawned.
     """
     import multiprocessing
 
+    if forks_workers():
+        shared_nlp()
+        return multiprocessing.get_context("fork")
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
