@@ -129,12 +129,12 @@ def _effect_parts(record) -> list:
 
 
 def run_pipeline(nlp, text: str) -> list:
-    """The records of ``text``, validated from the JSON text the JSON writers write, which
-    must be exactly what the validated models serialise to."""
+    """The records of ``text``, validated from the JSON the JSON writers write, which must be
+    exactly what the validated models serialise to."""
     document = Document(id="fuzz", path="fuzz", text=text)
     [(_, lines)] = list(extract_documents([document], nlp=nlp, as_json=True))
     records = [parse_claim(line) for line in lines]
-    assert lines == [record.model_dump_json() for record in records]
+    assert lines == [record.model_dump_json().encode() for record in records]
     return records
 
 

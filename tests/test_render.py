@@ -407,3 +407,30 @@ def test_cli_extract_html_highlights_every_claim_and_escapes_script(tmp_path):
 def test_render_make_writer_knows_every_format():
     for fmt in ("jsonl", "json", "csv", "table", "html"):
         assert hasattr(make_writer(fmt, io.StringIO()), "add")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_json_writers_write_the_same_text_to_bytes_and_to_text_streams(nlp, fmt):
+    text = "Acupuncture reduced back pain by 37% in a café (Smith et al., 2020).\n"
+    document = Document("d", "d", text)
+    models = doc_to_records(nlp(text), document)
+    as_bytes = [record.model_dump_json().encode() for record in models]
+
+    def written(stream: io.TextIOBase) -> str:
+        # The byte path writes under the text layer: what that layer held must come first.
+        stream.write("before\n")
+        writer = make_writer(fmt, stream)
+        writer.add(document, as_bytes[:2])  # as extraction gives them (as_json)
+        writer.add(document, [])
+        writer.add(document, models[2:])  # models are written as their JSON too
+        writer.close()
+        if isinstance(stream, io.StringIO):  # no byte stream under it: decoded onto it
+            return stream.getvalue()
+        return stream.buffer.getvalue().decode()
+
+    on_text = written(io.StringIO())
+    assert on_text == written(io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+    body = on_text.removeprefix("before\n")
+    found = [json.loads(line) for line in body.splitlines()] if fmt == "jsonl" else json.loads(body)
+    assert found == [json.loads(line) for line in as_bytes]
+    assert "café" in body and len(models) >= 3

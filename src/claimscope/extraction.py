@@ -204,9 +204,9 @@ def extract_documents(
 ) -> Iterator[tuple[Document, list[Any] | LoadError]]:
     """Run the pipeline over documents, yielding each with its claim records, in order.
 
-    Records are validated models, or with ``as_json`` their JSON text (one compact object
-    each, byte for byte ``model_dump_json()``; see record_json): what the JSON writers write,
-    made without validating a model per claim, and cheap to send back from a worker process.
+    Records are validated models, or with ``as_json`` their JSON as UTF-8 bytes (one compact
+    object each, byte for byte ``model_dump_json()``; see record_json): what the JSON writers
+    write, made without validating a model per claim, and cheap to send back from a worker.
 
     A document the pipeline fails on (a bug, not bad input) comes with a LoadError
     instead of records, so the caller reports it and the run goes on.
@@ -216,7 +216,7 @@ def extract_documents(
     go through in groups, each in a spaCy memory zone (see ``_memory_zone``).
     """
     from .models import parse_claim
-    from .record_json import record_json
+    from .record_json import record_bytes
 
     nlp = nlp or shared_nlp()
     tagging = _Tagging(
@@ -224,7 +224,7 @@ def extract_documents(
         checked_types(types),
         min(chunk_chars or chunk_limit(), nlp.max_length),
         batch_size,
-        record_json if as_json else parse_claim,
+        record_bytes if as_json else parse_claim,
     )
     stream = iter(documents)
     while group := _take(stream, ZONE_DOCUMENTS, ZONE_CHARS):
@@ -242,7 +242,7 @@ class _Tagging:
     types: list[str] | None
     limit: int  # chunk size in code points
     batch_size: int
-    finish: Callable[[dict[str, Any]], Any]  # record dict -> JSON text or validated model
+    finish: Callable[[dict[str, Any]], Any]  # record dict -> JSON bytes or validated model
 
 
 def _extract_group(
@@ -385,7 +385,7 @@ def extract_paths(
 ) -> Iterator[Any]:
     """Yield the claim records of every readable input; report the others to ``on_error``.
 
-    ``as_json`` yields records as JSON text instead of models (see ``extract_documents``).
+    ``as_json`` yields records as JSON bytes instead of models (see ``extract_documents``).
     """
     stats = stats if stats is not None else RunStats()
     items = iter_documents(paths, max_bytes=max_bytes)

@@ -1,7 +1,7 @@
 """Doc → claim records: offsets, line/column, quote selectors, fingerprints, ids.
 
 This is the only place where claims become records: plain dicts with every field of their
-model (``doc_to_dicts``), which extraction writes as JSON text or validates into models.
+model (``doc_to_dicts``), which extraction writes as JSON or validates into models.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ def doc_to_dicts(
     """The claim records of one processed document, in document order, as plain dicts.
 
     Each dict has every field of its claim model, in the model's order, so
-    ``record_json.record_json`` writes exactly what the model would, without the cost of
+    ``record_json.record_bytes`` writes exactly what the model would, without the cost of
     validating it (the JSON writers' path; tests validate every seed and fuzzed record).
 
     ``types`` keeps only those claim types (links to dropped records are dropped too).

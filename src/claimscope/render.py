@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol, TextIO
 
 from rich.console import Console, Group, RenderableType
@@ -19,7 +19,7 @@ from rich.text import Text
 
 from .documents import Document
 from .models import CLAIM_TYPES, TextSpan
-from .record_json import record_json
+from .record_json import record_bytes
 
 FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "table", "html")
 
@@ -34,13 +34,25 @@ TYPE_STYLES: dict[str, str] = {
 
 
 class RecordWriter(Protocol):
-    # True when the writer takes records as JSON text (extraction's ``as_json``): the JSON
+    # True when the writer takes records as JSON bytes (extraction's ``as_json``): the JSON
     # writers, which need no model. The others get validated models.
     as_json: bool
 
     def add(self, document: Document, records: list[Any]) -> None: ...
 
     def close(self) -> None: ...
+
+
+def byte_writer(stream: TextIO) -> Callable[[bytes], object]:
+    """A write function for UTF-8 text given as bytes: straight into the byte stream under
+    ``stream`` when it has one and encodes UTF-8 (what it holds so far is flushed first, so
+    the order holds), else decoded onto ``stream``."""
+    buffer = getattr(stream, "buffer", None)
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("_", "-")
+    if buffer is None or encoding not in ("utf-8", "utf8"):
+        return lambda data: stream.write(data.decode())
+    stream.flush()
+    return buffer.write
 
 
 class JsonlWriter:
@@ -50,12 +62,11 @@ class JsonlWriter:
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
+        self.write = byte_writer(stream)
 
     def add(self, document: Document, records: list[Any]) -> None:
         if records:  # one write per document
-            # Records extracted as_json are JSON text already (all of a list, or none).
-            lines = records if isinstance(records[0], str) else map(record_json, records)
-            self.stream.write("\n".join(lines) + "\n")
+            self.write(b"\n".join(map(record_bytes, records)) + b"\n")
 
     def close(self) -> None:
         self.stream.flush()
@@ -68,16 +79,17 @@ class JsonWriter:
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
+        self.write = byte_writer(stream)
         self.count = 0
 
     def add(self, document: Document, records: list[Any]) -> None:
         for record in records:
-            self.stream.write("[\n" if self.count == 0 else ",\n")
-            self.stream.write(record_json(record))
+            self.write(b"[\n" if self.count == 0 else b",\n")
+            self.write(record_bytes(record))
             self.count += 1
 
     def close(self) -> None:
-        self.stream.write("[]\n" if self.count == 0 else "\n]\n")
+        self.write(b"[]\n" if self.count == 0 else b"\n]\n")
         self.stream.flush()
 
 
