@@ -155,7 +155,9 @@ def claim_entries(doc: Doc) -> list[tuple[str, int, int, dict[str, Any]]]:
     The entry is the dict ``claim_data`` returns (claim_range, claim_attrs, claim_links,
     claim_flags): writing into it is writing the claim's ``Span._`` values.
     """
-    group = doc.spans.get(CLAIMS_KEY, [])
+    # Not doc.spans.get: SpanGroups is a UserDict, whose get raises and catches a KeyError
+    # when the doc has no claims (2.0 us against 0.3 us, and this runs three times a doc).
+    group = doc.spans[CLAIMS_KEY] if CLAIMS_KEY in doc.spans else ()  # noqa: SIM401
     entries = doc.user_data.get(_LIST_KEY)
     if entries is not None and len(entries) == len(group):
         return entries
