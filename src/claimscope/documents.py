@@ -174,11 +174,7 @@ def _load_file(path: Path, max_bytes: int, info: os.stat_result) -> Iterator[Doc
         if not stat.S_ISREG(info.st_mode):
             raise InputError("not a regular file")
         _check_size(info.st_size, max_bytes)
-        with open(path, "rb") as stream:
-            # read(n) allocates n bytes up front, so ask for the stat size, not the limit.
-            data = stream.read(info.st_size + 1)
-            if len(data) > info.st_size:  # the file grew since stat: read on, to the limit
-                data += stream.read(max_bytes + 1 - len(data))
+        data = _read_file(path, info.st_size, max_bytes)
         _check_size(len(data), max_bytes)
     except InputError as error:
         yield LoadError(name, str(error))
@@ -187,6 +183,25 @@ def _load_file(path: Path, max_bytes: int, info: os.stat_result) -> Iterator[Doc
         yield LoadError(name, f"cannot read ({error.strerror or error})")
         return
     yield from documents_from_bytes(data, name, media_type_of(path))
+
+
+def _read_file(path: Path, size: int, max_bytes: int) -> bytes:
+    """The file's bytes, up to ``max_bytes + 1`` of them; ``size`` is its stat size.
+
+    Plain descriptor reads: a buffered file object costs three more system calls (fstat,
+    ioctl, lseek) and about 5 us a file, a fifth of loading a short article.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        # os.read(n) allocates n bytes up front, so ask for the stat size, not the limit.
+        parts = [os.read(fd, min(size, max_bytes) + 1)]
+        read = len(parts[0])
+        while parts[-1] and read <= max_bytes:  # to the end (the file may have grown)
+            parts.append(os.read(fd, min(1 << 16, max_bytes + 1 - read)))
+            read += len(parts[-1])
+    finally:
+        os.close(fd)
+    return b"".join(parts)
 
 
 def _check_size(size: int, max_bytes: int) -> None:
