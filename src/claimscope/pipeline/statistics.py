@@ -553,7 +553,7 @@ def _number_readings(
     found: list[tuple[int, int, re.Match[str] | None]] = _digit_readings(text, patterns, views)
     words = _word_numbers(text, patterns, views)
     if words:
-        found.extend((start, end, None) for start, end in words)
+        found.extend(words)
         found.sort(key=_span_key)  # (start, end)
     return found
 
@@ -586,8 +586,9 @@ def _digit_entry(m: re.Match[str]) -> tuple[int, int, re.Match[str] | None]:
 
 def _word_numbers(
     text: str, p: StatisticPatterns, views: tuple[bytes, bytes] | None
-) -> list[tuple[int, int]]:
-    """The ranges ``p.word_number.finditer(text)`` gives, found faster.
+) -> list[tuple[int, int, None]]:
+    """(start, end, None) for each match ``p.word_number.finditer(text)`` gives (None: no
+    digit_reading match, see _number_readings), found faster.
 
     Places a number word may start (a superset of the matches' starts), in order: the
     start and after a space of the words view, where every character that is no word
@@ -595,7 +596,7 @@ def _word_numbers(
     confirms it, skipping places inside the previous match as finditer does.
     """
     if views is None:
-        return [m.span() for m in p.word_number.finditer(text)]
+        return [(*m.span(), None) for m in p.word_number.finditer(text)]
     words = views[0]
     places = [m.start() + 1 for m in p.word_stem_after_space.finditer(words)]
     if p.word_stem.match(words):
@@ -606,7 +607,7 @@ def _word_numbers(
     for place in places:
         if place >= end and (m := match(text, place)):
             end = m.end()
-            found.append((place, end))
+            found.append((place, end, None))
     return found
 
 
