@@ -46,11 +46,6 @@ def test_ranges_by_label(nlp, link_cues, text, ranges):
     assert link_cues.ranges(nlp.make_doc(text)) == ranges
 
 
-def test_starts_are_characters(nlp, link_cues):
-    doc = nlp.make_doc("In my clinic I have found that it is truly a breakthrough.")
-    assert link_cues.starts(doc) == {"anecdote": [0, 13], "booster": [37, 45]}
-
-
 def test_extra_patterns_are_not_cues(nlp, link_cues):
     text = "You should try this; it is proven, actually proven."
     with_extra = CueMatcher(

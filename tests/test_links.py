@@ -233,7 +233,16 @@ def test_links_support_flag(nlp, kinds, expected):
 def test_links_cue_flags(nlp, sentence, expected):
     tagger = nlp.get_pipe("claimscope_links")
     doc = nlp.make_doc(sentence)
-    assert cue_flags(tagger.cues(doc), 0, len(sentence)) == expected
+    assert cue_flags(tagger.cue_sentences(doc, [0]), 0) == expected
+
+
+def test_links_cue_sentences_place_a_cue_by_its_first_token(nlp):
+    tagger = nlp.get_pipe("claimscope_links")
+    doc = nlp.make_doc("In my clinic it works. Rest well. It is truly a breakthrough.")
+    firsts = [0, 6, 9]  # "In", "Rest", "It"
+    assert [doc[i].text for i in firsts] == ["In", "Rest", "It"]
+    assert tagger.cue_sentences(doc, firsts) == {"anecdote": {0}, "booster": {2}}
+    assert cue_flags(tagger.cue_sentences(doc, firsts), 1) == []
 
 
 # --- on the seeds (full pipeline) ----------------------------------------------------------------

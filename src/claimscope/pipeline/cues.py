@@ -9,7 +9,6 @@ flags of the links step.
 from __future__ import annotations
 
 import json
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from importlib import resources
@@ -20,7 +19,7 @@ from spacy.attrs import IDX, LOWER, SENT_START, SPACY
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from .spans import TOKEN_VIEW_KEY, doc_text, token_offsets
+from .spans import TOKEN_VIEW_KEY, doc_text
 
 CUE_LABELS: tuple[str, ...] = (
     "hedge",
@@ -104,16 +103,6 @@ class CueMatcher:
             return by_label
         return {label: ranges for label, ranges in by_label.items() if label in self.labels}
 
-    def starts(self, doc: Doc) -> dict[str, list[int]]:
-        """The start characters of the cues in ``doc`` by label, in order: what a question
-        like "does this sentence hold an advice cue" needs (see ``any_starts_in``), without
-        their texts."""
-        by_label = self.ranges(doc)
-        if not by_label:
-            return {}  # many documents have none of a few lists' cues
-        idx = token_offsets(doc)[0]
-        return {label: [idx[start] for start, _ in ranges] for label, ranges in by_label.items()}
-
     def cue_pass(self, doc: Doc) -> CuePass:
         """The last pass over ``doc`` when it covered these labels, else a new one."""
         done = doc.user_data.get(CUE_PASS_KEY)
@@ -163,15 +152,6 @@ def cue_ranges(
         names[key]: ranges if disjoint_in_order(ranges) else longest_ranges(ranges)
         for key, ranges in by_key.items()
     }
-
-
-def any_starts_in(starts: list[int] | None, start_char: int, end_char: int) -> bool:
-    """Whether one of the sorted ``starts`` (``CueMatcher.starts``) is in
-    ``[start_char, end_char)``."""
-    if not starts:
-        return False  # most labels in most documents
-    i = bisect_left(starts, start_char)
-    return i < len(starts) and starts[i] < end_char
 
 
 def longest_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

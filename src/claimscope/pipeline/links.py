@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .component import BatchedComponent
-from .cues import CueMatcher, any_starts_in, sentence_starts
+from .cues import CueMatcher, sentence_starts
 from .spans import claim_entries, register_extensions, token_offsets
 
 # A claim as spans.claim_entries gives it: (label, start char, end char, store entry).
@@ -36,25 +36,16 @@ CUE_FLAGS = (("anecdote", "anecdotal"), ("advice", "advice"))
 
 
 class Sentences:
-    """Character bounds of the sentences of a non-empty doc (one sentence of all its tokens
-    when unsegmented): every start, to place the claims, and a sentence's end only when asked
-    (few sentences hold an effect or a statistic)."""
+    """The sentences of a non-empty doc (one sentence of all its tokens when unsegmented): the
+    first token and the start character of each, to place the claims and the cues."""
 
-    __slots__ = ("firsts", "size", "starts", "token_ends")
+    __slots__ = ("firsts", "starts")
 
     def __init__(self, doc: Doc) -> None:
-        # The cached sentence starts instead of a Span per sentence (doc.sents); a sentence
-        # ends at its last token's end, as Span.end_char does.
+        # The cached sentence starts instead of a Span per sentence (doc.sents).
         self.firsts = sentence_starts(doc)
-        token_starts, self.token_ends = token_offsets(doc)
+        token_starts = token_offsets(doc)[0]
         self.starts = list(map(token_starts.__getitem__, self.firsts))
-        self.size = len(doc)
-
-    def bounds(self, index: int) -> tuple[int, int]:
-        """(start char, end char) of sentence ``index``."""
-        following = index + 1
-        last = self.firsts[following] if following < len(self.firsts) else self.size
-        return self.starts[index], self.token_ends[last - 1]
 
 
 def group_by_sentence(claims: list[Claim], sentences: Sentences) -> dict[int, list[Claim]]:
@@ -118,16 +109,12 @@ def is_traceable(citation: Span | dict[str, Any]) -> bool:
     return attrs.get("kind") != "vague" and bool(attrs.get("traceable", False))
 
 
-def cue_flags(cues: dict[str, list[int]], start_char: int, end_char: int) -> list[str]:
-    """``anecdotal`` / ``advice`` when their cues (``CueMatcher.starts``) start in
-    ``[start_char, end_char)``."""
-    if not cues:
+def cue_flags(held: dict[str, set[int]], index: int) -> list[str]:
+    """``anecdotal`` / ``advice`` when sentence ``index`` holds their cues (``held``:
+    ``LinkTagger.cue_sentences``)."""
+    if not held:
         return []  # a document without cues: most sentences are in one
-    flags = []
-    for label, flag in CUE_FLAGS:
-        if any_starts_in(cues.get(label), start_char, end_char):
-            flags.append(flag)
-    return flags
+    return [flag for label, flag in CUE_FLAGS if index in held.get(label, ())]
 
 
 def claim_flags(
@@ -159,9 +146,9 @@ class LinkTagger(BatchedComponent):
 
     def __init__(self, nlp: Language) -> None:
         register_extensions()
-        # Cue start characters by label: the flags ask whether a sentence holds a cue, never
-        # for its text.
-        self.cues = CueMatcher(nlp.make_doc, labels=("anecdote", "advice", "booster")).starts
+        # Cue token ranges by label: the flags ask whether a sentence holds a cue, never for
+        # its text.
+        self.cue_ranges = CueMatcher(nlp.make_doc, labels=("anecdote", "advice", "booster")).ranges
 
     def __call__(self, doc: Doc) -> Doc:
         entries = claim_entries(doc)
@@ -169,22 +156,32 @@ class LinkTagger(BatchedComponent):
             self.set_annotations(doc, entries)
         return doc
 
+    def cue_sentences(self, doc: Doc, firsts: list[int]) -> dict[str, set[int]]:
+        """The sentences holding a cue of each label, by index (``firsts``: the sentences'
+        first tokens; a cue is in the sentence of its first token); labels without cues are
+        left out."""
+        # A bisection per cue (a few per document), not a look-up per sentence and label.
+        return {
+            label: {bisect_right(firsts, start) - 1 for start, _ in ranges}
+            for label, ranges in self.cue_ranges(doc).items()
+        }
+
     def set_annotations(self, doc: Doc, entries: list[Claim]) -> None:
         """Add links and flags to every effect and statistic of ``doc``."""
         # The claim store's tuples as they are: Span and Span._ access were this step's cost.
         sentences = Sentences(doc)
         groups = group_by_sentence(entries, sentences)
-        cues = self.cues(doc)
+        held = self.cue_sentences(doc, sentences.firsts)
+        boosted_sentences = held.get("booster", ())
         for index, members in groups.items():
             linked = [claim for claim in members if claim[0] in LINKED_TYPES]
             if not linked:
                 continue
             support = sentence_support(members, groups.get(index + 1, []))
-            # Cue look-ups and keys per sentence, not per claim: they are the same for all
-            # its claims.
-            sentence = sentences.bounds(index)
-            sentence_flags = cue_flags(cues, *sentence)
-            boosted = any_starts_in(cues.get("booster"), *sentence)
+            # Cue flags and keys per sentence, not per claim: they are the same for all its
+            # claims.
+            sentence_flags = cue_flags(held, index)
+            boosted = index in boosted_sentences
             targets = [claim for claim in members if claim[0] in TARGET_TYPES]
             targets.sort(key=_START_END)  # links in document order
             keys = claim_keys(targets)

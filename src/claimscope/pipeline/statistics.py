@@ -463,7 +463,9 @@ class _Ranges:
     def __init__(self, ranges: list[tuple[int, int]] | None = None) -> None:
         self._starts: list[int] = []
         self._ends: list[int] = []
-        for start, end in sorted(ranges or []):
+        if not ranges:  # most texts hold no citation to skip (one _Ranges a text starts empty)
+            return
+        for start, end in sorted(ranges):
             if self._ends and start < self._ends[-1]:
                 self._ends[-1] = max(self._ends[-1], end)
             else:
@@ -548,40 +550,45 @@ def _number_readings(
 ) -> list[tuple[int, int, re.Match[str] | None]]:
     """number_candidates with, for a number in digits, its digit_reading match
     (``views``: the text's _ascii_views)."""
-    found: list[tuple[int, int, re.Match[str] | None]] = []
-    for m in _digit_readings(text, patterns, views):
-        start, end = m.span()
-        found.append((start - 1 if m["sign"] is not None else start, end, m))
+    found: list[tuple[int, int, re.Match[str] | None]] = _digit_readings(text, patterns, views)
     words = _word_numbers(text, patterns, views)
     if words:
-        found.extend((start, end, None) for start, end in words)
+        found.extend(words)
         found.sort(key=_span_key)  # (start, end)
     return found
 
 
 def _digit_readings(
     text: str, p: StatisticPatterns, views: tuple[bytes, bytes] | None
-) -> list[re.Match[str]]:
-    """The matches ``p.digit_reading.finditer(text)`` gives, found faster: digit_reading
-    matched only where a run of digits starts (see digits_start), skipping places inside
-    the previous match as finditer does."""
+) -> list[tuple[int, int, re.Match[str] | None]]:
+    """(start, end, match) for each match ``p.digit_reading.finditer(text)`` gives, found
+    faster: digit_reading matched only where a run of digits starts (see digits_start),
+    skipping places inside the previous match as finditer does. ``start`` is the sign's when
+    one starts the number."""
     if views is None:
-        return list(p.digit_reading.finditer(text))
-    found = []
+        return [_digit_entry(m) for m in p.digit_reading.finditer(text)]
+    found: list[tuple[int, int, re.Match[str] | None]] = []
     end = 0
     match = p.digit_reading.match
     for place in p.digits_start.finditer(views[0]):
         start = place.start()
         if start >= end and (m := match(text, start)):
             end = m.end()
-            found.append(m)
+            # _digit_entry inlined: a call per number costs more than the rest of the loop.
+            found.append((start - 1 if m["sign"] is not None else start, end, m))
     return found
+
+
+def _digit_entry(m: re.Match[str]) -> tuple[int, int, re.Match[str] | None]:
+    start, end = m.span()
+    return start - 1 if m["sign"] is not None else start, end, m
 
 
 def _word_numbers(
     text: str, p: StatisticPatterns, views: tuple[bytes, bytes] | None
-) -> list[tuple[int, int]]:
-    """The ranges ``p.word_number.finditer(text)`` gives, found faster.
+) -> list[tuple[int, int, None]]:
+    """(start, end, None) for each match ``p.word_number.finditer(text)`` gives (None: no
+    digit_reading match, see _number_readings), found faster.
 
     Places a number word may start (a superset of the matches' starts), in order: the
     start and after a space of the words view, where every character that is no word
@@ -589,7 +596,7 @@ def _word_numbers(
     confirms it, skipping places inside the previous match as finditer does.
     """
     if views is None:
-        return [m.span() for m in p.word_number.finditer(text)]
+        return [(*m.span(), None) for m in p.word_number.finditer(text)]
     words = views[0]
     places = [m.start() + 1 for m in p.word_stem_after_space.finditer(words)]
     if p.word_stem.match(words):
@@ -600,7 +607,7 @@ def _word_numbers(
     for place in places:
         if place >= end and (m := match(text, place)):
             end = m.end()
-            found.append((place, end))
+            found.append((place, end, None))
     return found
 
 
@@ -665,9 +672,11 @@ def find_statistics(
             keep(stat, core)
     blocked_until = 0
     any_before_lower = patterns.any_before_lower.match
-    # Arrows are rare: a text without one skips the arrow test for each number.
-    arrows = any(map(text.__contains__, patterns.arrows))
-    for start, end, digits in _number_readings(text, patterns, views):
+    readings = _number_readings(text, patterns, views)
+    # Arrows are rare: a text without one skips the arrow test for each number (and a text
+    # without a number, one in ten of the benchmark sample, skips the search).
+    arrows = bool(readings) and any(map(text.__contains__, patterns.arrows))
+    for start, end, digits in readings:
         if start < blocked_until or taken.overlaps(start, end):
             continue
         if skipped is not None and skipped.overlaps(start, end):
