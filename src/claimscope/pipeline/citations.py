@@ -1570,6 +1570,8 @@ def _vague_spans(
     scope = lexicon.chain_scope
     if positions is None:
         positions = _key_positions(lowered, scope.keys)
+    if not positions:
+        return [], []  # no key word, no chain (most short texts)
     chains = scope.chains(lowered, Reversed(lowered), positions, lexicon.one_word_phrases)
     if not chains:
         return [], []
