@@ -116,7 +116,7 @@ class Lexicon:
     """The compiled patterns of one component instance, built from the data files."""
 
     headings_re: re.Pattern[str]
-    heading_anchors: tuple[str, ...]  # lower-case words, one in every heading
+    heading_anchors: frozenset[str]  # lower-case words, one in every heading
     not_names: frozenset[str]
     venue_re: re.Pattern[str]
     venue_anchors: tuple[str, ...]  # every venue match contains one of these strings
@@ -161,7 +161,7 @@ def load_lexicon() -> Lexicon:
     definite = frozenset(vague["definite_determiners"])
     return Lexicon(
         headings_re=_headings_pattern(lexicon["reference_headings"]),
-        heading_anchors=heading_anchors,
+        heading_anchors=frozenset(heading_anchors),
         not_names=frozenset(lexicon["not_names"]),
         venue_re=_venue_pattern(lexicon["venue_triggers"], lexicon["venue_heads"]),
         venue_anchors=anchors,
@@ -299,26 +299,28 @@ class WordScope:
         text cannot be scoped (case folding that str.lower() does not mirror)."""
         if not _scopable(text, lowered):
             return None
-        return self.chains(lowered, lowered[::-1], _key_positions(lowered, self.keys))
+        return self.chains(lowered, Reversed(lowered), _key_positions(lowered, self.keys))
 
     def chains(
         self,
         lowered: str,
-        backwards: str,
+        reverse: Reversed,
         positions: dict[str, list[int]],
         lone_words: frozenset[str] | None = None,
     ) -> list[tuple[int, int]]:
-        """``windows`` of a text known to be scopable, given lower-cased and reversed, and
-        the positions of (at least) this scope's keys in it. With ``lone_words``, a chain of
-        one word is left out unless it is one of them: it holds no appeal (a determiner,
-        adjective or verb is a word of its own) and no phrase but a one-word one. Only a hit
-        at the start of a lexicon word starts a chain: every match holds a whole lexicon word
-        starting with a key (after a non-word character), whose own hit chains it."""
+        """``windows`` of a text known to be scopable, given lower-cased and reversed (built
+        only when a key hits), and the positions of (at least) this scope's keys in it. With
+        ``lone_words``, a chain of one word is left out unless it is one of them: it holds no
+        appeal (a determiner, adjective or verb is a word of its own) and no phrase but a
+        one-word one. Only a hit at the start of a lexicon word starts a chain: every match
+        holds a whole lexicon word starting with a key (after a non-word character), whose
+        own hit chains it."""
         hits = [at for key in self.key_set.intersection(positions) for at in positions[key]]
         if not hits:
             return []
         hits.sort()
         size = len(lowered)
+        backwards = reverse()
         words = self.words
         forward, backward = self.forward_re.match, self.backward_re.match
         chains = []
@@ -585,7 +587,9 @@ def _trim_identifier(text: str) -> str:
     return text
 
 
-_IDENTIFIER_KEYS = ("10.", "pmid", "pmc", "://", "www.")
+# Sets, not tuples: a set's isdisjoint/intersection with another set visits the smaller one
+# (with a tuple it looks up every item, per text).
+_IDENTIFIER_KEYS = frozenset({"10.", "pmid", "pmc", "://", "www."})
 
 
 def find_identifiers(
@@ -883,14 +887,18 @@ def find_reference_entries(
     if not (_scopable(text, lowered) if scopable is None else scopable):
         headings: Iterable[re.Match[str]] = lexicon.headings_re.finditer(text)
     else:
-        holds = lowered.__contains__ if present is None else present.__contains__
-        anchors = [w for w in lexicon.heading_anchors if holds(w)]
+        if present is None:
+            anchors = {w for w in lexicon.heading_anchors if w in lowered}
+        else:
+            anchors = present.intersection(lexicon.heading_anchors)
         headings = ()  # most texts hold no heading word at all
         if anchors:
             reverse = Reversed(text) if backwards is None else backwards
             windows = _heading_windows(text, _key_positions(lowered, anchors), reverse)
             headings = _windowed(lexicon.headings_re, text, windows)
-    ranges = [r for m in headings for r in _headed_block(text, m.end())]
+    ranges = []
+    for heading in headings:
+        ranges += _headed_block(text, heading.end())
     if not ranges:
         ranges = _headless_block(text)
     entries = []
@@ -1264,7 +1272,7 @@ def _parse_item(item: str, not_names: frozenset[str]) -> dict[str, Any] | None:
     return {"kind": "source_year", "venue": venues[-1].strip("*_"), **attrs}
 
 
-_NUMERIC_KEYS = ("[", *SUPERSCRIPTS)
+_NUMERIC_KEYS = frozenset({"[", *SUPERSCRIPTS})  # a set: see _IDENTIFIER_KEYS
 
 
 def find_numeric(
@@ -1327,7 +1335,10 @@ def find_venues(
     candidates = lexicon.venue_anchors
     if present is not None:
         keys = lexicon.venue_keys
-        candidates = tuple(a for key in present.intersection(keys) for a in keys[key])
+        # The keys view & a set visits the smaller side (set.intersection(dict) every key).
+        candidates = tuple(a for key in keys.keys() & present for a in keys[key])
+        if not candidates:
+            return []  # most short texts: no anchor, no venue
     anchors = _key_positions(text, candidates)
     found = []
     reverse = Reversed(text) if backwards is None else backwards
@@ -1559,7 +1570,11 @@ def _vague_spans(
     scope = lexicon.chain_scope
     if positions is None:
         positions = _key_positions(lowered, scope.keys)
-    chains = scope.chains(lowered, lowered[::-1], positions, lexicon.one_word_phrases)
+    if not positions:
+        return [], []  # no key word, no chain (most short texts)
+    chains = scope.chains(lowered, Reversed(lowered), positions, lexicon.one_word_phrases)
+    if not chains:
+        return [], []
     return lexicon.chain_matches(lowered, chains)
 
 
@@ -1714,6 +1729,8 @@ def match_citations(
                 citations.append(item)
     citations.sort(key=lambda f: f.start)
     appeals = _vague_candidates(text, lexicon, lowered, positions, scopable)
+    if not appeals:  # most texts (each comprehension below costs a function call)
+        return entries, citations, []
     vague = [v for v in appeals if not taken.overlaps(v[0], v[1])]
     naming = [c.start for c in citations if c.kind in _NAMING_KINDS]
     if vague and naming:  # without a citation naming a work, no appeal is supported
