@@ -512,12 +512,12 @@ HEAD = 8  # a head word of the body-part patterns
 BODY = 16  # the first word of a body part
 MODIFIER = 32  # a severity or course modifier (with_modifiers)
 EXACT = 64  # the first token, lower-cased, of a case-sensitive term
-BRACKET = 128  # "(": an abbreviation may be defined
+ALONE = 128  # the form alone spells a lexicon term (TermIndex.yielders)
 # The kinds fit in a byte (FormScan keeps them as bytes). For each bit, the table that
 # bytes.translate uses to map a kind to 1 when it has the bit, else to 0.
 _HAS_BIT = {
     bit: bytes(int(kind & bit != 0) for kind in range(256))
-    for bit in (TERM, GROWS, SUFFIX, HEAD, BODY, MODIFIER, EXACT, BRACKET)
+    for bit in (TERM, GROWS, SUFFIX, HEAD, BODY, MODIFIER, EXACT, ALONE)
 }
 
 
@@ -596,7 +596,6 @@ class ConditionTagger(BatchedComponent):
         # pattern, so its head words are not looked at.
         self.exact_forms = frozenset(p[0].lower for p in exact_patterns if len(p))
         self.body_forms = frozenset(part[0].lower for part in body_parts if len(part))
-        self.open_bracket = strings.add("(")
         self.words = WordHashes.of(self.vocabulary, strings, body_parts)
         self.modifiers = frozenset(strings.add(m) for m in self.vocabulary.modifiers)
         self._suffix: dict[int, Condition] = {}  # LOWER hash -> suffix_condition, when one
@@ -615,7 +614,7 @@ class ConditionTagger(BatchedComponent):
         tokens = tokens or Tokens.of(doc)
         scan = self.scan(tokens)
         defined = {}
-        if scan.has & BRACKET:
+        if "(" in tokens.text:  # a str search: cheaper than a kind bit for the bracket
             defined = dict(abbreviation_definitions(doc, tokens))
         definitions = {short.text: long for long, short in defined.items()}
         matches = [
@@ -660,7 +659,7 @@ class ConditionTagger(BatchedComponent):
             # none (a few in most docs) give nothing, and a pass to drop them costs more.
             some_grow, all_grow = bool(scan.has & GROWS), scan.all_have(GROWS, TERM)
             starts, ends, keys = self.index.columns(
-                tokens, scan.positions, scan.forms, some_grow, all_grow
+                tokens, scan.positions, scan.forms, some_grow, all_grow, scan.positions_of(ALONE)
             )
         # Built by map and zip (no Python loop per match); guarded terms are rare.
         found = list(map(_new_match, zip(starts, ends, map(terms.__getitem__, keys), repeat(0))))
@@ -698,7 +697,6 @@ class ConditionTagger(BatchedComponent):
             (self.body_forms, BODY),
             (self.modifiers, MODIFIER),
             (self.exact_forms, EXACT),
-            ((self.open_bracket,), BRACKET),
         ):
             for form in forms:
                 fixed[form] = fixed.get(form, 0) | bit
@@ -711,6 +709,8 @@ class ConditionTagger(BatchedComponent):
         first = self.index.learn_form(form, word)
         if first is not None:
             kind |= (TERM | GROWS) if first.grows else TERM
+            if first.yields:
+                kind |= ALONE
         condition = suffix_condition(word, self.stoplist, self.index.terms)
         if condition is not None:
             self._suffix[form] = condition
@@ -906,6 +906,7 @@ class TermIndex:
         forms_at: list[int],
         some_grow: bool = True,
         all_grow: bool = False,
+        alone_at: list[int] | None = None,
     ) -> tuple[list[int], list[int], list[str]]:
         """:meth:`matches` as three lists (starts, ends, keys), in no particular order, from
         the tokens ``starters`` whose forms ``forms_at`` (learned) may start a term; a form
@@ -913,7 +914,9 @@ class TermIndex:
 
         ``some_grow`` / ``all_grow``: some / all of the forms that may start a term may start
         one of two or more tokens (the caller knows from the doc's forms; see
-        :meth:`_grow_all`). Lists of
+        :meth:`_grow_all`). ``alone_at``: the starters whose forms spell a term alone, when
+        the caller knows them (the tagger's scan does: a lookup per such token, not one per
+        starter: ~2% of the stage's instructions). Lists of
         ints and strings, not a tuple per match: the garbage collector does not track them,
         and the caller can build its matches with map and zip.
         """
@@ -922,9 +925,13 @@ class TermIndex:
         # Among the term starts, the single-token terms and the starts of longer stretches:
         # compress/map, no Python loop over tokens.
         # The key a token spells alone, or None (a key is never empty: a space spells none).
-        alone = list(map(self.yielders.get, forms_at))
-        starts = list(compress(starters, alone))
-        found = (starts, list(map((1).__add__, starts)), list(filter(None, alone)))
+        if alone_at is None:
+            alone = list(map(self.yielders.get, forms_at))
+            starts, keys = list(compress(starters, alone)), list(filter(None, alone))
+        else:
+            forms_alone = map(tokens.lower_hashes.__getitem__, alone_at)
+            starts, keys = alone_at, list(map(self.yielders.__getitem__, forms_alone))
+        found = (starts, list(map((1).__add__, starts)), keys)
         if some_grow:
             self._grow_all(tokens, starters, forms_at, found, all_grow)
         return found
