@@ -378,6 +378,8 @@ def _filter_ordered(ranges: Iterable[tuple[int, int, int]]) -> list[tuple[int, i
 
 def longest(matches: list[Match]) -> list[Match]:
     """Longest non-overlapping matches (spaCy's filter_spans); the best rank wins a tie."""
+    if len(matches) < 2:  # many short docs: no sort, no dict
+        return list(matches)
     best: dict[tuple[int, int, int], Match] = {}
     for match in matches:
         start, end, _, rank = match
@@ -616,7 +618,7 @@ class ConditionTagger(BatchedComponent):
         defined = {}
         if "(" in tokens.text:  # a str search: cheaper than a kind bit for the bracket
             defined = dict(abbreviation_definitions(doc, tokens))
-        definitions = {short.text: long for long, short in defined.items()}
+        definitions = {short.text: long for long, short in defined.items()} if defined else {}
         matches = [
             *self.lexicon_matches(doc, tokens, definitions, scan),
             *self.pattern_matches(tokens, scan),
@@ -652,6 +654,8 @@ class ConditionTagger(BatchedComponent):
         definitions: dict[str, Span],
         scan: FormScan,
     ) -> list[Match]:
+        if not scan.has & (TERM | EXACT):  # short docs often: none can start here
+            return []
         terms, guards = self.index.terms, self.guards
         starts, ends, keys = [], [], []
         if scan.has & TERM:
