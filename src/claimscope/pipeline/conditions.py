@@ -384,7 +384,9 @@ def longest(matches: list[Match]) -> list[Match]:
     for match in matches:
         start, end, _, rank = match
         key = (start - end, start, end)
-        if key not in best or rank < best[key].rank:
+        # One hash of the key for a range seen first (most are), not a test and a store.
+        kept = best.setdefault(key, match)
+        if rank < kept.rank:
             best[key] = match
     return list(map(best.__getitem__, _filter_ordered(best)))
 
