@@ -47,7 +47,7 @@ from spacy.tokens import Doc, Span
 
 from .component import BatchedComponent
 from .cues import TokenView
-from .spans import add_claim, register_extensions
+from .spans import add_claim, register_extensions, token_offsets
 
 Tokens = TokenView  # the shared per-doc token view (see cues.TokenView)
 
@@ -610,7 +610,7 @@ class ConditionTagger(BatchedComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         tokens = Tokens.of(doc)
-        self.set_annotations(doc, self.match(doc, tokens), tokens)
+        self.set_annotations(doc, self.match(doc, tokens))
         return doc
 
     def match(self, doc: Doc, tokens: Tokens | None = None) -> list[Match]:
@@ -759,12 +759,15 @@ class ConditionTagger(BatchedComponent):
             ]
         return longest([*chosen, *extra]) if extra else chosen
 
-    def set_annotations(self, doc: Doc, matches: list[Match], tokens: Tokens | None = None) -> None:
-        tokens = tokens or Tokens.of(doc)
-        idx, end_char = tokens.idx, tokens.end_char
+    def set_annotations(self, doc: Doc, matches: list[Match]) -> None:
+        if not matches:
+            return
+        # The token offsets add_claim reads too (cached on the doc): a list index per claim
+        # rather than a Tokens.end_char call.
+        starts, ends = token_offsets(doc)
         for start, end, condition, _ in matches:
             # A copy: the condition (and its attributes) serve every doc of the process.
-            add_claim(doc, LABEL, idx[start], end_char(end - 1), dict(condition.claim_attributes))
+            add_claim(doc, LABEL, starts[start], ends[end - 1], dict(condition.claim_attributes))
 
 
 def leading_word(text: str) -> str:
