@@ -235,6 +235,21 @@ def test_conditions_term_index_gives_nothing_from_forms_that_start_no_term(blank
         ]
 
 
+def test_conditions_term_index_columns_from_the_callers_single_terms(blank):
+    # The tagger passes the tokens whose forms spell a term alone (its ALONE kind bit): the
+    # same columns as when the index looks them up itself.
+    index = TermIndex.build({**_TRIE_TERMS, "pain": Condition("pain", None, "symptom")})
+    doc = blank("Damage (to the) sciatic nerve pain and back pain.")
+    lower = doc.to_array("LOWER").tolist()
+    view = TokenView.of(doc)
+    index.learn(set(lower), doc.vocab.strings)
+    every = list(range(len(doc)))
+    alone_at = [i for i in every if lower[i] in index.yielders]
+    assert len(alone_at) == 2  # the two "pain"
+    given = index.columns(view, every, lower, True, True, alone_at)
+    assert sorted(zip(*given, strict=True)) == index.matches(doc)
+
+
 def test_conditions_squash():
     assert squash("Sciatic \n Nerve\u00a0Pain") == "sciatic nerve pain"
 
