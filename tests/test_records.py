@@ -201,3 +201,24 @@ def test_a_processed_doc_pickles_with_its_claims(nlp, seed_texts):
     copy = pickle.loads(pickle.dumps(doc))
     assert len(copy.spans["claims"]) == len(doc.spans["claims"]) > 20
     assert doc_to_dicts(copy, document) == doc_to_dicts(doc, document)
+
+
+def test_records_as_json_hold_no_more_memory_than_their_bytes(seed_texts):
+    # orjson's bytes keep its whole output buffer (8 KB for a 0.8 KB record); extraction holds
+    # a group's records, so each must be a right-sized copy.
+    import tracemalloc
+
+    from claimscope.extraction import extract_documents
+
+    documents = [Document(id=name, path=name, text=text) for name, text in seed_texts.items()]
+    tracemalloc.start()
+    try:
+        records = [r for _, found in extract_documents(documents, as_json=True) for r in found]
+        size = sum(map(len, records))
+        assert len(records) > 100 and all(type(record) is bytes for record in records)
+        with_records = tracemalloc.get_traced_memory()[0]
+        records.clear()
+        held = with_records - tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert size < held < 1.5 * size
