@@ -2,7 +2,7 @@
 
 One command, run from the repository root (generates benchmarks/corpus/ on first use):
 
-    python benchmarks/run.py            # full run, about 2.5 minutes on 2 cores
+    python benchmarks/run.py            # full run, about 3 minutes on 2 cores
     python benchmarks/run.py --quick    # smoke run, well under a minute
 
 It prints a Markdown table of the figures and the targets, and saves them as JSON in
