@@ -12,7 +12,7 @@ import spacy
 
 from claimscope.documents import Document
 from claimscope.pipeline import build_nlp
-from claimscope.record_json import record_json
+from claimscope.record_json import record_bytes
 from claimscope.records import doc_to_dicts
 
 SEEDS = pathlib.Path(__file__).resolve().parent.parent / "seeds"
@@ -40,7 +40,7 @@ def main() -> None:
     start = time.perf_counter()
     for i, doc in enumerate(docs):
         for record in doc_to_dicts(doc, Document(id=str(i), path=str(i), text=texts[i])):
-            record_json(record)
+            record_bytes(record)
     spent = time.perf_counter() - start
     print(f"{'records (build + JSON)':28s} {spent:.2f} s  {spent / floor_time:.2f}x floor")
 

@@ -193,8 +193,9 @@ def _read_file(path: Path, size: int, max_bytes: int) -> bytes:
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
-        # os.read(n) allocates n bytes up front, so ask for the stat size, not the limit.
-        parts = [os.read(fd, min(size, max_bytes) + 1)]
+        # os.read(n) allocates n bytes up front, so ask for the stat size (already checked
+        # against the limit), not the limit.
+        parts = [os.read(fd, size + 1)]
         read = len(parts[0])
         while parts[-1] and read <= max_bytes:  # to the end (the file may have grown)
             parts.append(os.read(fd, min(1 << 16, max_bytes + 1 - read)))

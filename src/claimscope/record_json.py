@@ -31,8 +31,3 @@ def record_bytes(record: bytes | dict[str, Any] | BaseModel) -> bytes:
     if isinstance(record, bytes):
         return record
     return record.model_dump_json().encode()
-
-
-def record_json(record: bytes | dict[str, Any] | BaseModel) -> str:
-    """``record_bytes`` as text."""
-    return record_bytes(record).decode()
