@@ -242,7 +242,16 @@ def small_corpus(tmp_path_factory) -> Path:
     return out
 
 
-def test_jobs_2_yields_the_same_items_in_order_as_jobs_1(small_corpus):
+@pytest.fixture
+def small_tasks(monkeypatch):
+    # Tasks of a few documents, so that a small corpus makes many of them, interleaved over
+    # both workers (the real ones hold a memory zone's worth, more than these corpora).
+    from claimscope import extraction
+
+    monkeypatch.setattr(extraction, "TASK_DOCUMENTS", 7)
+
+
+def test_jobs_2_yields_the_same_items_in_order_as_jobs_1(small_corpus, small_tasks):
     files = sorted(small_corpus.rglob("*.txt"))
     items: list[Document | LoadError] = []
     for number, path in enumerate([*sorted(SEEDS.glob("*.txt")), *files]):
@@ -256,7 +265,9 @@ def test_jobs_2_yields_the_same_items_in_order_as_jobs_1(small_corpus):
     assert parallel == serial
 
 
-def test_workers_are_forks_only_while_this_process_runs_no_other_thread(small_corpus):
+def test_workers_are_forks_only_while_this_process_runs_no_other_thread(
+    small_corpus, small_tasks
+):
     # A fork copies only the calling thread: with another one running (here one waiting on an
     # event, as a progress display would), workers come from the fork server instead, and the
     # output is the same.
@@ -307,7 +318,7 @@ def test_a_forked_worker_replaces_the_signal_handlers_it_inherits():
     assert held == []
 
 
-def test_cli_jobs_2_output_equals_jobs_1(small_corpus):
+def test_cli_jobs_2_output_equals_jobs_1(small_corpus, small_tasks):
     runner = CliRunner()
     paths = [str(SEEDS), str(small_corpus / "d00"), "no/such/file.txt"]
     one = runner.invoke(app, ["extract", *paths, "--jobs", "1", "--quiet"])
