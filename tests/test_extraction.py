@@ -265,9 +265,7 @@ def test_jobs_2_yields_the_same_items_in_order_as_jobs_1(small_corpus, small_tas
     assert parallel == serial
 
 
-def test_workers_are_forks_only_while_this_process_runs_no_other_thread(
-    small_corpus, small_tasks
-):
+def test_workers_are_forks_only_while_this_process_runs_no_other_thread(small_corpus, small_tasks):
     # A fork copies only the calling thread: with another one running (here one waiting on an
     # event, as a progress display would), workers come from the fork server instead, and the
     # output is the same.
