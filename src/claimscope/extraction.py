@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from . import spool
 from .documents import DEFAULT_MAX_BYTES, Document, LoadError, iter_documents
+from .spool import Spooled
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -432,22 +434,27 @@ def extract_text(text: str, path: str = "<text>", types: Iterable[str] | None = 
 _worker_options: dict[str, Any] = {}
 
 
-def _init_worker(types: list[str] | None, chunk_chars: int | None, as_json: bool) -> None:
+def _init_worker(
+    types: list[str] | None, chunk_chars: int | None, as_json: bool, spool_to: str | None = None
+) -> None:
     """Pool initializer: build the pipeline once per worker (a forked worker has it already).
 
     Ctrl-C is the parent's job; SIGTERM (Pool.terminate) ends a worker at once, whatever
-    handler a forked worker inherited from the CLI.
+    handler a forked worker inherited from the CLI. ``spool_to``: the directory JSON records
+    go back through (see spool), if any.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # a fork is born with them held (_signals_held)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_SIGNALS)
     _worker_options.update(types=types, chunk_chars=chunk_chars, as_json=as_json)
+    _worker_options.update(spool_to=spool_to)
     freeze_pipeline()
 
 
-def _work(batch: list[Document | LoadError]) -> list[list[Any] | None]:
-    """Records of each document of a batch (None for load errors), in order."""
+def _work(batch: list[Document | LoadError]) -> list[list[Any] | LoadError | None] | Spooled:
+    """Records of each document of a batch (None for load errors, a LoadError for a document
+    the pipeline failed on), in order; JSON records written to the spool when there is one."""
     documents = [item for item in batch if isinstance(item, Document)]
     results = iter(
         extract_documents(
@@ -457,7 +464,9 @@ def _work(batch: list[Document | LoadError]) -> list[list[Any] | None]:
             as_json=_worker_options.get("as_json", False),
         )
     )
-    return [None if isinstance(item, LoadError) else next(results)[1] for item in batch]
+    found = [None if isinstance(item, LoadError) else next(results)[1] for item in batch]
+    spool_to = _worker_options.get("spool_to")
+    return (spool.write(spool_to, found) or found) if spool_to else found
 
 
 def _batches(items: Iterable[Document | LoadError]) -> Iterator[list[Document | LoadError]]:
@@ -483,15 +492,17 @@ def _extract_parallel(
     """Like the single-process path, over ``jobs`` worker processes, in input order.
 
     At most a few batches per worker are in flight (Pool.imap would read the whole input
-    ahead), so memory stays bounded; any exception or Ctrl-C terminates the pool.
+    ahead), so memory stays bounded; any exception or Ctrl-C terminates the pool. Records as
+    JSON come back through files in a spool directory removed at the end (see spool).
     """
     context = _worker_context()
     pool = None
     in_flight: deque[tuple[list[Document | LoadError], Any]] = deque()
+    spool_to = spool.make_directory() if as_json else None
     try:
         with _signals_held(context.get_start_method() == "fork"):
             pool = context.Pool(
-                jobs, initializer=_init_worker, initargs=(types, chunk_chars, as_json)
+                jobs, initializer=_init_worker, initargs=(types, chunk_chars, as_json, spool_to)
             )
         for batch in _batches(items):
             in_flight.append((batch, pool.apply_async(_work, (batch,))))
@@ -507,6 +518,8 @@ def _extract_parallel(
     finally:
         if pool is not None:
             pool.join()
+        if spool_to is not None:
+            spool.remove(spool_to)
 
 
 _HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -555,4 +568,5 @@ def _finish(
     entry: tuple[list[Document | LoadError], Any],
 ) -> Iterator[tuple[Document | LoadError, list[Any] | None]]:
     batch, result = entry
-    yield from zip(batch, result.get(), strict=True)
+    found = result.get()
+    yield from zip(batch, spool.read(found) if isinstance(found, Spooled) else found, strict=True)
