@@ -265,6 +265,18 @@ def test_jobs_2_yields_the_same_items_in_order_as_jobs_1(small_corpus, small_tas
     assert parallel == serial
 
 
+def test_tasks_are_whole_batches_but_the_last_two_are_cut_in_quarters(monkeypatch):
+    from claimscope import extraction
+
+    monkeypatch.setattr(extraction, "TASK_DOCUMENTS", 8)
+    items = [Document(id=str(n), path=str(n), text="x") for n in range(8 * 4 + 3)]
+    tasks = list(extraction._tasks(items))
+    assert [len(task) for task in tasks] == [8, 8, 8, 2, 2, 2, 2, 1, 1, 1]
+    assert [item for task in tasks for item in task] == items
+    assert list(extraction._tasks([])) == []
+    assert [len(task) for task in extraction._tasks(items[:5])] == [2, 2, 1]
+
+
 def test_workers_are_forks_only_while_this_process_runs_no_other_thread(small_corpus, small_tasks):
     # A fork copies only the calling thread: with another one running (here one waiting on an
     # event, as a progress display would), workers come from the fork server instead, and the

@@ -469,6 +469,24 @@ def _work(batch: list[Document | LoadError]) -> list[list[Any] | LoadError | Non
     return (spool.write(spool_to, found) or found) if spool_to else found
 
 
+def _tasks(items: Iterable[Document | LoadError]) -> Iterator[list[Document | LoadError]]:
+    """The worker tasks: batches of items, the last two cut into quarters.
+
+    With whole batches to the end, one worker sat idle while the other did the last one: half
+    a task's time on average, up to 0.3 s in 1M-word runs whose tasks took 0.3-0.5 s each.
+    Two batches are held back to know which are the last (reading them takes ~20 ms).
+    """
+    held: deque[list[Document | LoadError]] = deque()
+    for batch in _batches(items):
+        held.append(batch)
+        if len(held) > 2:
+            yield held.popleft()
+    for batch in held:
+        size = -(-len(batch) // 4)
+        for start in range(0, len(batch), size):
+            yield batch[start : start + size]
+
+
 def _batches(items: Iterable[Document | LoadError]) -> Iterator[list[Document | LoadError]]:
     batch: list[Document | LoadError] = []
     size = 0
@@ -504,7 +522,7 @@ def _extract_parallel(
             pool = context.Pool(
                 jobs, initializer=_init_worker, initargs=(types, chunk_chars, as_json, spool_to)
             )
-        for batch in _batches(items):
+        for batch in _tasks(items):
             in_flight.append((batch, pool.apply_async(_work, (batch,))))
             if len(in_flight) >= 2 * jobs:
                 yield from _finish(in_flight.popleft())
