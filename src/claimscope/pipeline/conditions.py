@@ -144,9 +144,16 @@ def load_lexicon(path: Path) -> dict[str, Condition]:
     if next(lines).split("\t") != ["term", "normalized", "ontology_id", "category"]:
         raise ValueError(f"{path}: not a condition lexicon (bad header)")
     lexicon = {}
+    # Synonyms of one condition share a row's tail and so one Condition: a frozen dataclass is
+    # slow to make, and ~20k of them were a third of the component's start-up.
+    conditions: dict[str, Condition] = {}
     for line in lines:  # plain split: csv.DictReader is slower on ~20k rows
-        term, normalized, ontology_id, category = line.split("\t")
-        lexicon[term] = Condition(normalized, ontology_id or None, category)
+        term, _, tail = line.partition("\t")
+        condition = conditions.get(tail)
+        if condition is None:
+            normalized, ontology_id, category = tail.split("\t")
+            condition = conditions[tail] = Condition(normalized, ontology_id or None, category)
+        lexicon[term] = condition
     return lexicon
 
 
@@ -206,7 +213,7 @@ class WordHashes(NamedTuple):
 
 def is_case_sensitive(term: str) -> bool:
     """Acronyms (two or more capitals, one word) match only as written: ``MS``, not ``ms``."""
-    return " " not in term and sum(ch.isupper() for ch in term) >= 2
+    return " " not in term and not term.islower() and sum(ch.isupper() for ch in term) >= 2
 
 
 def plural(word: str) -> str | None:
@@ -232,9 +239,13 @@ def inflections(term: str) -> list[str]:
 def lexicon_variants(lexicon: dict[str, Condition]) -> dict[str, Condition]:
     """Lexicon terms plus their plurals; a real term wins over another term's plural."""
     variants = dict(lexicon)
+    plurals: dict[str, str | None] = {}  # by last word, as inflections() makes them: they repeat
     for term, condition in lexicon.items():
-        for variant in inflections(term)[1:]:
-            variants.setdefault(variant, condition)
+        head, space, last = term.rpartition(" ")
+        if last not in plurals:
+            plurals[last] = plural(last)
+        if (last_plural := plurals[last]) is not None:
+            variants.setdefault(head + space + last_plural, condition)
     return variants
 
 
@@ -588,8 +599,11 @@ class ConditionTagger(BatchedComponent):
         self.guarded = frozenset(self.guards)
         self.vocabulary = load_vocabulary(data / "conditions_vocab.tsv")
         lexicon = load_lexicon(data / "conditions.tsv")
-        self.exact = {t: c for t, c in lexicon.items() if is_case_sensitive(t)}
-        lower = lexicon_variants({t: c for t, c in lexicon.items() if not is_case_sensitive(t)})
+        self.exact: dict[str, Condition] = {}  # acronyms, matched as written
+        lower: dict[str, Condition] = {}
+        for term, condition in lexicon.items():
+            (self.exact if is_case_sensitive(term) else lower)[term] = condition
+        lower = lexicon_variants(lower)
         self.index = TermIndex.build(lower)
         strings = nlp.vocab.strings
         exact_patterns = list(nlp.tokenizer.pipe(self.exact))
@@ -829,8 +843,12 @@ class TermIndex:
     def build(cls, lexicon: dict[str, Condition]) -> TermIndex:
         terms = {squash(term): condition for term, condition in lexicon.items()}
         longest: dict[str, int] = {}
+        leading: dict[str, str] = {}  # by first space-separated word, which keys share
         for key in terms:
-            word = leading_word(key)
+            first = key.partition(" ")[0]
+            word = leading.get(first)
+            if word is None:
+                word = leading[first] = leading_word(first)
             longest[word] = max(longest.get(word, 0), len(key))
         return cls(terms, longest, sorted(terms))
 
