@@ -447,8 +447,7 @@ def _init_worker(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):  # a fork is born with them held (_signals_held)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD_SIGNALS)
-    _worker_options.update(types=types, chunk_chars=chunk_chars, as_json=as_json)
-    _worker_options.update(spool_to=spool_to)
+    _worker_options.update(types=types, chunk_chars=chunk_chars, as_json=as_json, spool_to=spool_to)
     freeze_pipeline()
 
 

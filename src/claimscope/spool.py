@@ -57,7 +57,8 @@ def write(directory: str, results: list[list[bytes] | LoadError | None]) -> Spoo
     shapes: list[Shape] = [len(r) if isinstance(r, list) else r for r in results]
     try:
         with open(path, "xb") as file:
-            file.write(b"\n".join(itertools.chain.from_iterable(_record_lists(results))))
+            lists = (r for r in results if isinstance(r, list))
+            file.write(b"\n".join(itertools.chain.from_iterable(lists)))
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(path)
@@ -82,7 +83,3 @@ def read(spooled: Spooled) -> list[list[Any] | LoadError | None]:
     if start != len(records):
         raise ValueError(f"{spooled.path}: {len(records)} records where {start} were written")
     return results
-
-
-def _record_lists(results: list[list[bytes] | LoadError | None]) -> list[list[bytes]]:
-    return [r for r in results if isinstance(r, list)]
