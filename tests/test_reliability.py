@@ -435,6 +435,7 @@ def test_interrupt_leaves_previous_output_and_no_temp_file(tmp_path, big, signum
     # print a traceback of its own when the pool terminates them.
     out = tmp_path / "claims.jsonl"
     out.write_text("previous run\n")
+    spools_before = _spools()
     process = python_claimscope(
         "extract", big, "-o", out, "--jobs", jobs, stdout=subprocess.DEVNULL
     )
@@ -448,6 +449,14 @@ def test_interrupt_leaves_previous_output_and_no_temp_file(tmp_path, big, signum
     assert stderr.strip() == "claimscope: interrupted"
     assert out.read_text() == "previous run\n"
     assert leftovers(tmp_path) == []
+    assert _spools() == spools_before  # --jobs 2's spool directory is gone too
+
+
+def _spools() -> set[str]:
+    """The spool directories of --jobs runs (claimscope.spool) that exist now."""
+    from claimscope import spool
+
+    return {path.name for path in Path(spool.root()).glob(f"{spool.PREFIX}*")}
 
 
 def _written(folder: Path) -> bool:

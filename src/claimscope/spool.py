@@ -26,6 +26,7 @@ from .documents import LoadError
 Shape = int | LoadError | None
 
 _MEMORY_ROOT = "/dev/shm"
+PREFIX = "claimscope-"  # of a spool directory's name
 _task_numbers = itertools.count()
 
 
@@ -36,12 +37,18 @@ class Spooled(NamedTuple):
     shapes: list[Shape]
 
 
+def root() -> str:
+    """Where spool directories are made: /dev/shm (memory) if writable, else the temp dir."""
+    if os.path.isdir(_MEMORY_ROOT) and os.access(_MEMORY_ROOT, os.W_OK | os.X_OK):
+        return _MEMORY_ROOT
+    return tempfile.gettempdir()
+
+
 def make_directory() -> str | None:
     """A new private directory for one run's spool files (remove it with ``remove``), or
     None where none can be made: records then go through the result pipe."""
-    in_memory = os.path.isdir(_MEMORY_ROOT) and os.access(_MEMORY_ROOT, os.W_OK | os.X_OK)
     try:
-        return tempfile.mkdtemp(prefix="claimscope-", dir=_MEMORY_ROOT if in_memory else None)
+        return tempfile.mkdtemp(prefix=PREFIX, dir=root())
     except OSError:
         return None
 
