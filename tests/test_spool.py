@@ -12,6 +12,7 @@ from claimscope.documents import Document, LoadError
 from claimscope.extraction import extract_items
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+_read = spool.read  # the real one, for the test that counts its calls
 
 RESULTS = [
     [b'{"id":"a"}', b'{"id":"b","text":"line\\nbreak"}'],
@@ -86,6 +87,3 @@ def test_jobs_2_json_records_go_by_pipe_when_the_spool_fails(items, monkeypatch)
     monkeypatch.setattr(spool, "write", lambda directory, results: None)
     serial = list(extract_items(items, jobs=1, as_json=True))
     assert list(extract_items(items, jobs=2, as_json=True)) == serial
-
-
-_read = spool.read
